@@ -1,0 +1,65 @@
+"""Plain data that crosses from the browser to the WARC writer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def warc_date(moment: datetime) -> str:
+    """WARC 1.1 dates carry microseconds, always in UTC with a Z."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def timestamp14(moment: datetime) -> str:
+    """The 14-digit form pywb and CDXJ use."""
+    return moment.astimezone(UTC).strftime("%Y%m%d%H%M%S")
+
+
+@dataclass
+class Exchange:
+    """One HTTP request and its response as the browser saw them on the wire.
+
+    `body` is the payload after content decoding (browsers hand out decoded bodies), so the
+    writer drops Content-Encoding/Transfer-Encoding and rewrites Content-Length to match it.
+    """
+
+    url: str
+    method: str
+    request_headers: list[tuple[str, str]]
+    request_body: bytes | None
+    status: int
+    reason: str
+    http_version: str
+    response_headers: list[tuple[str, str]]
+    body: bytes
+    started: datetime
+    remote_ip: str | None = None
+    # "browser" when the bytes came from the browser itself, "refetch" when the browser did not
+    # keep them (media streams) and SMA fetched the same URL again with the same headers.
+    body_source: str = "browser"
+    resource_type: str = ""
+
+    @property
+    def is_redirect(self) -> bool:
+        return 300 <= self.status < 400 and any(k.lower() == "location" for k, _ in self.response_headers)
+
+
+@dataclass
+class PageCapture:
+    """Everything captured for one page visit: network traffic plus what the reader saw."""
+
+    url: str
+    kind: str  # "profile" | "post" | "page"
+    title: str
+    started: datetime
+    exchanges: list[Exchange] = field(default_factory=list)
+    screenshot: bytes | None = None
+    dom: str | None = None
+    text: str | None = None
+    # Free-form facts about the visit (profile used, actions run, counters seen) for metadata records.
+    facts: dict = field(default_factory=dict)

@@ -1,0 +1,284 @@
+"""Writing captures into WARC 1.1 files that stay valid whatever happens to the process.
+
+A file is written as `<name>.warc.gz.open` and renamed when it is closed, so readers (pywb, WACZ
+export) never see a half-written file. Every record is its own gzip member; after each record the
+writer knows the last good offset, so a failed write (disk full) is cut back to it. Files left
+`.open` by a killed process are repaired by `recover_open_files` before the next crawl writes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import os
+import zlib
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.utils import Digester
+from warcio.warcwriter import WARCWriter
+
+from .model import Exchange, PageCapture, timestamp14, utc_now, warc_date
+
+OPEN_SUFFIX = ".open"
+# Hop-by-hop or encoding headers that no longer describe the decoded body we store.
+DROPPED_RESPONSE_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
+
+
+class SHA256WARCWriter(WARCWriter):
+    """warcio digests with SHA-1 by default; archives built today should use SHA-256."""
+
+    @staticmethod
+    def _create_digester() -> Digester:
+        return Digester("sha256")
+
+
+def payload_digest(body: bytes) -> str:
+    return "sha256:" + base64.b32encode(hashlib.sha256(body).digest()).decode("ascii")
+
+
+def response_http_headers(ex: Exchange) -> StatusAndHeaders:
+    headers = [(k, v) for k, v in ex.response_headers if k.lower() not in DROPPED_RESPONSE_HEADERS]
+    headers.append(("Content-Length", str(len(ex.body))))
+    statusline = f"{ex.status} {ex.reason}".strip()
+    return StatusAndHeaders(statusline, headers, protocol=ex.http_version)
+
+
+def request_http_headers(ex: Exchange) -> StatusAndHeaders:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(ex.url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    headers = list(ex.request_headers)
+    if not any(k.lower() == "host" for k, _ in headers):
+        headers.insert(0, ("Host", parts.netloc))
+    # HTTP/2 pseudo-headers are not headers in an HTTP/1.1-style request block.
+    headers = [(k, v) for k, v in headers if not k.startswith(":")]
+    return StatusAndHeaders(f"{ex.method} {target}", headers, protocol="HTTP/1.1", is_http_request=True)
+
+
+class ArchiveWriter:
+    """Appends captures to rotating WARC files in `archive_dir/warcs`.
+
+    `seen` maps (url, payload digest) to the first record of that payload, so that an unchanged
+    resource fetched again (by another page of the crawl, or a later crawl) becomes a revisit.
+    """
+
+    def __init__(
+        self,
+        archive_dir: Path,
+        crawl_id: str,
+        warcinfo: dict[str, str],
+        max_file_bytes: int = 1_000_000_000,
+        prefix: str = "sma",
+        seen: dict[tuple[str, str], tuple[str, str]] | None = None,
+    ) -> None:
+        self.warc_dir = Path(archive_dir) / "warcs"
+        self.warc_dir.mkdir(parents=True, exist_ok=True)
+        self.crawl_id = crawl_id
+        self.warcinfo = warcinfo
+        self.max_file_bytes = max_file_bytes
+        self.prefix = prefix
+        self.seen: dict[tuple[str, str], tuple[str, str]] = seen if seen is not None else {}
+        self.serial = 0
+        self.records = 0
+        self.bytes_written = 0
+        self.revisits = 0
+        self.files: list[Path] = []
+        self._fh: BinaryIO | None = None
+        self._path: Path | None = None
+        self._writer: SHA256WARCWriter | None = None
+        self._good_offset = 0
+
+    # -- files -------------------------------------------------------------------------------
+    def _open_next(self) -> None:
+        name = f"{self.prefix}-{timestamp14(utc_now())}-{self.crawl_id}-{self.serial:05d}.warc.gz"
+        self.serial += 1
+        self._path = self.warc_dir / (name + OPEN_SUFFIX)
+        self._fh = open(self._path, "xb")
+        self._writer = SHA256WARCWriter(self._fh, gzip=True, warc_version="1.1")
+        self._good_offset = 0
+        info = self._writer.create_warcinfo_record(name, self.warcinfo)
+        self._write(info)
+
+    def _write(self, record) -> None:  # noqa: ANN001 - warcio's record type is untyped
+        assert self._fh is not None and self._writer is not None
+        try:
+            self._writer.write_record(record)
+            self._fh.flush()
+        except BaseException:
+            # Cut the file back to the end of the last complete record: a reader must never
+            # meet half a gzip member.
+            self._fh.seek(self._good_offset)
+            self._fh.truncate()
+            self._fh.flush()
+            raise
+        new_offset = self._fh.tell()
+        self.bytes_written += new_offset - self._good_offset
+        self._good_offset = new_offset
+        self.records += 1
+
+    def _ensure_open(self) -> None:
+        if self._fh is None or self._good_offset >= self.max_file_bytes:
+            self._close_current()
+            self._open_next()
+
+    def _close_current(self) -> None:
+        if self._fh is None or self._path is None:
+            return
+        self._fh.close()
+        final = self._path.with_name(self._path.name[: -len(OPEN_SUFFIX)])
+        if self._good_offset == 0:
+            self._path.unlink(missing_ok=True)
+        else:
+            os.replace(self._path, final)
+            self.files.append(final)
+        self._fh = self._path = self._writer = None
+
+    def close(self) -> None:
+        self._close_current()
+
+    # -- records -----------------------------------------------------------------------------
+    def write_exchange(self, ex: Exchange, page_url: str | None = None) -> str:
+        """Writes response (or revisit) + request; returns the response record's id."""
+        self._ensure_open()
+        assert self._writer is not None
+        date = warc_date(ex.started)
+        digest = payload_digest(ex.body)
+        common = {"WARC-Date": date}
+        if ex.remote_ip:
+            common["WARC-IP-Address"] = ex.remote_ip
+        if page_url and page_url != ex.url:
+            common["WARC-Page-URI"] = page_url  # not a WARC 1.1 field; harmless and useful context
+        if ex.body_source != "browser":
+            common["WARC-SMA-Body-Source"] = ex.body_source
+        http_headers = response_http_headers(ex)
+        key = (ex.url, digest)
+        first = self.seen.get(key) if ex.body else None
+        if first is not None and not ex.is_redirect:
+            record = self._writer.create_revisit_record(
+                ex.url, digest, first[0], first[1], http_headers=http_headers, warc_headers_dict=common
+            )
+            self.revisits += 1
+        else:
+            record = self._writer.create_warc_record(
+                ex.url,
+                "response",
+                payload=io.BytesIO(ex.body),
+                length=len(ex.body),
+                http_headers=http_headers,
+                warc_headers_dict={**common, "WARC-Payload-Digest": digest},
+            )
+            if ex.body:
+                self.seen.setdefault(key, (ex.url, date))
+        self._write(record)
+        response_id = record.rec_headers.get_header("WARC-Record-ID")
+        request = self._writer.create_warc_record(
+            ex.url,
+            "request",
+            payload=io.BytesIO(ex.request_body or b""),
+            length=len(ex.request_body or b""),
+            http_headers=request_http_headers(ex),
+            warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": response_id},
+        )
+        self._write(request)
+        return response_id
+
+    def write_resource(
+        self, uri: str, content_type: str, data: bytes, date: datetime, concurrent_to: str | None = None
+    ) -> str:
+        self._ensure_open()
+        assert self._writer is not None
+        headers = {"WARC-Date": warc_date(date), "Content-Type": content_type}
+        if concurrent_to:
+            headers["WARC-Concurrent-To"] = concurrent_to
+        record = self._writer.create_warc_record(
+            uri,
+            "resource",
+            payload=io.BytesIO(data),
+            length=len(data),
+            warc_content_type=content_type,
+            warc_headers_dict=headers,
+        )
+        self._write(record)
+        return record.rec_headers.get_header("WARC-Record-ID")
+
+    def write_metadata(self, uri: str, fields: dict[str, str], date: datetime, concurrent_to: str | None) -> str:
+        self._ensure_open()
+        assert self._writer is not None
+        body = "".join(f"{k}: {v}\r\n" for k, v in fields.items()).encode("utf-8")
+        headers = {"WARC-Date": warc_date(date)}
+        if concurrent_to:
+            headers["WARC-Concurrent-To"] = concurrent_to
+        record = self._writer.create_warc_record(
+            uri,
+            "metadata",
+            payload=io.BytesIO(body),
+            length=len(body),
+            warc_content_type="application/warc-fields",
+            warc_headers_dict=headers,
+        )
+        self._write(record)
+        return record.rec_headers.get_header("WARC-Record-ID")
+
+    def write_page(self, page: PageCapture) -> str | None:
+        """Writes a page visit; returns the record id of the page's own document response."""
+        page_id: str | None = None
+        for ex in page.exchanges:
+            rid = self.write_exchange(ex, page_url=page.url)
+            if ex.url == page.url and page_id is None:
+                page_id = rid
+        if page.screenshot:
+            self.write_resource(f"urn:screenshot:{page.url}", "image/png", page.screenshot, page.started, page_id)
+        if page.dom is not None:
+            self.write_resource(
+                f"urn:dom:{page.url}", "text/html; charset=utf-8", page.dom.encode("utf-8"), page.started, page_id
+            )
+        if page.text is not None:
+            self.write_resource(
+                f"urn:text:{page.url}", "text/plain; charset=utf-8", page.text.encode("utf-8"), page.started, page_id
+            )
+        if page.facts:
+            import json
+
+            fields = {k: v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) for k, v in page.facts.items()}
+            self.write_metadata(f"metadata:{page.url}", fields, page.started, page_id)
+        return page_id
+
+
+def recover_open_files(warc_dir: Path) -> list[Path]:
+    """Repairs WARCs a killed process left `.open`: keep every complete record, drop the torn tail."""
+    repaired: list[Path] = []
+    for path in sorted(Path(warc_dir).glob(f"*.warc.gz{OPEN_SUFFIX}")):
+        good = last_complete_offset(path)
+        final = path.with_name(path.name[: -len(OPEN_SUFFIX)])
+        if good == 0:
+            path.unlink()
+            continue
+        with open(path, "r+b") as fh:
+            fh.truncate(good)
+        os.replace(path, final)
+        repaired.append(final)
+    return repaired
+
+
+def last_complete_offset(path: Path) -> int:
+    """End of the last complete gzip member: each record is one member, so this is a record end."""
+    good = 0
+    with open(path, "rb") as fh:
+        data = fh.read()
+    pos = 0
+    while pos < len(data):
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            inflater.decompress(data[pos:])
+        except zlib.error:
+            break
+        if not inflater.eof:
+            break
+        pos = len(data) - len(inflater.unused_data)
+        good = pos
+    return good

@@ -1,0 +1,1 @@
+"""What happens inside the browser: network recording, page behaviours, snapshots."""

@@ -1,0 +1,249 @@
+"""Generic page behaviours driven by a profile's action list: scroll, expand, close, choose.
+
+Every action reports what it matched, so the completeness report can name the action or selector
+that stopped matching when a platform changes its pages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import asdict, dataclass
+from typing import Any
+from urllib.parse import urljoin
+
+from ..profiles import PageSpec, Profile, parse_count
+from .network import NetworkRecorder
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {"quiet_ms": 300, "settle_timeout_ms": 8_000, "max_rounds": 400, "idle_rounds": 3, "max_clicks": 2_000}
+
+# Visible-and-enabled filter evaluated in the page: Playwright's per-element checks are one
+# round-trip each, which is too slow for threads with hundreds of buttons.
+_VISIBLE_JS = """(els) => els.filter(e => { const r = e.getBoundingClientRect();
+  const s = getComputedStyle(e); return r.width > 0 && r.height > 0 && s.visibility !== 'hidden'
+  && s.display !== 'none' && !e.disabled; }).length"""
+
+
+@dataclass
+class ActionResult:
+    name: str
+    do: str
+    selector: str
+    matched: int = 0
+    rounds: int = 0
+    complete: bool = True
+    note: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class PageDriver:
+    """Runs a page spec's actions on a live page, collecting links on the way."""
+
+    def __init__(self, page: Any, recorder: NetworkRecorder, profile: Profile, spec: PageSpec) -> None:
+        self.page = page
+        self.recorder = recorder
+        self.profile = profile
+        self.spec = spec
+        self.limits = {**DEFAULTS, **profile.limits}
+        self.collected: dict[str, None] = {}
+        self.dialogs_closed = 0
+
+    def selector(self, key_or_selector: str) -> str:
+        """Actions may name a selector of the page spec (`post_link`) or give one inline."""
+        return self.spec.selectors.get(key_or_selector, key_or_selector)
+
+    async def settle(self) -> None:
+        await self.recorder.wait_idle(self.limits["quiet_ms"], self.limits["settle_timeout_ms"])
+
+    async def count(self, selector: str, visible: bool = False) -> int:
+        loc = self.page.locator(selector)
+        if not visible:
+            return await loc.count()
+        return await loc.evaluate_all(_VISIBLE_JS)
+
+    async def close_dialogs(self) -> int:
+        closed = 0
+        for sel in self.profile.dialogs:
+            loc = self.page.locator(sel)
+            for _ in range(5):
+                if await self.count(sel, visible=True) == 0:
+                    break
+                try:
+                    await loc.first.click(timeout=3_000)
+                    closed += 1
+                    await self.settle()
+                except Exception as exc:  # noqa: BLE001 - a dialog that vanished on its own
+                    logger.debug("dialog %s: %s", sel, exc)
+                    break
+        self.dialogs_closed += closed
+        return closed
+
+    async def collect(self, selector: str) -> int:
+        hrefs = await self.page.locator(selector).evaluate_all(
+            "(els) => els.map(e => e.getAttribute('href') || e.getAttribute('data-href')).filter(Boolean)"
+        )
+        before = len(self.collected)
+        for href in hrefs:
+            self.collected.setdefault(urljoin(self.page.url, href).split("#")[0], None)
+        return len(self.collected) - before
+
+    async def run(self, actions: list[dict[str, Any]] | None = None) -> list[ActionResult]:
+        results = []
+        await self.close_dialogs()
+        for action in actions if actions is not None else self.spec.actions:
+            handler = getattr(self, f"_do_{action['do']}")
+            result = ActionResult(
+                name=action.get("name", action["do"]),
+                do=action["do"],
+                selector=str(action.get("selector") or action.get("collect") or action.get("opener") or ""),
+            )
+            try:
+                await handler(action, result)
+            except Exception as exc:  # noqa: BLE001 - one failing action must not lose the page
+                result.complete = False
+                result.note = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            if action.get("required", True) and result.matched == 0 and action["do"] != "scroll":
+                result.note = result.note or "matched nothing"
+            results.append(result)
+            await self.close_dialogs()
+        return results
+
+    # -- actions -------------------------------------------------------------------------------
+    async def _do_scroll(self, action: dict[str, Any], result: ActionResult) -> None:
+        """Scrolls a viewport at a time, so virtualised lists show (and we collect) every item."""
+        collect = self.selector(action["collect"]) if action.get("collect") else None
+        end = action.get("end")
+        max_rounds = int(action.get("max_rounds", self.limits["max_rounds"]))
+        idle_limit = int(action.get("idle_rounds", self.limits["idle_rounds"]))
+        idle = 0
+        last_height = -1
+        for rounds in range(1, max_rounds + 1):
+            result.rounds = rounds
+            if collect:
+                result.matched += await self.collect(collect)
+            at_bottom, height = await self.page.evaluate(
+                "() => { window.scrollBy(0, Math.round(window.innerHeight * 0.85));"
+                " const h = document.documentElement.scrollHeight;"
+                " return [window.scrollY + window.innerHeight >= h - 4, h]; }"
+            )
+            await self.settle()
+            await self.close_dialogs()
+            grew = False
+            if collect:
+                new = await self.collect(collect)
+                result.matched += new
+                grew = new > 0
+            if end and await self.count(end) > 0:
+                if collect:
+                    result.matched += await self.collect(collect)
+                result.note = "reached end marker"
+                return
+            new_height = await self.page.evaluate("document.documentElement.scrollHeight")
+            grew = grew or new_height != height or new_height != last_height
+            last_height = new_height
+            if at_bottom and not grew:
+                idle += 1
+                if idle >= idle_limit:
+                    result.note = "nothing more loaded"
+                    return
+                await asyncio.sleep(0.2 * idle)
+            else:
+                idle = 0
+        result.complete = False
+        result.note = f"stopped after max_rounds={max_rounds}"
+
+    async def _do_click_all(self, action: dict[str, Any], result: ActionResult) -> None:
+        """Clicks every visible match, then the ones those clicks revealed, until none is left."""
+        sel = self.selector(action["selector"])
+        max_clicks = int(action.get("max_clicks", self.limits["max_clicks"]))
+        stalled = 0
+        while result.matched < max_clicks:
+            result.rounds += 1
+            handles = await self.page.locator(sel).element_handles()
+            clicked = 0
+            for handle in handles:
+                if result.matched >= max_clicks:
+                    break
+                try:
+                    if not await handle.is_visible():
+                        continue
+                    await handle.scroll_into_view_if_needed(timeout=3_000)
+                    await handle.click(timeout=3_000)
+                    clicked += 1
+                    result.matched += 1
+                except Exception as exc:  # noqa: BLE001 - detached by an earlier click's re-render
+                    logger.debug("click %s: %s", sel, exc)
+            await self.settle()
+            await self.close_dialogs()
+            if clicked == 0:
+                return
+            remaining = await self.count(sel, visible=True)
+            if remaining >= len(handles):
+                stalled += 1
+                if stalled >= 3:
+                    result.complete = False
+                    result.note = "buttons stay after clicking"
+                    return
+            else:
+                stalled = 0
+        result.complete = await self.count(sel, visible=True) == 0
+        if not result.complete:
+            result.note = f"stopped after max_clicks={max_clicks}"
+
+    async def _do_click(self, action: dict[str, Any], result: ActionResult) -> None:
+        sel = self.selector(action["selector"])
+        if await self.count(sel, visible=True) == 0:
+            result.complete = not action.get("required", True)
+            return
+        await self.page.locator(sel).first.click(timeout=5_000)
+        result.matched = 1
+        await self.settle()
+
+    async def _do_close_dialog(self, action: dict[str, Any], result: ActionResult) -> None:
+        sel = self.selector(action["selector"])
+        while await self.count(sel, visible=True) > 0 and result.matched < 10:
+            await self.page.locator(sel).first.click(timeout=5_000)
+            result.matched += 1
+            await self.settle()
+
+    async def _do_choose_menu(self, action: dict[str, Any], result: ActionResult) -> None:
+        """Opens each matching menu and picks an item (e.g. 'All comments' instead of 'Most relevant')."""
+        opener, item = self.selector(action["opener"]), self.selector(action["item"])
+        openers = await self.page.locator(opener).element_handles()
+        for handle in openers:
+            if not await handle.is_visible():
+                continue
+            await handle.scroll_into_view_if_needed(timeout=3_000)
+            await handle.click(timeout=5_000)
+            await self.page.locator(item).first.wait_for(state="visible", timeout=5_000)
+            await self.page.locator(item).first.click(timeout=5_000)
+            result.matched += 1
+            await self.settle()
+
+    async def _do_scroll_into_view(self, action: dict[str, Any], result: ActionResult) -> None:
+        sel = self.selector(action["selector"])
+        for handle in await self.page.locator(sel).element_handles():
+            await handle.scroll_into_view_if_needed(timeout=5_000)
+            result.matched += 1
+            await self.settle()
+
+    async def _do_wait_for(self, action: dict[str, Any], result: ActionResult) -> None:
+        sel = self.selector(action["selector"])
+        await self.page.locator(sel).first.wait_for(state="attached", timeout=int(action.get("timeout_ms", 10_000)))
+        result.matched = 1
+
+    # -- reading -------------------------------------------------------------------------------
+    async def read_counters(self) -> dict[str, int | None]:
+        values: dict[str, int | None] = {}
+        for name, spec in self.spec.counters.items():
+            loc = self.page.locator(spec["selector"])
+            if await loc.count() == 0:
+                values[name] = None
+                continue
+            raw = await loc.first.get_attribute(spec["attr"]) if spec.get("attr") else await loc.first.inner_text()
+            values[name] = parse_count(raw)
+        return values

@@ -1,0 +1,263 @@
+"""Records every network exchange of a Playwright page through the Chrome DevTools Protocol.
+
+Why CDP rather than Playwright's `response` events: only CDP tells the exact status line and the
+raw headers as received (`*ExtraInfo` events), gives redirect responses with their own headers,
+and lets us raise the per-resource buffer so bodies above ~10 MB are still retrievable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from ..archive.model import Exchange
+
+logger = logging.getLogger(__name__)
+
+BUFFER_TOTAL = 512 * 1024 * 1024
+BUFFER_RESOURCE = 256 * 1024 * 1024
+SKIPPED_SCHEMES = ("data:", "blob:", "chrome-extension:", "about:")
+
+
+@dataclass
+class _Pending:
+    request_id: str
+    url: str
+    method: str
+    headers: dict[str, str]
+    post_data: bytes | None
+    started: datetime
+    resource_type: str
+    raw_request_headers: list[tuple[str, str]] | None = None
+    response: dict[str, Any] | None = None
+    raw_response_headers: list[tuple[str, str]] | None = None
+    status_line: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _header_pairs(headers: dict[str, str]) -> list[tuple[str, str]]:
+    # CDP folds repeated headers (Set-Cookie) into one value joined by newlines.
+    pairs: list[tuple[str, str]] = []
+    for name, value in headers.items():
+        for part in str(value).split("\n"):
+            pairs.append((name, part))
+    return pairs
+
+
+def _parse_headers_text(text: str) -> tuple[str | None, list[tuple[str, str]]]:
+    lines = text.split("\r\n")
+    status_line = lines[0] if lines and lines[0].startswith("HTTP/") else None
+    pairs = []
+    for line in lines[1:] if status_line else lines:
+        if ":" in line:
+            name, value = line.split(":", 1)
+            pairs.append((name.strip(), value.strip()))
+    return status_line, pairs
+
+
+def _protocol(cdp_protocol: str | None) -> str:
+    proto = (cdp_protocol or "http/1.1").lower()
+    return {"h2": "HTTP/2", "h3": "HTTP/3", "http/1.0": "HTTP/1.0"}.get(proto, "HTTP/1.1")
+
+
+class NetworkRecorder:
+    """Collects `Exchange`s for one page. Call `start()` before navigation, `drain()` before close."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.cdp: Any = None
+        self._pending: dict[str, _Pending] = {}
+        self._extra_req: dict[str, list[tuple[str, str]]] = {}
+        self._extra_resp: dict[str, tuple[str | None, list[tuple[str, str]]]] = {}
+        self._tasks: set[asyncio.Task] = set()
+        self.exchanges: list[Exchange] = []
+        self.failures: list[str] = []
+        self._last_activity = time.monotonic()
+
+    async def start(self) -> None:
+        self.cdp = await self.page.context.new_cdp_session(self.page)
+        for event, handler in (
+            ("Network.requestWillBeSent", self._on_request),
+            ("Network.requestWillBeSentExtraInfo", self._on_request_extra),
+            ("Network.responseReceived", self._on_response),
+            ("Network.responseReceivedExtraInfo", self._on_response_extra),
+            ("Network.loadingFinished", self._on_finished),
+            ("Network.loadingFailed", self._on_failed),
+        ):
+            self.cdp.on(event, handler)
+        await self.cdp.send(
+            "Network.enable",
+            {"maxTotalBufferSize": BUFFER_TOTAL, "maxResourceBufferSize": BUFFER_RESOURCE},
+        )
+
+    # -- idle tracking for behaviours ----------------------------------------------------------
+    @property
+    def in_flight(self) -> int:
+        return len(self._pending) + len(self._tasks)
+
+    async def wait_idle(self, quiet_ms: int = 300, timeout_ms: int = 10_000) -> bool:
+        """True once no request has been in flight for `quiet_ms`; False on timeout."""
+        deadline = time.monotonic() + timeout_ms / 1000
+        while time.monotonic() < deadline:
+            if self.in_flight == 0 and (time.monotonic() - self._last_activity) * 1000 >= quiet_ms:
+                return True
+            await asyncio.sleep(0.05)
+        return False
+
+    # -- CDP events ----------------------------------------------------------------------------
+    def _on_request(self, p: dict) -> None:
+        self._last_activity = time.monotonic()
+        rid = p["requestId"]
+        redirect = p.get("redirectResponse")
+        if redirect and rid in self._pending:
+            prior = self._pending.pop(rid)
+            prior.response = redirect
+            extra = self._extra_resp.pop(rid, None)
+            if extra:
+                prior.status_line, prior.raw_response_headers = extra
+            self._complete(prior, b"")
+        req = p["request"]
+        url = req["url"] + req.get("urlFragment", "").split("#")[0]
+        if url.startswith(SKIPPED_SCHEMES):
+            return
+        post = req.get("postData")
+        pending = _Pending(
+            request_id=rid,
+            url=url,
+            method=req.get("method", "GET"),
+            headers=req.get("headers", {}),
+            post_data=post.encode("utf-8") if post else None,
+            started=datetime.fromtimestamp(p.get("wallTime", time.time()), UTC),
+            resource_type=p.get("type", ""),
+        )
+        if rid in self._extra_req:
+            pending.raw_request_headers = self._extra_req.pop(rid)
+        self._pending[rid] = pending
+
+    def _on_request_extra(self, p: dict) -> None:
+        pairs = _header_pairs(p.get("headers", {}))
+        pending = self._pending.get(p["requestId"])
+        if pending is not None and pending.raw_request_headers is None:
+            pending.raw_request_headers = pairs
+        else:
+            self._extra_req[p["requestId"]] = pairs
+
+    def _on_response(self, p: dict) -> None:
+        self._last_activity = time.monotonic()
+        pending = self._pending.get(p["requestId"])
+        if pending is not None:
+            pending.response = p["response"]
+
+    def _on_response_extra(self, p: dict) -> None:
+        text = p.get("headersText")
+        parsed = _parse_headers_text(text) if text else (None, _header_pairs(p.get("headers", {})))
+        self._extra_resp[p["requestId"]] = parsed
+
+    def _on_finished(self, p: dict) -> None:
+        self._last_activity = time.monotonic()
+        pending = self._pending.pop(p["requestId"], None)
+        if pending is None or pending.response is None:
+            return
+        self._spawn(self._fetch_body(pending))
+
+    def _on_failed(self, p: dict) -> None:
+        self._last_activity = time.monotonic()
+        pending = self._pending.pop(p["requestId"], None)
+        if pending is None:
+            return
+        if pending.response is not None:
+            # Media elements cancel their range requests once they have enough: the response
+            # arrived, so keep it, with whatever body the browser still holds or a refetch.
+            self._spawn(self._fetch_body(pending))
+        elif not p.get("canceled"):
+            self.failures.append(f"{pending.url}: {p.get('errorText', 'failed')}")
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # -- bodies --------------------------------------------------------------------------------
+    async def _fetch_body(self, pending: _Pending) -> None:
+        extra = self._extra_resp.pop(pending.request_id, None)
+        if extra:
+            pending.status_line, pending.raw_response_headers = extra
+        body: bytes | None = None
+        source = "browser"
+        try:
+            got = await self.cdp.send("Network.getResponseBody", {"requestId": pending.request_id})
+            raw = got.get("body", "")
+            body = base64.b64decode(raw) if got.get("base64Encoded") else raw.encode("utf-8")
+        except Exception:  # noqa: BLE001 - the browser did not keep it (media, evicted)
+            body = await self._refetch(pending)
+            source = "refetch"
+        if body is None:
+            self.failures.append(f"{pending.url}: body not retrievable")
+            body = b""
+            source = "missing"
+        self._complete(pending, body, source)
+
+    async def _refetch(self, pending: _Pending) -> bytes | None:
+        headers = dict(pending.raw_request_headers or _header_pairs(pending.headers))
+        headers = {k: v for k, v in headers.items() if not k.startswith(":") and k.lower() != "host"}
+        try:
+            resp = await self.page.context.request.fetch(
+                pending.url, method=pending.method, headers=headers, max_redirects=0, timeout=30_000
+            )
+            return await resp.body()
+        except Exception as exc:  # noqa: BLE001
+            logger.warning("refetch of %s failed: %s", pending.url, exc)
+            return None
+
+    def _complete(self, pending: _Pending, body: bytes, source: str = "browser") -> None:
+        resp = pending.response or {}
+        status = int(resp.get("status", 0))
+        reason = resp.get("statusText", "")
+        version = _protocol(resp.get("protocol"))
+        if pending.status_line:
+            parts = pending.status_line.split(" ", 2)
+            version = parts[0]
+            reason = parts[2] if len(parts) > 2 else reason
+        headers = pending.raw_response_headers or _header_pairs(resp.get("headers", {}))
+        req_headers = pending.raw_request_headers or _header_pairs(pending.headers)
+        self.exchanges.append(
+            Exchange(
+                url=pending.url,
+                method=pending.method,
+                request_headers=req_headers,
+                request_body=pending.post_data,
+                status=status,
+                reason=reason,
+                http_version=version,
+                response_headers=headers,
+                body=body,
+                started=pending.started,
+                remote_ip=resp.get("remoteIPAddress"),
+                body_source=source,
+                resource_type=pending.resource_type,
+            )
+        )
+
+    async def drain(self, timeout_ms: int = 30_000) -> list[Exchange]:
+        """Waits for outstanding bodies, then hands over (and forgets) what was recorded."""
+        await self.wait_idle(quiet_ms=200, timeout_ms=timeout_ms)
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=timeout_ms / 1000)
+        for pending in list(self._pending.values()):
+            if pending.response is not None:
+                await self._fetch_body(pending)
+        self._pending.clear()
+        done, self.exchanges = self.exchanges, []
+        return done
+
+    async def stop(self) -> None:
+        if self.cdp is not None:
+            try:
+                await self.cdp.detach()
+            except Exception:  # noqa: BLE001 - page already closed
+                pass

@@ -1,0 +1,87 @@
+"""CrawlReport: progress while a crawl runs; summary and completeness files when it ends."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+from .completeness import assess
+
+
+class CrawlReport:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.interval = crawler.settings.getfloat("SMA_PROGRESS_INTERVAL")
+        self.archive_dir = Path(crawler.settings.get("SMA_ARCHIVE_DIR"))
+        self.crawl_id = crawler.settings.get("SMA_CRAWL_ID")
+        self.started = time.monotonic()
+        self._task: asyncio.Task | None = None
+        self.result: dict[str, Any] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlReport:
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider: Any) -> None:
+        self.started = time.monotonic()
+        if self.interval > 0:
+            self._task = asyncio.ensure_future(self._progress())
+
+    async def _progress(self) -> None:
+        while True:
+            await asyncio.sleep(self.interval)
+            print(self._line("capturing"), file=sys.stderr, flush=True)
+
+    def _line(self, state: str) -> str:
+        stats = self.crawler.stats
+        scheduler = getattr(self.crawler.engine, "slot", None)
+        queued = len(scheduler.scheduler) if scheduler and hasattr(scheduler.scheduler, "__len__") else 0
+        return (
+            f"sma: {state}: {stats.get_value('sma/pages', 0)} pages, {queued} queued, "
+            f"{stats.get_value('sma/records', 0)} records, {stats.get_value('sma/bytes', 0) / 1e6:.1f} MB, "
+            f"{len(getattr(self.crawler.spider, 'errors', []))} errors, {time.monotonic() - self.started:.0f} s"
+        )
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self._task:
+            self._task.cancel()
+        stats = self.crawler.stats
+        observed = dict(spider.completeness)
+        observed["errors"] = list(spider.errors)
+        report = assess(observed)
+        summary = {
+            "crawl_id": self.crawl_id,
+            "url": spider.start_url,
+            "profile": spider.profile.name if spider.profile else None,
+            "finish_reason": reason,
+            "fatal_error": spider.fatal_error,
+            "pages": stats.get_value("sma/pages", 0),
+            "pages_by_kind": {k: stats.get_value(f"sma/pages/{k}", 0) for k in ("profile", "post")},
+            "records": stats.get_value("sma/records", 0),
+            "revisits": stats.get_value("sma/revisits", 0),
+            "bytes": stats.get_value("sma/bytes", 0),
+            "warc_files": stats.get_value("sma/warc_files", []),
+            "errors": spider.errors,
+            "duration_s": round(time.monotonic() - self.started, 1),
+            "complete": report["complete"] and not spider.fatal_error,
+            "comments": report["comments"],
+            "shortfalls": len(report["shortfalls"]),
+        }
+        self.result = {"summary": summary, "completeness": report}
+        out = self.archive_dir / "crawls" / self.crawl_id
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            for name, data in (("summary.json", summary), ("completeness.json", report)):
+                (out / name).write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+        except OSError as exc:  # a full disk must not hide the crawl's own outcome
+            print(f"sma: warning: could not write crawl report to {out}: {exc}", file=sys.stderr)

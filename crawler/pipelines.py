@@ -1,0 +1,83 @@
+"""Item pipeline: every PageCapture the spiders yield goes into the WARC files and pages.jsonl."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import platform
+from pathlib import Path
+
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from . import __version__
+from .archive.model import PageCapture
+from .archive.pages import append_page, rfc3339
+from .archive.warc import ArchiveWriter, recover_open_files
+
+
+class WarcPipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.archive_dir = Path(settings.get("SMA_ARCHIVE_DIR"))
+        self.crawl_id = settings.get("SMA_CRAWL_ID")
+        self.max_bytes = settings.getint("SMA_MAX_WARC_BYTES")
+        self.writer: ArchiveWriter | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcPipeline:
+        return cls(crawler)
+
+    def open_spider(self, spider: Spider | None = None) -> None:
+        spider = spider or self.crawler.spider
+        recover_open_files(self.archive_dir / "warcs")
+        settings = self.crawler.settings
+        info = {
+            "software": f"SMA {__version__} (Scrapy + scrapy-playwright)",
+            "format": "WARC File Format 1.1",
+            "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+            "browser": getattr(spider, "browser_version", "") or settings.get("CHROMIUM"),
+            "python": platform.python_version(),
+            "crawl-id": self.crawl_id,
+            "seed": getattr(spider, "start_url", ""),
+            "profile": getattr(spider, "profile_name", ""),
+            "max-posts": str(getattr(spider, "max_posts", "") or "all"),
+            "viewport": "1280x1000",
+            "concurrency": str(settings.getint("CONCURRENT_REQUESTS")),
+        }
+        self.writer = ArchiveWriter(self.archive_dir, self.crawl_id, info, max_file_bytes=self.max_bytes)
+
+    def process_item(self, item: PageCapture, spider: Spider | None = None) -> PageCapture:
+        assert self.writer is not None
+        try:
+            self.writer.write_page(item)
+            document = next((ex for ex in item.exchanges if ex.url == item.url), None)
+            moment = document.started if document else item.started
+            append_page(
+                self.archive_dir,
+                {"id": f"{self.crawl_id}-{self.writer.records}", "url": item.url, "ts": rfc3339(moment),
+                 "title": item.title, "kind": item.kind},
+            )
+        except OSError as exc:
+            # The writer has already cut the file back to its last whole record; stop here
+            # rather than lose more pages, and say why.
+            spider = self.crawler.spider
+            what = "is full" if exc.errno == errno.ENOSPC else f"cannot be written ({exc.strerror or exc})"
+            pages = self.crawler.stats.get_value("sma/pages", 0)
+            spider.fatal_error = f"archive directory {self.archive_dir} {what}; stopped after {pages} pages"
+            asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="archive_write_error"))
+            raise DropItem(spider.fatal_error) from exc
+        stats = self.crawler.stats
+        stats.inc_value("sma/pages")
+        stats.inc_value(f"sma/pages/{item.kind}")
+        stats.set_value("sma/records", self.writer.records)
+        stats.set_value("sma/bytes", self.writer.bytes_written)
+        stats.set_value("sma/revisits", self.writer.revisits)
+        return item
+
+    def close_spider(self, spider: Spider | None = None) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.crawler.stats.set_value("sma/warc_files", [str(p) for p in self.writer.files])

@@ -1,0 +1,132 @@
+"""Runs one account crawl in this process and turns its outcome into an exit code."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import sys
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .archive.model import timestamp14, utc_now
+from .profiles import ProfileError, resolve
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_INCOMPLETE = 3  # captured, but less than the platform displayed
+MIN_FREE_BYTES = 200 * 1024 * 1024
+
+
+class CrawlError(Exception):
+    """Bad input or an environment that cannot hold an archive: one line for the user."""
+
+
+@dataclass
+class CrawlOutcome:
+    exit_code: int
+    message: str
+    summary: dict[str, Any] = field(default_factory=dict)
+    completeness: dict[str, Any] = field(default_factory=dict)
+
+
+def check_archive_dir(archive: Path, min_free: int = MIN_FREE_BYTES) -> None:
+    """Fails early, before any browser starts, when the archive cannot be written."""
+    try:
+        (archive / "warcs").mkdir(parents=True, exist_ok=True)
+        probe = archive / f".sma-write-test-{os.getpid()}"
+        with open(probe, "wb") as fh:
+            fh.write(b"\0" * 4096)
+            fh.flush()
+            os.fsync(fh.fileno())
+        probe.unlink()
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise CrawlError(f"archive directory {archive} is full") from exc
+        raise CrawlError(f"archive directory {archive} is not writable: {exc.strerror or exc}") from exc
+    free = shutil.disk_usage(archive).free
+    if free < min_free:
+        raise CrawlError(f"archive directory {archive} has only {free // 1_048_576} MB free (need {min_free // 1_048_576} MB)")
+
+
+def check_url(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise CrawlError(f"not an http(s) URL: {url!r}")
+
+
+def crawl(
+    url: str,
+    archive: Path,
+    profile: str = "auto",
+    max_posts: int | None = None,
+    settings_overrides: dict[str, Any] | None = None,
+) -> CrawlOutcome:
+    archive = Path(archive)
+    check_url(url)
+    try:
+        resolve(url, profile)
+    except ProfileError as exc:
+        raise CrawlError(str(exc)) from exc
+    check_archive_dir(archive, int(os.environ.get("SMA_MIN_FREE_BYTES", MIN_FREE_BYTES)))
+
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    from . import settings as default_settings
+    from .extensions import CrawlReport
+    from .spiders.account import AccountSpider
+
+    crawl_id = f"{timestamp14(utc_now())}-{uuid.uuid4().hex[:6]}"
+    settings = Settings()
+    settings.setmodule(default_settings, priority="project")
+    settings.set("SMA_ARCHIVE_DIR", str(archive.resolve()), priority="cmdline")
+    settings.set("SMA_CRAWL_ID", crawl_id, priority="cmdline")
+    for key, value in (settings_overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+
+    process = CrawlerProcess(settings, install_root_handler=True)
+    crawler = process.create_crawler(AccountSpider)
+    process.crawl(crawler, url=url, profile=profile, max_posts=max_posts)
+    try:
+        process.start()
+    except KeyboardInterrupt:
+        pass
+    report = next((e for e in crawler.extensions.middlewares if isinstance(e, CrawlReport)), None)
+    result = report.result if report else {}
+    summary = result.get("summary", {})
+    spider = crawler.spider
+    if spider is not None and spider.fatal_error:
+        return CrawlOutcome(EXIT_FAILED, spider.fatal_error, summary, result.get("completeness", {}))
+    if not summary:
+        return CrawlOutcome(EXIT_FAILED, "crawl ended without a summary (see log above)")
+    if summary.get("finish_reason") not in ("finished",):
+        return CrawlOutcome(EXIT_FAILED, f"crawl stopped: {summary.get('finish_reason')}", summary)
+    if not summary.get("complete"):
+        n = summary.get("shortfalls", 0)
+        return CrawlOutcome(
+            EXIT_INCOMPLETE,
+            f"INCOMPLETE: {n} shortfall(s); see {archive / 'crawls' / crawl_id / 'completeness.json'}",
+            summary,
+            result.get("completeness", {}),
+        )
+    return CrawlOutcome(EXIT_OK, "complete", summary, result.get("completeness", {}))
+
+
+def print_summary(outcome: CrawlOutcome, stream: Any = sys.stdout) -> None:
+    s = outcome.summary
+    if not s:
+        return
+    comments = s.get("comments", {})
+    print(
+        f"pages {s['pages']} (profile {s['pages_by_kind'].get('profile', 0)}, posts {s['pages_by_kind'].get('post', 0)}) | "
+        f"records {s['records']} ({s['revisits']} revisits) | {s['bytes'] / 1e6:.1f} MB | "
+        f"comments {comments.get('captured', 0)}/{comments.get('displayed', 0)} | "
+        f"errors {len(s['errors'])} | {s['duration_s']} s",
+        file=stream,
+    )
+    for path in s.get("warc_files", []):
+        print(f"  {path}", file=stream)

@@ -1,0 +1,1 @@
+"""SMA command-line entry point and the demo orchestration."""

@@ -1,0 +1,88 @@
+"""`sma`: the one command-line entry point. Subcommands import their heavy parts lazily."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _platform_serve(args: argparse.Namespace) -> int:
+    from demo_platform.server import main
+
+    return main(args.host, args.port, args.seed)
+
+
+def _crawl(args: argparse.Namespace) -> int:
+    from crawler.run import CrawlError, crawl, print_summary
+
+    try:
+        outcome = crawl(args.url, Path(args.archive), profile=args.profile, max_posts=args.max_posts)
+    except CrawlError as exc:
+        print(f"sma: error: {exc}", file=sys.stderr)
+        return 1
+    print_summary(outcome)
+    if outcome.exit_code:
+        print(f"sma: {'error: ' if outcome.exit_code == 1 else ''}{outcome.message}", file=sys.stderr)
+    return outcome.exit_code
+
+
+def _replay(args: argparse.Namespace) -> int:
+    from replay.pywb_runner import ReplayError, serve
+
+    try:
+        return serve(Path(args.archive), args.port)
+    except ReplayError as exc:
+        print(f"sma: error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from sma.demo import run_demo
+
+    return run_demo(Path(args.archive), args.port, args.platform_port, args.max_posts)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sma", description="SMA: social media archiving for government bodies")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    plat = sub.add_parser("platform", help="the bundled demo platform").add_subparsers(dest="platform_cmd", required=True)
+    serve = plat.add_parser("serve", help="serve the demo platform")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8700)
+    serve.add_argument("--seed", type=int, default=1)
+    serve.set_defaults(func=_platform_serve)
+
+    crawl = sub.add_parser("crawl", help="capture a social media account into WARC")
+    crawl.add_argument("url", help="profile URL of the account")
+    crawl.add_argument("--profile", default="auto", help="platform profile (default: pick by URL)")
+    crawl.add_argument("--archive", required=True, help="archive directory")
+    crawl.add_argument("--max-posts", type=int, default=None, help="visit at most N post pages")
+    crawl.set_defaults(func=_crawl)
+
+    rep = sub.add_parser("replay", help="serve an archive with pywb")
+    rep.add_argument("archive", help="archive directory")
+    rep.add_argument("--port", type=int, default=8080)
+    rep.set_defaults(func=_replay)
+
+    demo = sub.add_parser("demo", help="serve the demo platform, capture its account, replay it")
+    demo.add_argument("--archive", default="demo-archive")
+    demo.add_argument("--port", type=int, default=8080)
+    demo.add_argument("--platform-port", type=int, default=8700)
+    demo.add_argument("--max-posts", type=int, default=None)
+    demo.set_defaults(func=_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("sma: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""The WARC writer keeps every file valid: torn tails are repaired, a full disk loses no record."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from archive_checks import warcio_check
+
+from crawler.archive.model import Exchange, PageCapture
+from crawler.archive.read import iter_records, warc_files
+from crawler.archive.warc import ArchiveWriter, recover_open_files
+
+
+def exchange(url: str, body: bytes, status: int = 200, headers: list | None = None) -> Exchange:
+    return Exchange(
+        url=url,
+        method="GET",
+        request_headers=[("User-Agent", "test"), ("Accept-Encoding", "gzip")],
+        request_body=None,
+        status=status,
+        reason="OK",
+        http_version="HTTP/1.1",
+        response_headers=headers or [("Content-Type", "text/html"), ("Content-Encoding", "gzip"),
+                                     ("Content-Length", "12")],
+        body=body,
+        started=datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc),
+    )
+
+
+def test_decoded_bodies_get_honest_headers_and_repeats_become_revisits(tmp_path: Path):
+    writer = ArchiveWriter(tmp_path, "t1", {"software": "test"})
+    writer.write_exchange(exchange("http://127.0.0.1/a.css", b"body{}" * 100))
+    writer.write_exchange(exchange("http://127.0.0.1/a.css", b"body{}" * 100))
+    writer.write_exchange(exchange("http://127.0.0.1/r", b"", 302, [("Location", "/a.css")]))
+    writer.close()
+    records = list(iter_records(tmp_path))
+    assert [r.type for r in records] == ["warcinfo", "response", "request", "revisit", "request", "response", "request"]
+    first = records[1]
+    assert first.http_headers.get_header("Content-Encoding") is None
+    assert first.http_headers.get_header("Content-Length") == str(len(first.payload)) == "600"
+    revisit = records[3]
+    assert revisit.warc_headers.get_header("WARC-Refers-To-Target-URI") == "http://127.0.0.1/a.css"
+    assert revisit.warc_headers.get_header("WARC-Payload-Digest") == first.warc_headers.get_header(
+        "WARC-Payload-Digest"
+    )
+    assert records[5].status == 302
+    assert warcio_check(tmp_path) == []
+
+
+def test_a_torn_file_left_by_a_killed_crawl_is_repaired(tmp_path: Path):
+    writer = ArchiveWriter(tmp_path, "t2", {"software": "test"})
+    for i in range(5):
+        writer.write_exchange(exchange(f"http://127.0.0.1/{i}", f"page {i}".encode() * 50))
+    # simulate `kill -9` in the middle of a record: file stays .open with half a gzip member
+    assert writer._fh is not None
+    writer._fh.write(b"\x1f\x8b\x08\x00" + b"\x00" * 40)
+    writer._fh.flush()
+    open_files = list((tmp_path / "warcs").glob("*.open"))
+    assert len(open_files) == 1
+    repaired = recover_open_files(tmp_path / "warcs")
+    assert len(repaired) == 1 and not list((tmp_path / "warcs").glob("*.open"))
+    assert warcio_check(tmp_path) == []
+    assert sum(1 for r in iter_records(tmp_path) if r.type == "response") == 5
+
+
+@pytest.fixture()
+def tiny_disk(tmp_path: Path):
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(mount)], capture_output=True)
+    assert proc.returncode == 0, f"tests need root to mount a small tmpfs: {proc.stderr!r}"
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_full_disk_keeps_every_complete_record(tiny_disk: Path):
+    import os
+
+    writer = ArchiveWriter(tiny_disk, "t3", {"software": "test"})
+    written = 0
+    with pytest.raises(OSError):
+        for i in range(1000):
+            page = PageCapture(url=f"http://127.0.0.1/p{i}", kind="post", title="", started=datetime.now(timezone.utc))
+            page.exchanges = [exchange(page.url, os.urandom(20_000))]  # incompressible
+            writer.write_page(page)
+            written += 1
+    writer.close()
+    assert written > 5
+    assert warcio_check(tiny_disk) == []
+    assert sum(1 for r in iter_records(tiny_disk) if r.type == "response") >= written
+    assert warc_files(tiny_disk)
