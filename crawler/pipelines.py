@@ -51,6 +51,13 @@ class WarcPipeline:
 
     def process_item(self, item: PageCapture, spider: Spider | None = None) -> PageCapture:
         assert self.writer is not None
+        spider = self.crawler.spider
+        if self.writer.records == 0:
+            # Known only once the browser runs and the profile is resolved: before the first record.
+            if getattr(spider, "browser_version", None):
+                self.writer.warcinfo["browser"] = f"Chromium {spider.browser_version}"
+            if getattr(spider, "profile", None) is not None:
+                self.writer.warcinfo["profile"] = spider.profile.name
         try:
             self.writer.write_page(item)
             document = next((ex for ex in item.exchanges if ex.url == item.url), None)
@@ -63,7 +70,6 @@ class WarcPipeline:
         except OSError as exc:
             # The writer has already cut the file back to its last whole record; stop here
             # rather than lose more pages, and say why.
-            spider = self.crawler.spider
             what = "is full" if exc.errno == errno.ENOSPC else f"cannot be written ({exc.strerror or exc})"
             pages = self.crawler.stats.get_value("sma/pages", 0)
             spider.fatal_error = f"archive directory {self.archive_dir} {what}; stopped after {pages} pages"

@@ -88,7 +88,7 @@ def crawl(
     for key, value in (settings_overrides or {}).items():
         settings.set(key, value, priority="cmdline")
 
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(AccountSpider)
     process.crawl(crawler, url=url, profile=profile, max_posts=max_posts)
     try:

@@ -44,7 +44,7 @@ DOWNLOAD_DELAY = 0
 RETRY_TIMES = 1
 COOKIES_ENABLED = False  # the browser keeps its own cookies
 TELNETCONSOLE_ENABLED = False
-LOG_LEVEL = os.environ.get("SMA_LOG_LEVEL", "WARNING")
+LOG_LEVEL = os.environ.get("SMA_LOG_LEVEL", "ERROR")
 
 ITEM_PIPELINES = {"crawler.pipelines.WarcPipeline": 100}
 EXTENSIONS = {"crawler.extensions.CrawlReport": 100}

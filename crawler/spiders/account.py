@@ -32,6 +32,7 @@ class AccountSpider(scrapy.Spider):
         self.profile: Profile | None = None
         self.url_matched = False
         self.fatal_error: str | None = None
+        self.browser_version: str | None = None
         self.errors: list[str] = []
         # Completeness: what each page displayed against what was captured (see extensions).
         self.completeness: dict[str, Any] = {"profile": None, "posts": [], "actions": []}
@@ -69,6 +70,7 @@ class AccountSpider(scrapy.Spider):
     # -- profile page ------------------------------------------------------------------------------
     async def parse_profile(self, response):
         page = response.meta["playwright_page"]
+        self.browser_version = page.context.browser.version if page.context.browser else None
         try:
             if response.status >= 400:
                 self.fail(f"{self.start_url} answered HTTP {response.status}: no such profile")

@@ -1,0 +1,158 @@
+"""Benchmark: what capture costs against simply loading a page, and crawl throughput.
+
+Prints a table:
+- per post page: capture time (record every exchange, expand the thread, screenshot, DOM, text,
+  collect bodies) divided by one bare load of the same page in the same browser (target <= 2.0);
+- a whole `sma crawl` of the demo account: pages per minute, comments per minute, and the peak
+  memory (RSS) of the crawler plus its browser processes.
+
+Usage: .venv/bin/python bench/capture_cost.py [--skin mastodon] [--pages 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from crawler.capture.behaviours import PageDriver  # noqa: E402
+from crawler.capture.page import init_page, recorder_for, snapshot  # noqa: E402
+from crawler.profiles import all_profiles  # noqa: E402
+from crawler.settings import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from demo_platform.server import make_server  # noqa: E402
+
+
+def tree_rss_kb(pid: int) -> int:
+    """RSS of a process and all its descendants (the browser's many processes)."""
+    total = 0
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    stack = [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+        stack.extend(children.get(p, []))
+    return total
+
+
+async def page_costs(urls: list[str], profile_name: str) -> list[tuple[float, float]]:
+    from playwright.async_api import async_playwright
+
+    profile = all_profiles()[profile_name]
+    spec = profile.page("post")
+    results = []
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = await browser.new_context(viewport={"width": 1280, "height": 1000})
+        for url in urls:
+            page = await context.new_page()
+            t0 = time.perf_counter()
+            await page.goto(url, wait_until="networkidle")
+            bare = time.perf_counter() - t0
+            await page.close()
+
+            page = await context.new_page()
+            t0 = time.perf_counter()
+            await init_page(page, None)
+            await page.goto(url, wait_until="load")
+            driver = PageDriver(page, recorder_for(page), profile, spec)
+            await driver.run()
+            await snapshot(page, "post")
+            captured = time.perf_counter() - t0
+            await page.close()
+            results.append((bare, captured))
+        await browser.close()
+    return results
+
+
+def whole_crawl(url: str) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as archive:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "sma.cli", "crawl", url, "--archive", archive],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        peak = 0
+        while proc.poll() is None:
+            peak = max(peak, tree_rss_kb(proc.pid))
+            time.sleep(0.25)
+        elapsed = time.perf_counter() - t0
+        import json
+
+        summary = json.loads(next(Path(archive, "crawls").glob("*/summary.json")).read_text())
+    minutes = elapsed / 60
+    return {
+        "pages": summary["pages"],
+        "seconds": elapsed,
+        "pages_per_min": summary["pages"] / minutes,
+        "comments_per_min": summary["comments"]["captured"] / minutes,
+        "peak_rss_mb": peak / 1024,
+        "mb_written": summary["bytes"] / 1e6,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--skin", default="mastodon")
+    parser.add_argument("--pages", type=int, default=10)
+    args = parser.parse_args()
+
+    server = make_server("127.0.0.1", 0, seed=1)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = "http://127.0.0.1:%d" % server.server_address[1]
+    import json
+    import urllib.request
+
+    index = json.loads(urllib.request.urlopen(base + "/_truth/index.json").read())
+    account = next(s for s in index["skins"] if s["skin"] == args.skin)["accounts"][0]
+    truth = json.loads(urllib.request.urlopen(base + account["truth"]).read())
+    posts = sorted(truth["posts"], key=lambda p: -p["comment_count"])[: args.pages]
+
+    costs = asyncio.run(page_costs([p["url"] for p in posts], args.skin))
+    ratios = [c / b for b, c in costs]
+    crawl = whole_crawl(account["url"])
+    server.shutdown()
+
+    print(f"\nSMA capture benchmark — skin {args.skin}, {len(posts)} busiest post pages, {os.cpu_count()} cores\n")
+    print("| metric | value |")
+    print("|---|---|")
+    print(f"| bare page load, median (s) | {statistics.median(b for b, _ in costs):.2f} |")
+    print(f"| capture of the same page, median (s) | {statistics.median(c for _, c in costs):.2f} |")
+    print(f"| capture / bare load, median (target <= 2.0) | {statistics.median(ratios):.2f} |")
+    print(f"| capture / bare load, worst | {max(ratios):.2f} |")
+    print(f"| whole crawl: pages | {crawl['pages']} in {crawl['seconds']:.0f} s |")
+    print(f"| whole crawl: pages per minute | {crawl['pages_per_min']:.1f} |")
+    print(f"| whole crawl: comments per minute | {crawl['comments_per_min']:.0f} |")
+    print(f"| whole crawl: MB written | {crawl['mb_written']:.1f} |")
+    print(f"| peak RSS crawler + browser (MB) | {crawl['peak_rss_mb']:.0f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
