@@ -1,0 +1,184 @@
+"""HTTP plumbing shared by all skins: routing by prefix, static files, ground truth, and the
+wire format (gzip, ETag/304, Range) via `web.finalize`.
+
+The server object owns the `World`; handlers reach it as `self.server.world` and hold its lock
+while building a response, so a later clock can mutate the world between requests safely.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import sys
+import threading
+import traceback
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import FrameType
+from urllib.parse import unquote, urlsplit
+
+from demo_platform import media
+from demo_platform.content import new_world
+from demo_platform.model import World
+from demo_platform.skins import SKINS
+from demo_platform.web import (
+    CSS,
+    JS,
+    PNG,
+    TEXT,
+    WEBM,
+    Request,
+    Response,
+    binary,
+    finalize,
+    json_response,
+    page,
+    parse_query,
+)
+
+STATIC_TYPES = {".js": JS, ".css": CSS, ".png": PNG, ".webm": WEBM}
+ROBOTS = b"User-agent: *\nAllow: /\n"
+
+
+class PlatformServer(ThreadingHTTPServer):
+    daemon_threads = True
+    world: World
+    access_log: bool = False
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: PlatformServer
+    server_version = "SMA-demo/1.0"
+    # HTTP/1.1 keep-alive like real platforms; every response carries a Content-Length.
+    protocol_version = "HTTP/1.1"
+    timeout = 30  # drop idle keep-alive connections instead of pinning threads forever
+
+    def version_string(self) -> str:
+        return self.server_version  # no Python version in the Server header
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    def do_HEAD(self) -> None:
+        self._serve()
+
+    def _not_allowed(self) -> None:
+        resp = Response(405, b"Method not allowed\n", TEXT, "error", [("Allow", "GET, HEAD")])
+        self._send(resp)
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = _not_allowed
+
+    def _serve(self) -> None:
+        try:
+            resp = self._dispatch()
+        except Exception:  # a bug must give a 500 page, not a dropped connection
+            traceback.print_exc(file=sys.stderr)
+            resp = Response(500, b"Internal server error\n", TEXT, "error")
+        self._send(resp)
+
+    def _request(self) -> Request:
+        parts = urlsplit(self.path)
+        bound = "{}:{}".format(*self.server.server_address[:2])
+        host = self.headers.get("Host") or bound
+        if not re.fullmatch(r"[A-Za-z0-9.\-\[\]:]+", host):
+            host = bound  # never echo junk into absolute URLs
+        return Request(
+            method=self.command, path=unquote(parts.path) or "/", query=parse_query(parts.query),
+            headers={k.lower(): v for k, v in self.headers.items()},
+            base_url=f"http://{host}", world=self.server.world)
+
+    def _dispatch(self) -> Response:
+        request = self._request()
+        with request.world.lock:
+            return route(request)
+
+    def _send(self, resp: Response) -> None:
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        status, out_headers, body = finalize(headers, self.command, resp)
+        self.send_response(status)
+        for name, value in out_headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if body:
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        if self.server.access_log:
+            super().log_message(format, *args)
+
+    def log_error(self, format: str, *args: object) -> None:
+        # Idle keep-alive connections timing out are routine, not errors worth a log line.
+        if "timed out" not in format % args:
+            self.log_message(format, *args)
+
+
+def route(request: Request) -> Response:
+    path = request.path
+    if path.startswith("/_truth/"):
+        return truth(request)
+    if path.startswith("/static/"):
+        return static(path[len("/static/"):])
+    if path == "/favicon.ico":
+        return binary(media.favicon_png(), PNG, "static")
+    if path == "/robots.txt":
+        return Response(200, ROBOTS, TEXT, "static")
+    # Longest prefix first, so /x/... reaches the X skin before the root (Mastodon) skin.
+    skins = sorted(SKINS.values(), key=lambda s: len(s.prefix), reverse=True)
+    for skin in skins:
+        if skin.owns(path):
+            return skin.handle(request) or skin.not_found(request)
+    return page("<!DOCTYPE html><title>404</title><h1>Niet gevonden</h1>\n", 404)
+
+
+def static(name: str) -> Response:
+    """Files in demo_platform/static; the name pattern rules out path traversal."""
+    suffix = name[name.rfind("."):] if "." in name else ""
+    data = media.static_file(name) if re.fullmatch(r"[a-z0-9_-]+\.[a-z0-9]+", name) else None
+    if data is None or suffix not in STATIC_TYPES:
+        return page("<!DOCTYPE html><title>404</title><h1>Niet gevonden</h1>\n", 404)
+    return binary(data, STATIC_TYPES[suffix], "static" if suffix in (".js", ".css") else "media")
+
+
+def truth(request: Request) -> Response:
+    """Ground truth for evaluation; no page links here."""
+    world, base = request.world, request.base_url
+    if request.path == "/_truth/index.json":
+        return json_response({"skins": [{
+            "skin": skin.name,
+            "accounts": [{"account": a.handle, "url": skin.profile_url(base, a),
+                          "truth": f"/_truth/{skin.name}/{a.handle}.json"}
+                         for a in skin.accounts(world)],
+        } for skin in SKINS.values()]}, cache="truth")
+    match = re.fullmatch(r"/_truth/([a-z0-9_-]+)/([A-Za-z0-9_.-]+)\.json", request.path)
+    skin = SKINS.get(match[1]) if match else None
+    data = skin.truth(world, match[2], base) if skin and match else None
+    if data is None:
+        return json_response({"error": "unknown skin or account"}, 404, cache="error")
+    return json_response(data, cache="truth")
+
+
+def make_server(host: str = "127.0.0.1", port: int = 8700, seed: int = 1) -> ThreadingHTTPServer:
+    """A ready-to-serve server (port 0 = pick a free port); call serve_forever() on it."""
+    server = PlatformServer((host, port), Handler)
+    server.world = new_world(seed)
+    return server
+
+
+def main(host: str, port: int, seed: int) -> int:
+    server = make_server(host, port, seed)
+    assert isinstance(server, PlatformServer)
+    server.access_log = True
+    bound_host, bound_port = server.server_address[:2]
+    print(f"SMA demo platform on http://{bound_host}:{bound_port} (seed {seed})", flush=True)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        # shutdown() blocks until serve_forever returns, so it must run off the main thread.
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        server.serve_forever(poll_interval=0.2)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        server.server_close()
+    return 0

@@ -1,0 +1,253 @@
+"""The Mastodon skin, at the site root: profile and post pages plus the JSON API their JS uses.
+
+Pages:  /  /about  /@<handle>  /@<handle>/<post id>  /users/<handle> (301 to /@<handle>)
+Media:  /avatars/<handle> (302 to /media/avatars/<digest>.png)  /media/headers/<digest>.png
+        /media/<key>-400.png  /media/<key>-1200.png  /media/clip.webm (Range)
+API:    /api/v1/accounts/lookup?acct=  /api/v1/accounts/<id>  /api/v1/accounts/<id>/statuses
+        /api/v1/statuses/<id>  /api/v1/statuses/<id>/context  /api/v1/statuses/<id>/replies
+JSON follows Mastodon's shape; the deviations are documented where they are built.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from typing import Any
+
+from demo_platform import media
+from demo_platform.model import Account, Comment, Person, Post, Status, World, iso
+from demo_platform.skins import mastodon_html as ui
+from demo_platform.skins.base import Skin
+from demo_platform.web import PNG, WEBM, Request, Response, binary, json_response, page, redirect
+
+HANDLE = r"[A-Za-z0-9_.-]+"
+MENTION = re.compile(r"(?<![\w.@])@([A-Za-z0-9_]+)")
+DEFAULT_LIMIT, MAX_LIMIT = 20, 40
+
+
+def counts(who: Account | Person) -> tuple[int, int, int]:
+    """(posts, followers, following). Citizens only reply, so their own timeline is empty."""
+    if isinstance(who, Account):
+        return len(who.live_posts()), who.followers, who.following
+    return 0, int(who.id[-3:]), int(who.id[-5:-3])
+
+
+class MastodonSkin(Skin):
+    name = "mastodon"
+    prefix = ""
+    official = (("ministerie-demo", "Ministerie van Demo", 64),)
+
+    def profile_url(self, base_url: str, account: Account) -> str:
+        return f"{base_url}/@{account.handle}"
+
+    def post_url(self, base_url: str, account: Account, post: Post) -> str:
+        return f"{base_url}/@{account.handle}/{post.id}"
+
+    def not_found(self, request: Request) -> Response:
+        if request.path.startswith("/api/"):
+            return json_response({"error": "Record not found"}, 404, cache="error")
+        return page(ui.not_found_page("Deze pagina bestaat niet (meer)."), 404)
+
+    # --- routing ------------------------------------------------------------------------
+    def handle(self, request: Request) -> Response | None:
+        path, world = request.path, request.world
+        if path == "/":
+            return page(ui.landing_page(self.accounts(world)))
+        if path == "/about":
+            return page(ui.about_page())
+        if match := re.fullmatch(rf"/users/({HANDLE})/?", path):
+            return redirect(f"/@{match.group(1)}", 301) if self._who(world, match[1]) else None
+        if match := re.fullmatch(rf"/@({HANDLE})/?", path):
+            return self._profile(world, match[1])
+        if match := re.fullmatch(rf"/@({HANDLE})/(\d+)/?", path):
+            post = world.status(self.name, match[2])
+            if isinstance(post, Post) and post.account.handle == match[1]:
+                return page(ui.post_page(post))
+            return None
+        if path.startswith("/avatars/") or path.startswith("/media/"):
+            return self._media(world, path)
+        if path.startswith("/api/v1/"):
+            return self._api(request, path[len("/api/v1"):])
+        return None
+
+    def _who(self, world: World, handle: str) -> Account | Person | None:
+        return world.account(self.name, handle) or world.citizen(handle)
+
+    def _profile(self, world: World, handle: str) -> Response | None:
+        who = self._who(world, handle)
+        if who is None:
+            return None
+        posts, followers, following = counts(who)
+        header = f"/media/headers/{self._digest(world, 'header', handle)}.png"
+        return page(ui.profile_page(who, posts=posts, followers=followers, following=following,
+                                    header_src=header))
+
+    # --- media --------------------------------------------------------------------------
+    def _digest(self, world: World, kind: str, handle: str) -> str:
+        return world.generator.digest(f"{self.name}/{kind}/{handle}", 16)
+
+    def _handles(self, world: World) -> list[str]:
+        return [a.handle for a in self.accounts(world)] + [p.handle for p in world.citizens]
+
+    def _media(self, world: World, path: str) -> Response | None:
+        if match := re.fullmatch(rf"/avatars/({HANDLE})", path):
+            if not self._who(world, match[1]):
+                return None
+            # A redirect hop on purpose: crawls must record and replay redirects.
+            return redirect(f"/media/avatars/{self._digest(world, 'avatar', match[1])}.png")
+        if match := re.fullmatch(r"/media/(avatars|headers)/([0-9a-f]{16})\.png", path):
+            kind = match[1][:-1]
+            if match[2] not in {self._digest(world, kind, h) for h in self._handles(world)}:
+                return None
+            draw = media.avatar_png if kind == "avatar" else media.header_png
+            return binary(draw(match[2]), PNG)
+        if match := re.fullmatch(r"/media/([0-9a-f]{12})-(\d+)\.png", path):
+            width = int(match[2])
+            if width not in media.IMAGE_WIDTHS or match[1] not in self._image_keys(world):
+                return None
+            return binary(media.post_image_png(match[1], width), PNG)
+        if path == "/media/clip.webm":
+            data = media.static_file("clip.webm")
+            return binary(data, WEBM) if data else None
+        return None
+
+    def _image_keys(self, world: World) -> set[str]:
+        return {m.key for a in self.accounts(world) for p in a.posts for m in p.media
+                if m.kind == "image"}
+
+    # --- JSON API -----------------------------------------------------------------------
+    def _api(self, request: Request, path: str) -> Response | None:
+        world, base = request.world, request.base_url
+        if path == "/accounts/lookup":
+            who = self._who(world, request.arg("acct", "") or "")
+            return json_response(self.account_json(who, base)) if who else None
+        if match := re.fullmatch(r"/accounts/(\d+)", path):
+            who = world.account_by_id(self.name, match[1])
+            return json_response(self.account_json(who, base)) if who else None
+        if match := re.fullmatch(r"/accounts/(\d+)/statuses", path):
+            return self._timeline(request, match[1])
+        if not (match := re.fullmatch(r"/statuses/(\d+)(/context|/replies)?", path)):
+            return None
+        status = world.status(self.name, match[1])
+        if status is None:
+            return None
+        post = world.post_of(self.name, status)
+        if match[2] is None:
+            return json_response(self.status_json(world, status, post, base))
+        if match[2] == "/replies":
+            # Not a real Mastodon endpoint: what the web UI's "Show more replies" fetches.
+            # All direct replies, oldest first; deeper levels need another click.
+            parent = status.id if isinstance(status, Comment) else None
+            return json_response([self.status_json(world, c, post, base)
+                                  for c in post.children(parent)])
+        return json_response(self._context(world, status, post, base))
+
+    def _timeline(self, request: Request, account_id: str) -> Response | None:
+        world = request.world
+        who = world.account_by_id(self.name, account_id)
+        if who is None:
+            return None
+        try:
+            limit = max(1, min(MAX_LIMIT, int(request.arg("limit", "") or DEFAULT_LIMIT)))
+            max_id = int(request.arg("max_id", "") or 0)
+        except ValueError:
+            return json_response({"error": "Invalid parameter"}, 422, cache="error")
+        posts = who.live_posts() if isinstance(who, Account) else []
+        if max_id:
+            posts = [p for p in posts if int(p.id) < max_id]
+        chunk = posts[:limit]
+        headers = []
+        if chunk:
+            # Like Mastodon: a "next" link whenever the page is non-empty; the end is an [].
+            nxt = (f"{request.base_url}/api/v1/accounts/{account_id}/statuses"
+                   f"?limit={limit}&max_id={chunk[-1].id}")
+            headers.append(("Link", f'<{nxt}>; rel="next"'))
+        body = [self.status_json(world, p, p, request.base_url) for p in chunk]
+        return json_response(body, headers=headers)
+
+    def _context(self, world: World, status: Status, post: Post, base: str) -> dict[str, Any]:
+        """Ancestors up to the post, and the descendants the first thread view shows:
+        only comments flagged `inline`; the rest come via /replies (the "more" buttons)."""
+        by_id = {c.id: c for c in post.live_comments()}
+        ancestors: list[Status] = []
+        if isinstance(status, Comment):
+            parent = status.parent
+            while parent is not None:
+                ancestors.insert(0, by_id[parent])
+                parent = by_id[parent].parent
+            ancestors.insert(0, post)
+        subtree = {status.id} if isinstance(status, Comment) else {None}
+        descendants = []
+        for comment in post.live_comments():  # depth-first order: parents first
+            if comment.parent in subtree:
+                subtree.add(comment.id)
+                if comment.inline:
+                    descendants.append(comment)
+        return {"ancestors": [self.status_json(world, s, post, base) for s in ancestors],
+                "descendants": [self.status_json(world, c, post, base) for c in descendants]}
+
+    def account_json(self, who: Account | Person, base: str) -> dict[str, Any]:
+        posts, followers, following = counts(who)
+        return {
+            "id": who.id, "username": who.handle, "acct": who.handle,
+            "display_name": who.name, "url": f"{base}/@{who.handle}",
+            "avatar": f"{base}/avatars/{who.handle}", "note": f"<p>{escape(who.bio)}</p>",
+            "bot": False, "locked": False, "group": False,
+            "statuses_count": posts, "followers_count": followers, "following_count": following,
+        }
+
+    def status_json(self, world: World, status: Status, post: Post, base: str) -> dict[str, Any]:
+        author = status.account if isinstance(status, Post) else status.author
+        url = self.post_url(base, post.account, post)
+        is_post = isinstance(status, Post)
+        parent = None if is_post else (status.parent or post.id)
+        direct = post.children(None if is_post else status.id)
+        data: dict[str, Any] = {
+            "id": status.id, "created_at": iso(status.created_at),
+            "in_reply_to_id": parent, "visibility": "public", "language": "nl",
+            # Comments have no page of their own here; their url points into the thread.
+            "url": url if is_post else f"{url}#{status.id}",
+            "uri": f"{base}/users/{author.handle}/statuses/{status.id}",
+            "content": self.content_html(status.text),
+            # Mastodon semantics: direct replies only (drives the "Show more replies" button).
+            "replies_count": len(direct),
+            "reblogs_count": post.boosts if is_post else 0,
+            "favourites_count": post.favourites if is_post else int(status.id) % 7,
+            "edited_at": iso(post.edited_at) if is_post and post.edited_at else None,
+            "account": self.account_json(author, base),
+            "media_attachments": [],
+            "mentions": self.mentions_json(world, status.text, base),
+        }
+        if isinstance(status, Post):
+            # Deviation: the whole thread's size, which the UI's reply counter shows.
+            data["comments_count"] = len(status.live_comments())
+            data["media_attachments"] = [self._attachment(status, i, m.kind, m.key,
+                                                          m.description, base)
+                                         for i, m in enumerate(status.media)]
+        return data
+
+    def _attachment(self, post: Post, index: int, kind: str, key: str, description: str,
+                    base: str) -> dict[str, Any]:
+        if kind == "video":
+            return {"id": f"{post.id}{index}", "type": "video", "url": f"{base}/media/{key}",
+                    "preview_url": None, "description": description}
+        return {"id": f"{post.id}{index}", "type": "image",
+                "url": f"{base}/media/{key}-1200.png", "preview_url": f"{base}/media/{key}-400.png",
+                "description": description,
+                "meta": {"original": {"width": 1200, "height": 675},
+                         "small": {"width": 400, "height": 225}}}
+
+    def content_html(self, text: str) -> str:
+        """Plain text -> content HTML: one paragraph, no inline markup.
+
+        Real Mastodon wraps mentions in links; we deliberately do not, because SMA's archive
+        checks look for each comment's text as one contiguous run in the DOM and in the JSON."""
+        return f"<p>{escape(text, quote=False)}</p>"
+
+    def mentions_json(self, world: World, text: str, base: str) -> list[dict[str, str]]:
+        found = []
+        for handle in MENTION.findall(text):
+            if person := world.citizen(handle):
+                found.append({"id": person.id, "username": handle, "acct": handle,
+                              "url": f"{base}/@{handle}"})
+        return found
