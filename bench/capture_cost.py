@@ -125,7 +125,7 @@ def main() -> int:
 
     server = make_server("127.0.0.1", 0, seed=1)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = "http://127.0.0.1:%d" % server.server_address[1]
+    base = f"http://127.0.0.1:{server.server_address[1]}"
     import json
     import urllib.request
 

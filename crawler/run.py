@@ -49,7 +49,9 @@ def check_archive_dir(archive: Path, min_free: int = MIN_FREE_BYTES) -> None:
         raise CrawlError(f"archive directory {archive} is not writable: {exc.strerror or exc}") from exc
     free = shutil.disk_usage(archive).free
     if free < min_free:
-        raise CrawlError(f"archive directory {archive} has only {free // 1_048_576} MB free (need {min_free // 1_048_576} MB)")
+        raise CrawlError(
+            f"archive directory {archive} has only {free // 1_048_576} MB free (need {min_free // 1_048_576} MB)"
+        )
 
 
 def check_url(url: str) -> None:
@@ -121,8 +123,9 @@ def print_summary(outcome: CrawlOutcome, stream: Any = sys.stdout) -> None:
     if not s:
         return
     comments = s.get("comments", {})
+    kinds = s["pages_by_kind"]
     print(
-        f"pages {s['pages']} (profile {s['pages_by_kind'].get('profile', 0)}, posts {s['pages_by_kind'].get('post', 0)}) | "
+        f"pages {s['pages']} (profile {kinds.get('profile', 0)}, posts {kinds.get('post', 0)}) | "
         f"records {s['records']} ({s['revisits']} revisits) | {s['bytes'] / 1e6:.1f} MB | "
         f"comments {comments.get('captured', 0)}/{comments.get('displayed', 0)} | "
         f"errors {len(s['errors'])} | {s['duration_s']} s",

@@ -48,6 +48,7 @@ LOG_LEVEL = os.environ.get("SMA_LOG_LEVEL", "ERROR")
 
 ITEM_PIPELINES = {"crawler.pipelines.WarcPipeline": 100}
 EXTENSIONS = {"crawler.extensions.CrawlReport": 100}
+LOG_FORMATTER = "crawler.logformatter.QuietDownloadErrors"
 
 # SMA's own settings (set per crawl by `sma crawl`).
 SMA_ARCHIVE_DIR = None

@@ -47,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sma", description="SMA: social media archiving for government bodies")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    plat = sub.add_parser("platform", help="the bundled demo platform").add_subparsers(dest="platform_cmd", required=True)
+    plat = sub.add_parser("platform", help="the bundled demo platform")
+    plat = plat.add_subparsers(dest="platform_cmd", required=True)
     serve = plat.add_parser("serve", help="serve the demo platform")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8700)

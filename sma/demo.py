@@ -28,9 +28,8 @@ def start_platform(port: int, seed: int = 1, host: str = "127.0.0.1") -> subproc
 
 
 def run_demo(archive: Path, port: int, platform_port: int, max_posts: int | None) -> int:
-    from replay.pywb_runner import ReplayError, serve
-
     from crawler.run import CrawlError, crawl, print_summary
+    from replay.pywb_runner import ReplayError, serve
 
     try:
         platform = start_platform(platform_port)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,7 @@ def exchange(url: str, body: bytes, status: int = 200, headers: list | None = No
         response_headers=headers or [("Content-Type", "text/html"), ("Content-Encoding", "gzip"),
                                      ("Content-Length", "12")],
         body=body,
-        started=datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc),
+        started=datetime(2026, 11, 24, 12, 0, tzinfo=UTC),
     )
 
 
@@ -83,7 +83,7 @@ def test_a_full_disk_keeps_every_complete_record(tiny_disk: Path):
     written = 0
     with pytest.raises(OSError):
         for i in range(1000):
-            page = PageCapture(url=f"http://127.0.0.1/p{i}", kind="post", title="", started=datetime.now(timezone.utc))
+            page = PageCapture(url=f"http://127.0.0.1/p{i}", kind="post", title="", started=datetime.now(UTC))
             page.exchanges = [exchange(page.url, os.urandom(20_000))]  # incompressible
             writer.write_page(page)
             written += 1

@@ -89,6 +89,7 @@ class ArchiveWriter:
         self.revisits = 0
         self.files: list[Path] = []
         self._fh: BinaryIO | None = None
+        self._buffer = io.BytesIO()
         self._path: Path | None = None
         self._writer: SHA256WARCWriter | None = None
         self._good_offset = 0
@@ -98,24 +99,33 @@ class ArchiveWriter:
         name = f"{self.prefix}-{timestamp14(utc_now())}-{self.crawl_id}-{self.serial:05d}.warc.gz"
         self.serial += 1
         self._path = self.warc_dir / (name + OPEN_SUFFIX)
-        self._fh = open(self._path, "xb")
-        self._writer = SHA256WARCWriter(self._fh, gzip=True, warc_version="1.1")
+        # Unbuffered: after a failed write nothing is left in a Python buffer that a later flush
+        # or close could push to disk behind the truncation (a full disk fails every flush).
+        self._fh = open(self._path, "xb", buffering=0)
+        self._writer = SHA256WARCWriter(self._buffer, gzip=True, warc_version="1.1")
         self._good_offset = 0
         info = self._writer.create_warcinfo_record(name, self.warcinfo)
         self._write(info)
 
     def _write(self, record) -> None:  # noqa: ANN001 - warcio's record type is untyped
         assert self._fh is not None and self._writer is not None
+        # The record is serialised in memory first, so the file only ever sees whole records.
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._writer.write_record(record)
+        data = memoryview(self._buffer.getbuffer())
         try:
-            self._writer.write_record(record)
-            self._fh.flush()
+            written = 0
+            while written < len(data):
+                written += self._fh.write(data[written:]) or 0
         except BaseException:
             # Cut the file back to the end of the last complete record: a reader must never
             # meet half a gzip member.
+            os.ftruncate(self._fh.fileno(), self._good_offset)
             self._fh.seek(self._good_offset)
-            self._fh.truncate()
-            self._fh.flush()
             raise
+        finally:
+            data.release()
         new_offset = self._fh.tell()
         self.bytes_written += new_offset - self._good_offset
         self._good_offset = new_offset

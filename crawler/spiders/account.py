@@ -177,9 +177,6 @@ class AccountSpider(scrapy.Spider):
             await page.close()
         reason = str(failure.value).splitlines()[0] if str(failure.value) else type(failure.value).__name__
         if request.meta.get("sma_kind") == "profile":
-            # Handled here (not re-raised) so Scrapy does not log a traceback for a plain
-            # "host unreachable": the CLI says it in one line.
             self.fatal_error = f"cannot capture {request.url}: {reason}"
-            await self.crawler.engine.close_spider_async(reason="profile_unreachable")
-            return
+            raise CloseSpider(self.fatal_error)
         self.errors.append(f"{request.url}: {reason}")
