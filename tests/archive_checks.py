@@ -77,3 +77,44 @@ def pages(archive: Path) -> list[dict]:
 def replay_url(base: str, row: dict) -> str:
     ts = re.sub(r"\D", "", row["ts"])[:14]
     return f"{base}/archive/{ts}/{row['url']}"
+
+
+class Reader:
+    """A reader in Chromium on the replay server; any request that misses the archive is noted."""
+
+    def __init__(self, page, base: str) -> None:
+        self.page = page
+        self.base = base
+        self.misses: list[str] = []
+        self.leaks: list[str] = []
+        page.on("response", self._on_response)
+        page.route("**/*", self._route)
+
+    def _on_response(self, response) -> None:
+        if response.status >= 400:
+            self.misses.append(f"{response.status} {response.url}")
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if url.startswith(self.base) or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:  # replay must never reach the live web
+            self.leaks.append(url)
+            route.abort()
+
+    def scroll_to_end(self, end_selector: str, rounds: int = 200) -> None:
+        for _ in range(rounds):
+            if self.page.locator(end_selector).count():
+                return
+            self.page.mouse.wheel(0, 900)
+            self.page.wait_for_timeout(150)
+        raise AssertionError(f"never reached {end_selector}")
+
+    def click_all(self, selector: str, limit: int = 500) -> None:
+        for _ in range(limit):
+            buttons = self.page.locator(f"{selector}:visible")
+            if buttons.count() == 0:
+                return
+            buttons.first.click()
+            self.page.wait_for_load_state("networkidle")
+        raise AssertionError(f"{selector} still visible after {limit} clicks")

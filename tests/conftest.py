@@ -99,22 +99,49 @@ def crawl(url: str, archive: Path, *extra: str, env: dict | None = None) -> Craw
     return CrawlRun(archive, proc.returncode, proc.stdout, proc.stderr)
 
 
-@pytest.fixture(scope="session")
-def mastodon_crawl(platform: Platform, tmp_path_factory: pytest.TempPathFactory) -> CrawlRun:
-    truth = platform.truth("mastodon")
-    archive = tmp_path_factory.mktemp("mastodon-archive")
-    return crawl(truth["profile_url"], archive)
+class SkinArchives:
+    """One full crawl per demo skin and one pywb per archive, made on first use, kept for the session."""
+
+    def __init__(self, platform: Platform, factory: pytest.TempPathFactory) -> None:
+        self.platform = platform
+        self.factory = factory
+        self.crawls: dict[str, CrawlRun] = {}
+        self.servers: dict[str, tuple[subprocess.Popen, str]] = {}
+
+    def crawl(self, skin: str) -> CrawlRun:
+        if skin not in self.crawls:
+            truth = self.platform.truth(skin)
+            self.crawls[skin] = crawl(truth["profile_url"], self.factory.mktemp(f"{skin}-archive"))
+        return self.crawls[skin]
+
+    def replay(self, skin: str) -> str:
+        """Base URL of a pywb serving the skin's archive."""
+        from replay.pywb_runner import start
+
+        if skin not in self.servers:
+            port = free_port()
+            self.servers[skin] = (start(self.crawl(skin).archive, port), f"http://127.0.0.1:{port}")
+        return self.servers[skin][1]
+
+    def close(self) -> None:
+        from replay.pywb_runner import stop
+
+        for proc, _ in self.servers.values():
+            stop(proc)
 
 
 @pytest.fixture(scope="session")
-def replay_server(mastodon_crawl: CrawlRun) -> Iterator[str]:
-    from replay.pywb_runner import start
+def skin_archives(platform: Platform, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SkinArchives]:
+    archives = SkinArchives(platform, tmp_path_factory)
+    yield archives
+    archives.close()
 
-    port = free_port()
-    proc = start(mastodon_crawl.archive, port)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+
+@pytest.fixture(scope="session")
+def mastodon_crawl(skin_archives: SkinArchives) -> CrawlRun:
+    return skin_archives.crawl("mastodon")
+
+
+@pytest.fixture(scope="session")
+def replay_server(skin_archives: SkinArchives) -> str:
+    return skin_archives.replay("mastodon")

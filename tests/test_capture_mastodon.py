@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from archive_checks import missing_from_archive, norm, pages, replay_url, warcio_check
+from archive_checks import Reader, missing_from_archive, norm, pages, replay_url, warcio_check
 
 from crawler.archive.read import iter_records
 
@@ -76,47 +76,6 @@ def test_each_page_has_screenshot_dom_and_text(mastodon_crawl, platform):
     dom = resources[f"urn:dom:{post['url']}"].payload.decode()
     for comment in post["comments"]:
         assert norm(comment["text"]) in norm(dom.replace("<", " <"))
-
-
-class Reader:
-    """A reader in Chromium on the replay server; any request that misses the archive is noted."""
-
-    def __init__(self, page, base: str) -> None:
-        self.page = page
-        self.base = base
-        self.misses: list[str] = []
-        self.leaks: list[str] = []
-        page.on("response", self._on_response)
-        page.route("**/*", self._route)
-
-    def _on_response(self, response) -> None:
-        if response.status >= 400:
-            self.misses.append(f"{response.status} {response.url}")
-
-    def _route(self, route) -> None:
-        url = route.request.url
-        if url.startswith(self.base) or url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:  # replay must never reach the live web
-            self.leaks.append(url)
-            route.abort()
-
-    def scroll_to_end(self, end_selector: str, rounds: int = 200) -> None:
-        for _ in range(rounds):
-            if self.page.locator(end_selector).count():
-                return
-            self.page.mouse.wheel(0, 900)
-            self.page.wait_for_timeout(150)
-        raise AssertionError(f"never reached {end_selector}")
-
-    def click_all(self, selector: str, limit: int = 500) -> None:
-        for _ in range(limit):
-            buttons = self.page.locator(f"{selector}:visible")
-            if buttons.count() == 0:
-                return
-            buttons.first.click()
-            self.page.wait_for_load_state("networkidle")
-        raise AssertionError(f"{selector} still visible after {limit} clicks")
 
 
 @pytest.fixture()
