@@ -12,6 +12,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 
+from . import report_html
 from .completeness import assess
 
 
@@ -81,6 +82,7 @@ class CrawlReport:
         out = self.archive_dir / "crawls" / self.crawl_id
         try:
             out.mkdir(parents=True, exist_ok=True)
+            summary["report"] = str(report_html.write(out, summary, report))
             for name, data in (("summary.json", summary), ("completeness.json", report)):
                 (out / name).write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
         except OSError as exc:  # a full disk must not hide the crawl's own outcome

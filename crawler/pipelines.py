@@ -62,6 +62,8 @@ class WarcPipeline:
             self.writer.write_page(item)
             document = next((ex for ex in item.exchanges if ex.url == item.url), None)
             moment = document.started if document else item.started
+            if item.thumbnail:
+                self._save_thumbnail(item)
             append_page(
                 self.archive_dir,
                 {"id": f"{self.crawl_id}-{self.writer.records}", "url": item.url, "ts": rfc3339(moment),
@@ -82,6 +84,17 @@ class WarcPipeline:
         stats.set_value("sma/bytes", self.writer.bytes_written)
         stats.set_value("sma/revisits", self.writer.revisits)
         return item
+
+    def _save_thumbnail(self, item: PageCapture) -> None:
+        """crawls/<id>/thumbs/<n>.jpg, named in the spider's observations for the HTML report."""
+        assert item.thumbnail is not None
+        thumbs = self.archive_dir / "crawls" / self.crawl_id / "thumbs"
+        thumbs.mkdir(parents=True, exist_ok=True)
+        name = f"{self.crawler.stats.get_value('sma/pages', 0):04d}.jpg"
+        (thumbs / name).write_bytes(item.thumbnail)
+        spider = self.crawler.spider
+        if spider is not None and hasattr(spider, "completeness"):
+            spider.completeness.setdefault("thumbnails", {})[item.url] = f"thumbs/{name}"
 
     def close_spider(self, spider: Spider | None = None) -> None:
         if self.writer is not None:

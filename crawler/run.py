@@ -13,12 +13,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .archive.model import timestamp14, utc_now
+from .completeness import describe
 from .profiles import ProfileError, resolve
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_INCOMPLETE = 3  # captured, but less than the platform displayed
 MIN_FREE_BYTES = 200 * 1024 * 1024
+SHORTFALLS_SHOWN = 10
 
 
 class CrawlError(Exception):
@@ -111,7 +113,7 @@ def crawl(
         n = summary.get("shortfalls", 0)
         return CrawlOutcome(
             EXIT_INCOMPLETE,
-            f"INCOMPLETE: {n} shortfall(s); see {archive / 'crawls' / crawl_id / 'completeness.json'}",
+            f"INCOMPLETE: {n} shortfall(s); see {summary.get('report') or archive / 'crawls' / crawl_id}",
             summary,
             result.get("completeness", {}),
         )
@@ -133,3 +135,10 @@ def print_summary(outcome: CrawlOutcome, stream: Any = sys.stdout) -> None:
     )
     for path in s.get("warc_files", []):
         print(f"  {path}", file=stream)
+    shortfalls = outcome.completeness.get("shortfalls", [])
+    for shortfall in shortfalls[:SHORTFALLS_SHOWN]:
+        print(f"  shortfall: {describe(shortfall)}", file=stream)
+    if len(shortfalls) > SHORTFALLS_SHOWN:
+        print(f"  ... and {len(shortfalls) - SHORTFALLS_SHOWN} more in the report", file=stream)
+    if s.get("report"):
+        print(f"  report: {s['report']}", file=stream)

@@ -43,6 +43,10 @@ class PlatformServer(ThreadingHTTPServer):
     daemon_threads = True
     world: World
     access_log: bool = False
+    # A "redesign" of the platform: (old, new) string replacements applied to every HTML, JS,
+    # CSS and JSON body, as when a platform renames its test ids, classes or button texts.
+    # Capture tests use it to show that SMA notices the change instead of reporting success.
+    mutations: tuple[tuple[str, str], ...] = ()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -92,6 +96,8 @@ class Handler(BaseHTTPRequestHandler):
             return route(request)
 
     def _send(self, resp: Response) -> None:
+        if self.server.mutations and resp.content_type.split("/")[0] in ("text", "application"):
+            resp = mutate(resp, self.server.mutations)
         headers = {k.lower(): v for k, v in self.headers.items()}
         status, out_headers, body = finalize(headers, self.command, resp)
         self.send_response(status)
@@ -109,6 +115,26 @@ class Handler(BaseHTTPRequestHandler):
         # Idle keep-alive connections timing out are routine, not errors worth a log line.
         if "timed out" not in format % args:
             self.log_message(format, *args)
+
+
+def mutate(resp: Response, mutations: tuple[tuple[str, str], ...]) -> Response:
+    if resp.content_type == WEBM or not resp.body:
+        return resp
+    body = resp.body
+    for old, new in mutations:
+        body = body.replace(old.encode("utf-8"), new.encode("utf-8"))
+    return Response(resp.status, body, resp.content_type, resp.cache, resp.headers)
+
+
+def parse_mutations(specs: list[str] | None) -> tuple[tuple[str, str], ...]:
+    """`OLD=NEW` strings (as given on the command line) -> replacement pairs."""
+    pairs = []
+    for spec in specs or []:
+        old, sep, new = spec.partition("=")
+        if not sep or not old:
+            raise ValueError(f"mutation must be OLD=NEW, got {spec!r}")
+        pairs.append((old, new))
+    return tuple(pairs)
 
 
 def route(request: Request) -> Response:
@@ -156,15 +182,18 @@ def truth(request: Request) -> Response:
     return json_response(data, cache="truth")
 
 
-def make_server(host: str = "127.0.0.1", port: int = 8700, seed: int = 1) -> ThreadingHTTPServer:
+def make_server(
+    host: str = "127.0.0.1", port: int = 8700, seed: int = 1, mutations: tuple[tuple[str, str], ...] = ()
+) -> ThreadingHTTPServer:
     """A ready-to-serve server (port 0 = pick a free port); call serve_forever() on it."""
     server = PlatformServer((host, port), Handler)
     server.world = new_world(seed)
+    server.mutations = mutations
     return server
 
 
-def main(host: str, port: int, seed: int) -> int:
-    server = make_server(host, port, seed)
+def main(host: str, port: int, seed: int, mutations: tuple[tuple[str, str], ...] = ()) -> int:
+    server = make_server(host, port, seed, mutations)
     assert isinstance(server, PlatformServer)
     server.access_log = True
     bound_host, bound_port = server.server_address[:2]

@@ -8,9 +8,14 @@ from pathlib import Path
 
 
 def _platform_serve(args: argparse.Namespace) -> int:
-    from demo_platform.server import main
+    from demo_platform.server import main, parse_mutations
 
-    return main(args.host, args.port, args.seed)
+    try:
+        mutations = parse_mutations(args.mutate)
+    except ValueError as exc:
+        print(f"sma: error: {exc}", file=sys.stderr)
+        return 2
+    return main(args.host, args.port, args.seed, mutations)
 
 
 def _crawl(args: argparse.Namespace) -> int:
@@ -53,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8700)
     serve.add_argument("--seed", type=int, default=1)
+    serve.add_argument("--mutate", action="append", metavar="OLD=NEW",
+                       help="simulate a platform redesign: replace OLD by NEW in every page, script and API body")
     serve.set_defaults(func=_platform_serve)
 
     crawl = sub.add_parser("crawl", help="capture a social media account into WARC")

@@ -59,6 +59,7 @@ class PageCapture:
     started: datetime
     exchanges: list[Exchange] = field(default_factory=list)
     screenshot: bytes | None = None
+    thumbnail: bytes | None = None  # viewport JPEG for reports; not archived (the screenshot is)
     dom: str | None = None
     text: str | None = None
     # Free-form facts about the visit (profile used, actions run, counters seen) for metadata records.

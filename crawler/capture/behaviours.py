@@ -17,13 +17,27 @@ from .network import NetworkRecorder
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {"quiet_ms": 300, "settle_timeout_ms": 8_000, "max_rounds": 400, "idle_rounds": 3, "max_clicks": 2_000}
+# quiet_ms: the recorder knows every request in flight, so a short quiet after the last one suffices.
+DEFAULTS = {"quiet_ms": 100, "settle_timeout_ms": 8_000, "max_rounds": 400, "idle_rounds": 3, "max_clicks": 2_000}
 
 # Visible-and-enabled filter evaluated in the page: Playwright's per-element checks are one
 # round-trip each, which is too slow for threads with hundreds of buttons.
 _VISIBLE_JS = """(els) => els.filter(e => { const r = e.getBoundingClientRect();
   const s = getComputedStyle(e); return r.width > 0 && r.height > 0 && s.visibility !== 'hidden'
   && s.display !== 'none' && !e.disabled; }).length"""
+_VISIBLE_INDEXES_JS = _VISIBLE_JS.replace(").length", ").map(e => els.indexOf(e))")
+_CLICK_VISIBLE_JS = (
+    "(els, budget) => { const shown = (" + _VISIBLE_JS.removesuffix(".length") + ")(els);"
+    " const todo = shown.slice(0, budget);"
+    " const done = (window.__smaClicked = window.__smaClicked || new WeakSet());"
+    " todo.forEach(e => { done.add(e); e.scrollIntoView({block: 'center'}); e.click(); });"
+    " return [todo.length, shown.length]; }"
+)
+# Visible matches never clicked before: buttons that clicks revealed (chains of "show replies").
+_FRESH_JS = (
+    "(els) => { const done = window.__smaClicked || new WeakSet(); return (" + _VISIBLE_JS.removesuffix(".length")
+    + ")(els).filter(e => !done.has(e)).length; }"
+)
 
 
 @dataclass
@@ -163,26 +177,22 @@ class PageDriver:
         stalled = 0
         while result.matched < max_clicks:
             result.rounds += 1
-            handles = await self.page.locator(sel).element_handles()
-            clicked = 0
-            for handle in handles:
-                if result.matched >= max_clicks:
-                    break
-                try:
-                    if not await handle.is_visible():
-                        continue
-                    await handle.scroll_into_view_if_needed(timeout=3_000)
-                    await handle.click(timeout=3_000)
-                    clicked += 1
-                    result.matched += 1
-                except Exception as exc:  # noqa: BLE001 - detached by an earlier click's re-render
-                    logger.debug("click %s: %s", sel, exc)
+            loc = self.page.locator(sel)
+            budget = max_clicks - result.matched
+            if action.get("trusted"):
+                clicked, seen = await self._click_trusted(loc, budget)
+            else:
+                # As in-page archiving behaviours do: one round-trip clicks every visible button.
+                clicked, seen = await loc.evaluate_all(_CLICK_VISIBLE_JS, budget)
+            result.matched += clicked
             await self.settle()
             await self.close_dialogs()
             if clicked == 0:
                 return
             remaining = await self.count(sel, visible=True)
-            if remaining >= len(handles):
+            # Newly revealed buttons are progress even when as many as were clicked appear.
+            fresh = 0 if action.get("trusted") else await loc.evaluate_all(_FRESH_JS)
+            if remaining >= seen and not fresh:
                 stalled += 1
                 if stalled >= 3:
                     result.complete = False
@@ -193,6 +203,23 @@ class PageDriver:
         result.complete = await self.count(sel, visible=True) == 0
         if not result.complete:
             result.note = f"stopped after max_clicks={max_clicks}"
+
+    async def _click_trusted(self, loc: Any, budget: int) -> tuple[int, int]:
+        """Real mouse clicks (trusted events), one round-trip each, for pages that check."""
+        handles = await loc.element_handles()
+        visible = set(await loc.evaluate_all(_VISIBLE_INDEXES_JS)) if handles else set()
+        clicked = 0
+        for index, handle in enumerate(handles):
+            if clicked >= budget:
+                break
+            if index not in visible:
+                continue
+            try:
+                await handle.click(timeout=3_000)
+                clicked += 1
+            except Exception as exc:  # noqa: BLE001 - detached by an earlier click's re-render
+                logger.debug("click: %s", exc)
+        return clicked, len(visible)
 
     async def _do_click(self, action: dict[str, Any], result: ActionResult) -> None:
         sel = self.selector(action["selector"])
@@ -237,6 +264,11 @@ class PageDriver:
         result.matched = 1
 
     # -- reading -------------------------------------------------------------------------------
+    async def selector_counts(self) -> dict[str, int]:
+        """How often each named selector of the page spec matches now: zero means the platform
+        changed (or this page has none of it), which the completeness report names."""
+        return {name: await self.count(sel) for name, sel in self.spec.selectors.items()}
+
     async def read_counters(self) -> dict[str, int | None]:
         values: dict[str, int | None] = {}
         for name, spec in self.spec.counters.items():

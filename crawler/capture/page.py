@@ -38,6 +38,9 @@ async def snapshot(page: Any, kind: str, facts: dict[str, Any] | None = None, sc
     )
     await recorder.wait_idle(quiet_ms=300, timeout_ms=10_000)
     shot = await page.screenshot(full_page=True, type="png", timeout=60_000) if screenshot else None
+    # The top of the page as a reader first sees it, small, for the completeness report.
+    await page.evaluate("() => window.scrollTo(0, 0)")
+    thumbnail = await page.screenshot(type="jpeg", quality=40, timeout=30_000) if screenshot else None
     dom = await page.content()
     text = await page.evaluate("() => document.body ? document.body.innerText : ''")
     title = await page.title()
@@ -50,6 +53,7 @@ async def snapshot(page: Any, kind: str, facts: dict[str, Any] | None = None, sc
         started=started,
         exchanges=exchanges,
         screenshot=shot,
+        thumbnail=thumbnail,
         dom=dom,
         text=text,
         facts=dict(facts or {}),

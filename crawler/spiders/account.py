@@ -92,6 +92,7 @@ class AccountSpider(scrapy.Spider):
                 "url": self.start_url,
                 "profile": self.profile.name,
                 "counters": counters,
+                "selectors": await driver.selector_counts(),
                 "posts_found": len(links),
                 "posts_in_dom_at_end": seen_posts,
                 "account": account,
@@ -159,6 +160,7 @@ class AccountSpider(scrapy.Spider):
                 {
                     "url": response.url,
                     "counters": counters,
+                    "selectors": await driver.selector_counts(),
                     "comments_captured": comments,
                     "actions": [r.as_dict() for r in results],
                 }
