@@ -6,13 +6,14 @@ Prints a table:
 - a whole `sma crawl` of the demo account: pages per minute, comments per minute, and the peak
   memory (RSS) of the crawler plus its browser processes.
 
-Usage: .venv/bin/python bench/capture_cost.py [--skin mastodon] [--pages 10]
+Usage: .venv/bin/python bench/capture_cost.py [--skin mastodon ...] [--pages 10]   (default: every skin)
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
 import subprocess
@@ -20,6 +21,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,8 +105,6 @@ def whole_crawl(url: str) -> dict[str, float]:
             peak = max(peak, tree_rss_kb(proc.pid))
             time.sleep(0.25)
         elapsed = time.perf_counter() - t0
-        import json
-
         summary = json.loads(next(Path(archive, "crawls").glob("*/summary.json")).read_text())
     minutes = elapsed / 60
     return {
@@ -117,40 +117,44 @@ def whole_crawl(url: str) -> dict[str, float]:
     }
 
 
+def measure(base: str, entry: dict, pages: int) -> dict[str, float]:
+    """One skin: capture cost of its busiest post pages, then a whole crawl of its account."""
+    account = entry["accounts"][0]
+    truth = json.loads(urllib.request.urlopen(base + account["truth"]).read())
+    posts = sorted(truth["posts"], key=lambda p: -p["comment_count"])[:pages]
+    costs = asyncio.run(page_costs([p["url"] for p in posts], entry["skin"]))
+    ratios = [c / b for b, c in costs]
+    return {
+        "bare_s": statistics.median(b for b, _ in costs),
+        "capture_s": statistics.median(c for _, c in costs),
+        "ratio": statistics.median(ratios),
+        "worst": max(ratios),
+        **whole_crawl(account["url"]),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--skin", default="mastodon")
-    parser.add_argument("--pages", type=int, default=10)
+    parser.add_argument("--skin", action="append", help="skin(s) to measure (default: every skin)")
+    parser.add_argument("--pages", type=int, default=10, help="busiest post pages per skin for the cost ratio")
     args = parser.parse_args()
 
     server = make_server("127.0.0.1", 0, seed=1)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    import json
-    import urllib.request
-
     index = json.loads(urllib.request.urlopen(base + "/_truth/index.json").read())
-    account = next(s for s in index["skins"] if s["skin"] == args.skin)["accounts"][0]
-    truth = json.loads(urllib.request.urlopen(base + account["truth"]).read())
-    posts = sorted(truth["posts"], key=lambda p: -p["comment_count"])[: args.pages]
-
-    costs = asyncio.run(page_costs([p["url"] for p in posts], args.skin))
-    ratios = [c / b for b, c in costs]
-    crawl = whole_crawl(account["url"])
+    skins = [e for e in index["skins"] if not args.skin or e["skin"] in args.skin]
+    rows = [(entry["skin"], measure(base, entry, args.pages)) for entry in skins]
     server.shutdown()
 
-    print(f"\nSMA capture benchmark — skin {args.skin}, {len(posts)} busiest post pages, {os.cpu_count()} cores\n")
-    print("| metric | value |")
-    print("|---|---|")
-    print(f"| bare page load, median (s) | {statistics.median(b for b, _ in costs):.2f} |")
-    print(f"| capture of the same page, median (s) | {statistics.median(c for _, c in costs):.2f} |")
-    print(f"| capture / bare load, median (target <= 2.0) | {statistics.median(ratios):.2f} |")
-    print(f"| capture / bare load, worst | {max(ratios):.2f} |")
-    print(f"| whole crawl: pages | {crawl['pages']} in {crawl['seconds']:.0f} s |")
-    print(f"| whole crawl: pages per minute | {crawl['pages_per_min']:.1f} |")
-    print(f"| whole crawl: comments per minute | {crawl['comments_per_min']:.0f} |")
-    print(f"| whole crawl: MB written | {crawl['mb_written']:.1f} |")
-    print(f"| peak RSS crawler + browser (MB) | {crawl['peak_rss_mb']:.0f} |")
+    print(f"\nSMA capture benchmark — {args.pages} busiest post pages per platform, {os.cpu_count()} cores\n")
+    print("| platform | bare load s | capture s | capture/bare median (target <= 2.0) | worst | crawl pages |"
+          " crawl s | pages/min | comments/min | MB written | peak RSS MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for skin, m in rows:
+        print(f"| {skin} | {m['bare_s']:.2f} | {m['capture_s']:.2f} | {m['ratio']:.2f} | {m['worst']:.2f} |"
+              f" {m['pages']} | {m['seconds']:.0f} | {m['pages_per_min']:.1f} | {m['comments_per_min']:.0f} |"
+              f" {m['mb_written']:.1f} | {m['peak_rss_mb']:.0f} |")
     return 0
 
 
