@@ -90,9 +90,9 @@ def depth_of(comment: dict, by_id: dict[str, dict]) -> int:
 
 def test_truth_index_lists_the_mastodon_account(client: Client) -> None:
     index = client.get("/_truth/index.json").json()
-    assert index == {"skins": [{"skin": "mastodon", "accounts": [{
+    assert {"skin": "mastodon", "accounts": [{
         "account": ACCOUNT, "url": f"{client.base}/@{ACCOUNT}",
-        "truth": f"/_truth/mastodon/{ACCOUNT}.json"}]}]}
+        "truth": f"/_truth/mastodon/{ACCOUNT}.json"}]} in index["skins"]
 
 
 def test_truth_urls_follow_the_host_header(client: Client) -> None:

@@ -30,13 +30,13 @@ async def snapshot(page: Any, kind: str, facts: dict[str, Any] | None = None, sc
     """What the reader saw (screenshot, rendered DOM, text) plus every exchange, then stop recording."""
     recorder = recorder_for(page)
     started = utc_now()
-    await recorder.wait_idle(quiet_ms=300, timeout_ms=10_000)
+    await recorder.wait_idle(quiet_ms=150, timeout_ms=10_000)
     # Lazy images below the fold load only when scrolled to; the full-page screenshot then
     # shows them, and their bytes are in the archive for replay.
     await page.evaluate(
         "() => document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; })"
     )
-    await recorder.wait_idle(quiet_ms=300, timeout_ms=10_000)
+    await recorder.wait_idle(quiet_ms=150, timeout_ms=10_000)
     shot = await page.screenshot(full_page=True, type="png", timeout=60_000) if screenshot else None
     # The top of the page as a reader first sees it, small, for the completeness report.
     await page.evaluate("() => window.scrollTo(0, 0)")
