@@ -6,11 +6,19 @@ Order matters only for truth listing; routing tries longer prefixes first.
 from __future__ import annotations
 
 from demo_platform.skins.base import Skin
+from demo_platform.skins.facebook import FacebookSkin
 from demo_platform.skins.mastodon import MastodonSkin
+from demo_platform.skins.tiktok import TikTokSkin
+from demo_platform.skins.x import XSkin
+from demo_platform.skins.youtube import YouTubeSkin
 
 SKINS: dict[str, Skin] = {
     skin.name: skin for skin in (
         MastodonSkin(),
+        XSkin(),
+        FacebookSkin(),
+        YouTubeSkin(),
+        TikTokSkin(),
     )
 }
 
