@@ -117,7 +117,10 @@ def whole_crawl(url: str) -> dict[str, float]:
     }
 
 
-def measure(base: str, entry: dict, pages: int) -> dict[str, float]:
+NO_CRAWL = dict.fromkeys(("pages", "seconds", "pages_per_min", "comments_per_min", "mb_written", "peak_rss_mb"), 0.0)
+
+
+def measure(base: str, entry: dict, pages: int, crawl: bool = True) -> dict[str, float]:
     """One skin: capture cost of its busiest post pages, then a whole crawl of its account."""
     account = entry["accounts"][0]
     truth = json.loads(urllib.request.urlopen(base + account["truth"]).read())
@@ -129,7 +132,7 @@ def measure(base: str, entry: dict, pages: int) -> dict[str, float]:
         "capture_s": statistics.median(c for _, c in costs),
         "ratio": statistics.median(ratios),
         "worst": max(ratios),
-        **whole_crawl(account["url"]),
+        **(whole_crawl(account["url"]) if crawl else NO_CRAWL),
     }
 
 
@@ -137,6 +140,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--skin", action="append", help="skin(s) to measure (default: every skin)")
     parser.add_argument("--pages", type=int, default=10, help="busiest post pages per skin for the cost ratio")
+    parser.add_argument("--no-crawl", action="store_true", help="only the cost ratio, no whole crawls (zeros)")
     args = parser.parse_args()
 
     server = make_server("127.0.0.1", 0, seed=1)
@@ -144,7 +148,7 @@ def main() -> int:
     base = f"http://127.0.0.1:{server.server_address[1]}"
     index = json.loads(urllib.request.urlopen(base + "/_truth/index.json").read())
     skins = [e for e in index["skins"] if not args.skin or e["skin"] in args.skin]
-    rows = [(entry["skin"], measure(base, entry, args.pages)) for entry in skins]
+    rows = [(entry["skin"], measure(base, entry, args.pages, crawl=not args.no_crawl)) for entry in skins]
     server.shutdown()
 
     print(f"\nSMA capture benchmark — {args.pages} busiest post pages per platform, {os.cpu_count()} cores\n")
