@@ -71,7 +71,7 @@ class PageDriver:
         return self.spec.selectors.get(key_or_selector, key_or_selector)
 
     async def settle(self) -> None:
-        await self.recorder.wait_idle(self.limits["quiet_ms"], self.limits["settle_timeout_ms"])
+        await self.recorder.wait_idle(self.limits["quiet_ms"], self.limits["settle_timeout_ms"], from_now=True)
 
     async def count(self, selector: str, visible: bool = False) -> int:
         loc = self.page.locator(selector)

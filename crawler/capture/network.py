@@ -100,8 +100,15 @@ class NetworkRecorder:
     def in_flight(self) -> int:
         return len(self._pending) + len(self._tasks)
 
-    async def wait_idle(self, quiet_ms: int = 300, timeout_ms: int = 10_000) -> bool:
-        """True once no request has been in flight for `quiet_ms`; False on timeout."""
+    async def wait_idle(self, quiet_ms: int = 300, timeout_ms: int = 10_000, from_now: bool = False) -> bool:
+        """True once no request has been in flight for `quiet_ms`; False on timeout.
+
+        `from_now`: the quiet must start now, not at the last request seen. After a click, the
+        request it starts reaches us only after a moment (a JS task, then a CDP event); without
+        this, an old quiet period would count and the click's asynchronous load would be missed.
+        """
+        if from_now:
+            self._last_activity = time.monotonic()
         deadline = time.monotonic() + timeout_ms / 1000
         while time.monotonic() < deadline:
             if self.in_flight == 0 and (time.monotonic() - self._last_activity) * 1000 >= quiet_ms:

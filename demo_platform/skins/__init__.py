@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from demo_platform.skins.base import Skin
 from demo_platform.skins.facebook import FacebookSkin
+from demo_platform.skins.instagram import InstagramSkin
+from demo_platform.skins.linkedin import LinkedInSkin
 from demo_platform.skins.mastodon import MastodonSkin
 from demo_platform.skins.tiktok import TikTokSkin
 from demo_platform.skins.x import XSkin
@@ -15,6 +17,8 @@ from demo_platform.skins.youtube import YouTubeSkin
 SKINS: dict[str, Skin] = {
     skin.name: skin for skin in (
         MastodonSkin(),
+        InstagramSkin(),
+        LinkedInSkin(),
         XSkin(),
         FacebookSkin(),
         YouTubeSkin(),
