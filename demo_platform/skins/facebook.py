@@ -1,6 +1,6 @@
 """The Facebook skin under /facebook: profile and post pages plus the GraphQL-style API their JS uses.
 
-Pages:  /facebook/<handle>   /facebook/<handle>/posts/<id>   Media: shared.MediaRoutes (under /facebook)
+Pages:  /facebook/<handle>   /facebook/<handle>/posts/<id>   Media: assets.SkinAssets (under /facebook)
 API:    /facebook/api/graphql/ProfileTimeline?id=&cursor=           feed pages (10 posts)
         /facebook/api/graphql/StoryQuery?postId=                     one post (the post page)
         /facebook/api/graphql/CommentsList?postId=&order=&cursor=    top-level comments, 10 a page;
@@ -18,8 +18,8 @@ from typing import Any
 
 from demo_platform.model import Account, Comment, Person, Post, World, iso
 from demo_platform.skins import facebook_html as ui
+from demo_platform.skins.assets import HANDLE, SkinAssets
 from demo_platform.skins.base import Skin
-from demo_platform.skins.shared import HANDLE, MediaRoutes
 from demo_platform.web import Request, Response, json_response, page
 
 PREFIX = "/facebook"
@@ -54,7 +54,7 @@ class FacebookSkin(Skin):
     official = (("ministerie-demo", "Ministerie van Demo", 64),)
 
     def __init__(self) -> None:
-        self.media = MediaRoutes(self.name, PREFIX)
+        self.assets = SkinAssets(self.name, PREFIX)
 
     def profile_url(self, base_url: str, account: Account) -> str:
         return f"{base_url}{PREFIX}/{account.handle}"
@@ -73,15 +73,15 @@ class FacebookSkin(Skin):
         if path in ("", "/"):
             return page(ui.landing_page(self.accounts(world)))
         if path.startswith("/avatars/") or path.startswith("/media/"):
-            return self.media.handle(world, path)
+            return self.assets.serve(world, path)
         if match := re.fullmatch(r"/api/graphql/(\w+)", path):
             return self._api(request, match[1])
         if match := re.fullmatch(rf"/({HANDLE})/?", path):
-            who = self.media.who(world, match[1])
+            who = self.assets.who(world, match[1])
             if who is None:
                 return None
             posts = len(who.live_posts()) if isinstance(who, Account) else 0
-            return page(ui.profile_page(who, posts, self.media.header_src(world, who.handle)))
+            return page(ui.profile_page(who, posts, self.assets.header(world, who)))
         if match := re.fullmatch(rf"/({HANDLE})/posts/(\d+)/?", path):
             post = world.status(self.name, match[2])
             if isinstance(post, Post) and post.account.handle == match[1]:

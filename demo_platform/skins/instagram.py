@@ -83,7 +83,7 @@ class InstagramSkin(Skin):
         if path == "/accounts/login/":
             return page(ui.login_page())
         if path.startswith("/media/"):
-            return self.assets.serve(world, request.path)
+            return self.assets.serve(world, path)
         if path.startswith("/api/v1/"):
             return self._api(request, path[len("/api/v1"):])
         if match := re.fullmatch(r"/p/([A-Za-z0-9_-]+)/?", path):

@@ -6,12 +6,9 @@ from __future__ import annotations
 from html import escape
 
 from demo_platform.model import Account, Person, Post
+from demo_platform.skins.assets import number_nl
 
 SITE = "Instagram"
-
-
-def number_nl(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
 
 
 def layout(title: str, main: str, *, meta: str = "", body_class: str = "") -> str:

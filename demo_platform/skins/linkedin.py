@@ -58,7 +58,7 @@ class LinkedInSkin(Skin):
         if path in ("", "/"):
             return page(ui.landing_page(self.accounts(world)))
         if path.startswith("/media/"):
-            return self.assets.serve(world, request.path)
+            return self.assets.serve(world, path)
         if path.startswith("/voyager/api/"):
             return self._api(request, path[len("/voyager/api"):])
         if match := re.fullmatch(rf"/company/({SLUG})/?", path):

@@ -14,13 +14,12 @@ import re
 from html import escape
 from typing import Any
 
-from demo_platform import media
 from demo_platform.model import Account, Comment, Person, Post, Status, World, iso
 from demo_platform.skins import mastodon_html as ui
+from demo_platform.skins.assets import HANDLE, SkinAssets
 from demo_platform.skins.base import Skin
-from demo_platform.web import PNG, WEBM, Request, Response, binary, json_response, page, redirect
+from demo_platform.web import Request, Response, json_response, page, redirect
 
-HANDLE = r"[A-Za-z0-9_.-]+"
 MENTION = re.compile(r"(?<![\w.@])@([A-Za-z0-9_]+)")
 DEFAULT_LIMIT, MAX_LIMIT = 20, 40
 
@@ -36,6 +35,9 @@ class MastodonSkin(Skin):
     name = "mastodon"
     prefix = ""
     official = (("ministerie-demo", "Ministerie van Demo", 64),)
+
+    def __init__(self) -> None:
+        self.assets = SkinAssets(self.name, self.prefix)
 
     def profile_url(self, base_url: str, account: Account) -> str:
         return f"{base_url}/@{account.handle}"
@@ -56,7 +58,7 @@ class MastodonSkin(Skin):
         if path == "/about":
             return page(ui.about_page())
         if match := re.fullmatch(rf"/users/({HANDLE})/?", path):
-            return redirect(f"/@{match.group(1)}", 301) if self._who(world, match[1]) else None
+            return redirect(f"/@{match.group(1)}", 301) if self.assets.who(world, match[1]) else None
         if match := re.fullmatch(rf"/@({HANDLE})/?", path):
             return self._profile(world, match[1])
         if match := re.fullmatch(rf"/@({HANDLE})/(\d+)/?", path):
@@ -65,61 +67,24 @@ class MastodonSkin(Skin):
                 return page(ui.post_page(post))
             return None
         if path.startswith("/avatars/") or path.startswith("/media/"):
-            return self._media(world, path)
+            return self.assets.serve(world, path)
         if path.startswith("/api/v1/"):
             return self._api(request, path[len("/api/v1"):])
         return None
 
-    def _who(self, world: World, handle: str) -> Account | Person | None:
-        return world.account(self.name, handle) or world.citizen(handle)
-
     def _profile(self, world: World, handle: str) -> Response | None:
-        who = self._who(world, handle)
+        who = self.assets.who(world, handle)
         if who is None:
             return None
         posts, followers, following = counts(who)
-        header = f"/media/headers/{self._digest(world, 'header', handle)}.png"
         return page(ui.profile_page(who, posts=posts, followers=followers, following=following,
-                                    header_src=header))
-
-    # --- media --------------------------------------------------------------------------
-    def _digest(self, world: World, kind: str, handle: str) -> str:
-        return world.generator.digest(f"{self.name}/{kind}/{handle}", 16)
-
-    def _handles(self, world: World) -> list[str]:
-        return [a.handle for a in self.accounts(world)] + [p.handle for p in world.citizens]
-
-    def _media(self, world: World, path: str) -> Response | None:
-        if match := re.fullmatch(rf"/avatars/({HANDLE})", path):
-            if not self._who(world, match[1]):
-                return None
-            # A redirect hop on purpose: crawls must record and replay redirects.
-            return redirect(f"/media/avatars/{self._digest(world, 'avatar', match[1])}.png")
-        if match := re.fullmatch(r"/media/(avatars|headers)/([0-9a-f]{16})\.png", path):
-            kind = match[1][:-1]
-            if match[2] not in {self._digest(world, kind, h) for h in self._handles(world)}:
-                return None
-            draw = media.avatar_png if kind == "avatar" else media.header_png
-            return binary(draw(match[2]), PNG)
-        if match := re.fullmatch(r"/media/([0-9a-f]{12})-(\d+)\.png", path):
-            width = int(match[2])
-            if width not in media.IMAGE_WIDTHS or match[1] not in self._image_keys(world):
-                return None
-            return binary(media.post_image_png(match[1], width), PNG)
-        if path == "/media/clip.webm":
-            data = media.static_file("clip.webm")
-            return binary(data, WEBM) if data else None
-        return None
-
-    def _image_keys(self, world: World) -> set[str]:
-        return {m.key for a in self.accounts(world) for p in a.posts for m in p.media
-                if m.kind == "image"}
+                                    header_src=self.assets.header(world, who)))
 
     # --- JSON API -----------------------------------------------------------------------
     def _api(self, request: Request, path: str) -> Response | None:
         world, base = request.world, request.base_url
         if path == "/accounts/lookup":
-            who = self._who(world, request.arg("acct", "") or "")
+            who = self.assets.who(world, request.arg("acct", "") or "")
             return json_response(self.account_json(who, base)) if who else None
         if match := re.fullmatch(r"/accounts/(\d+)", path):
             who = world.account_by_id(self.name, match[1])

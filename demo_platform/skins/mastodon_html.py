@@ -9,14 +9,10 @@ from __future__ import annotations
 from html import escape
 
 from demo_platform.model import Account, Person, Post
+from demo_platform.skins.assets import number_nl
 
 GENERATOR = "Mastodon (SMA demo)"
 INSTANCE = "demo.social"
-
-
-def number_nl(value: int) -> str:
-    """12873 -> '12.873' (Dutch thousands separator)."""
-    return f"{value:,}".replace(",", ".")
 
 
 def layout(title: str, main: str, *, meta: str = "", body_class: str = "") -> str:

@@ -19,10 +19,10 @@ from typing import Any
 from demo_platform import media
 from demo_platform.model import Account, Comment, Post, World
 from demo_platform.skins import tiktok_html as ui
+from demo_platform.skins.assets import HANDLE, SkinAssets, clip_response, flattened, png
 from demo_platform.skins.base import Skin
-from demo_platform.web import PNG, WEBM, Request, Response, binary, json_response, page
+from demo_platform.web import PNG, Request, Response, binary, json_response, page
 
-HANDLE = r"[A-Za-z0-9_.-]+"
 MAX_COUNT = 50
 DEFAULT_COUNTS = {"posts": 30, "comments": 10, "replies": 3}
 
@@ -35,6 +35,9 @@ class TikTokSkin(Skin):
     name = "tiktok"
     prefix = "/tiktok"
     official = (("ministerie-demo", "Ministerie van Demo", 64),)
+
+    def __init__(self) -> None:
+        self.assets = SkinAssets(self.name, self.prefix)
 
     def profile_url(self, base_url: str, account: Account) -> str:
         return f"{base_url}{self.prefix}/@{account.handle}"
@@ -72,24 +75,17 @@ class TikTokSkin(Skin):
         return found if isinstance(found, Post) else None
 
     # --- media --------------------------------------------------------------------------
-    def _digest(self, world: World, handle: str) -> str:
-        return world.generator.digest(f"{self.name}/avatar/{handle}", 16)
-
     def avatar(self, world: World, handle: str) -> str:
-        return f"{self.prefix}/avatar/{self._digest(world, handle)}.png"
+        return f"{self.prefix}/avatar/{self.assets.digest(world, 'avatar', handle)}.png"
 
     def _media(self, world: World, path: str) -> Response | None:
         if match := re.fullmatch(r"/avatar/([0-9a-f]{16})\.png", path):
-            handles = [a.handle for a in self.accounts(world)] + [p.handle for p in world.citizens]
-            if match[1] not in {self._digest(world, h) for h in handles}:
-                return None
-            return binary(media.avatar_png(match[1]), PNG)
+            return png("avatar", match[1]) if self.assets.known(world, "avatar", match[1]) else None
         if match := re.fullmatch(r"/cover/(\d+)\.png", path):
             post = self._post(world, match[1])
             return binary(media.post_image_png(f"tiktok/{post.id}", 400), PNG) if post else None
         if match := re.fullmatch(r"/video/(\d+)\.webm", path):
-            data = media.static_file("clip.webm") if self._post(world, match[1]) else None
-            return binary(data, WEBM) if data else None
+            return clip_response() if self._post(world, match[1]) else None
         return None
 
     # --- JSON API -----------------------------------------------------------------------
@@ -168,7 +164,7 @@ class TikTokSkin(Skin):
         if ints is None:
             return self._bad()
         cursor, count = ints
-        flat = self.flattened(post, top)
+        flat = flattened(post, top)
         chunk = flat[cursor:cursor + count]
         return json_response({
             "status_code": 0,
@@ -177,15 +173,6 @@ class TikTokSkin(Skin):
             "has_more": int(cursor + count < len(flat)),
             "total": len(flat),
         })
-
-    def flattened(self, post: Post, top: Comment) -> list[Comment]:
-        """All descendants of a level-1 comment, in thread (depth-first) order."""
-        under, found = {top.id}, []
-        for comment in post.live_comments():
-            if comment.parent in under:
-                under.add(comment.id)
-                found.append(comment)
-        return found
 
     def comment_json(self, world: World, post: Post, comment: Comment) -> dict[str, Any]:
         author = comment.author
@@ -197,7 +184,7 @@ class TikTokSkin(Skin):
                      "avatar_thumb": self.avatar(world, author.handle)},
         }
         if comment.parent is None:
-            data["reply_comment_total"] = len(self.flattened(post, comment))
+            data["reply_comment_total"] = len(flattened(post, comment))
         else:
             parent = next(c for c in post.comments if c.id == comment.parent)
             data["reply_id"] = comment.parent

@@ -1,6 +1,6 @@
 """The X (Twitter) skin under /x: profile and post pages plus the GraphQL-style API their JS uses.
 
-Pages:  /x/<handle>   /x/<handle>/status/<id>     Media: see shared.MediaRoutes (under /x)
+Pages:  /x/<handle>   /x/<handle>/status/<id>     Media: see assets.SkinAssets (under /x)
 API:    /x/i/api/graphql/UserTweets?userId=&count=&cursor=    timeline pages, opaque cursors
         /x/i/api/graphql/TweetResultByRestId?tweetId=          one tweet (the post page's first call)
         /x/i/api/graphql/TweetDetail?focalTweetId=             the conversation's first view
@@ -18,8 +18,8 @@ from typing import Any
 
 from demo_platform.model import Account, Comment, Person, Post, Status, World, iso
 from demo_platform.skins import x_html as ui
+from demo_platform.skins.assets import HANDLE, SkinAssets, post_index
 from demo_platform.skins.base import Skin
-from demo_platform.skins.shared import HANDLE, MediaRoutes, post_index
 from demo_platform.web import Request, Response, json_response, page
 
 PREFIX = "/x"
@@ -51,7 +51,7 @@ class XSkin(Skin):
     official = (("ministerie-demo", "Ministerie van Demo", 64),)
 
     def __init__(self) -> None:
-        self.media = MediaRoutes(self.name, PREFIX)
+        self.assets = SkinAssets(self.name, PREFIX)
 
     def profile_url(self, base_url: str, account: Account) -> str:
         return f"{base_url}{PREFIX}/{account.handle}"
@@ -71,15 +71,15 @@ class XSkin(Skin):
         if path in ("", "/"):
             return page(ui.landing_page(self.accounts(world)))
         if path.startswith("/avatars/") or path.startswith("/media/"):
-            return self.media.handle(world, path)
+            return self.assets.serve(world, path)
         if match := re.fullmatch(r"/i/api/graphql/(\w+)", path):
             return self._api(request, match[1])
         if match := re.fullmatch(rf"/({HANDLE})/?", path):
-            who = self.media.who(world, match[1])
+            who = self.assets.who(world, match[1])
             if who is None:
                 return None
             posts = len(who.live_posts()) if isinstance(who, Account) else 0
-            return page(ui.profile_page(who, posts, self.media.header_src(world, who.handle)))
+            return page(ui.profile_page(who, posts, self.assets.header(world, who)))
         if match := re.fullmatch(rf"/({HANDLE})/status/(\d+)/?", path):
             post = world.status(self.name, match[2])
             if isinstance(post, Post) and post.account.handle == match[1]:

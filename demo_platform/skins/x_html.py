@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from demo_platform.model import Account, Person, Post
-from demo_platform.skins.shared import number_nl
+from demo_platform.skins.assets import number_nl
 
 SITE = "X (SMA demo)"
 

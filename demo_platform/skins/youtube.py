@@ -23,10 +23,10 @@ from typing import Any
 from demo_platform import media
 from demo_platform.model import Account, Comment, Person, Post, World
 from demo_platform.skins import youtube_html as ui
+from demo_platform.skins.assets import HANDLE, SkinAssets, clip_response, flattened, number_nl, png
 from demo_platform.skins.base import Skin
-from demo_platform.web import PNG, WEBM, Request, Response, binary, json_response, page, redirect
+from demo_platform.web import PNG, Request, Response, binary, json_response, page, redirect
 
-HANDLE = r"[A-Za-z0-9_.-]+"
 GRID_PAGE, COMMENT_PAGE, REPLY_PAGE = 24, 6, 5
 
 
@@ -70,6 +70,9 @@ class YouTubeSkin(Skin):
     prefix = "/youtube"
     official = (("ministerie-demo", "Ministerie van Demo", 64),)
 
+    def __init__(self) -> None:
+        self.assets = SkinAssets(self.name, self.prefix)
+
     def profile_url(self, base_url: str, account: Account) -> str:
         return f"{base_url}{self.prefix}/@{account.handle}/videos"
 
@@ -95,8 +98,9 @@ class YouTubeSkin(Skin):
             account = world.account(self.name, match[1])
             if account is None:
                 return None
+            banner = self.assets.digest(world, "banner", account.handle)
             return page(ui.channel_page(account, self.avatar(world, account.handle),
-                                        f"{self.prefix}/banner/{self._digest(world, 'banner', account.handle)}.png"))
+                                        f"{self.prefix}/banner/{banner}.png"))
         if path == "/watch":
             post = self._post(world, request.arg("v"))
             if post is None:
@@ -112,28 +116,19 @@ class YouTubeSkin(Skin):
         return found if isinstance(found, Post) else None
 
     # --- media --------------------------------------------------------------------------
-    def _digest(self, world: World, kind: str, handle: str) -> str:
-        return world.generator.digest(f"{self.name}/{kind}/{handle}", 16)
-
     def avatar(self, world: World, handle: str) -> str:
-        return f"{self.prefix}/ggpht/{self._digest(world, 'avatar', handle)}.png"
+        return f"{self.prefix}/ggpht/{self.assets.digest(world, 'avatar', handle)}.png"
 
     def _media(self, world: World, path: str) -> Response | None:
         if match := re.fullmatch(r"/(ggpht|banner)/([0-9a-f]{16})\.png", path):
             kind = "avatar" if match[1] == "ggpht" else "banner"
-            handles = [a.handle for a in self.accounts(world)]
-            if kind == "avatar":
-                handles += [p.handle for p in world.citizens]
-            if match[2] not in {self._digest(world, kind, h) for h in handles}:
-                return None
-            draw = media.avatar_png if kind == "avatar" else media.header_png
-            return binary(draw(match[2]), PNG)
+            known = self.assets.known(world, kind, match[2], citizens=kind == "avatar")
+            return png(kind, match[2]) if known else None
         if match := re.fullmatch(r"/vi/(\d+)/hqdefault\.png", path):
             post = self._post(world, match[1])
             return binary(media.post_image_png(f"youtube/{post.id}", 400), PNG) if post else None
         if match := re.fullmatch(r"/videoplayback/(\d+)\.webm", path):
-            data = media.static_file("clip.webm") if self._post(world, match[1]) else None
-            return binary(data, WEBM) if data else None
+            return clip_response() if self._post(world, match[1]) else None
         return None
 
     # --- JSON API -----------------------------------------------------------------------
@@ -198,14 +193,14 @@ class YouTubeSkin(Skin):
         }
         if offset == 0:
             # The header comes with the first batch: the thread's total, replies included.
-            data["header"] = {"count": total, "countText": f"{ui.number_nl(total)} reacties"}
+            data["header"] = {"count": total, "countText": f"{number_nl(total)} reacties"}
         return json_response(data)
 
     def _replies(self, request: Request, post: Post, top: Comment) -> Response:
         offset = untoken(request.arg("continuation"), "replies", top.id)
         if offset is None:
             return self._bad_token()
-        flat = self.flattened(post, top)
+        flat = flattened(post, top)
         chunk = flat[offset:offset + REPLY_PAGE]
         more = offset + REPLY_PAGE < len(flat)
         return json_response({
@@ -213,16 +208,6 @@ class YouTubeSkin(Skin):
             "replies": [self.comment_json(request.world, post, c) for c in chunk],
             "continuation": token("replies", top.id, offset + REPLY_PAGE) if more else None,
         })
-
-    def flattened(self, post: Post, top: Comment) -> list[Comment]:
-        """All descendants of a top-level comment, in thread (depth-first) order."""
-        under = {top.id}
-        found = []
-        for comment in post.live_comments():
-            if comment.parent in under:
-                under.add(comment.id)
-                found.append(comment)
-        return found
 
     def comment_json(self, world: World, post: Post, comment: Comment) -> dict[str, Any]:
         author: Person = comment.author
@@ -236,5 +221,5 @@ class YouTubeSkin(Skin):
             "replyLevel": 0 if comment.parent is None else 1,
         }
         if comment.parent is None:
-            data["replyCount"] = len(self.flattened(post, comment))
+            data["replyCount"] = len(flattened(post, comment))
         return data

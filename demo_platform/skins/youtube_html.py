@@ -9,13 +9,9 @@ from __future__ import annotations
 from html import escape
 
 from demo_platform.model import Account, Post
+from demo_platform.skins.assets import number_nl
 
 SITE = "YouTube"
-
-
-def number_nl(value: int) -> str:
-    """12873 -> '12.873' (Dutch thousands separator)."""
-    return f"{value:,}".replace(",", ".")
 
 
 def layout(title: str, main: str, *, meta: str = "", page_subtype: str = "") -> str:
