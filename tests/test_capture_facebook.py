@@ -106,7 +106,8 @@ def reader(page, skin_archives, fb_crawl):
 
 
 def close_cookies(reader: Reader) -> None:
-    if reader.page.locator(COOKIES).count():
+    # Once answered, the consent is remembered: later pages keep the dialog hidden.
+    if reader.page.locator(COOKIES).first.is_visible():
         reader.page.click(COOKIES)
 
 
