@@ -48,6 +48,12 @@ class PlatformServer(ThreadingHTTPServer):
     # Capture tests use it to show that SMA notices the change instead of reporting success.
     mutations: tuple[tuple[str, str], ...] = ()
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A browser that navigates away drops its connections mid-response: routine, not an error.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
 
 class Handler(BaseHTTPRequestHandler):
     server: PlatformServer
