@@ -46,9 +46,12 @@ def browser_type_launch_args() -> dict:
 class Platform:
     base: str
 
-    def get_json(self, path: str) -> dict:
+    def get_text(self, path: str) -> str:
         with urllib.request.urlopen(self.base + path, timeout=10) as resp:
-            return json.loads(resp.read())
+            return resp.read().decode()
+
+    def get_json(self, path: str) -> dict:
+        return json.loads(self.get_text(path))
 
     def truth(self, skin: str) -> dict:
         index = self.get_json("/_truth/index.json")

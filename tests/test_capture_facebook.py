@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import urllib.request
 
 import pytest
@@ -19,10 +18,6 @@ EXPANDERS = ('div[role="button"]:text-is("Meer reacties weergeven")',
 COMMENT_TEXT = 'div[role="article"][aria-label^="Comment by"] .comment-body'
 
 
-def get(platform, path: str) -> dict:
-    with urllib.request.urlopen(platform.base + path, timeout=10) as resp:
-        return json.loads(resp.read())
-
 
 def profile_id(truth: dict) -> str:
     with urllib.request.urlopen(truth["profile_url"], timeout=10) as resp:
@@ -34,14 +29,14 @@ def thread(platform, post_id: str, order: str) -> set[str]:
     shown: set[str] = set()
     cursor = ""
     while True:
-        data = get(platform, f"{API}CommentsList?postId={post_id}&order={order}{cursor}")
+        data = platform.get_json(f"{API}CommentsList?postId={post_id}&order={order}{cursor}")
         box = data["data"]["feedback"]["display_comments"]
         pending = [e["node"] for e in box["edges"]]
         while pending:
             node = pending.pop()
             shown.add(node["id"])
             if node["feedback"]["replies_count"]:
-                replies = get(platform, f"{API}CommentReplies?commentId={node['id']}")
+                replies = platform.get_json(f"{API}CommentReplies?commentId={node['id']}")
                 pending += [e["node"] for e in replies["data"]["comment"]["replies"]["edges"]]
         if not box["page_info"]["has_next_page"]:
             return shown
@@ -54,7 +49,7 @@ def test_feed_pages_through_cursors_to_every_post(platform):
     truth = platform.truth(SKIN)
     pid, cursor, seen = profile_id(truth), "", []
     for _ in range(20):
-        units = get(platform, f"{API}ProfileTimeline?id={pid}{cursor}")["data"]["node"]["timeline_feed_units"]
+        units = platform.get_json(f"{API}ProfileTimeline?id={pid}{cursor}")["data"]["node"]["timeline_feed_units"]
         seen += [e["node"]["message"]["text"] for e in units["edges"]]
         if not units["page_info"]["has_next_page"]:
             break
@@ -68,7 +63,7 @@ def test_most_relevant_hides_a_third_of_the_comments(platform):
     for post in truth["posts"]:
         everything = {c["id"] for c in post["comments"]}
         assert thread(platform, post["id"], "ALL") == everything
-        story = get(platform, f"{API}StoryQuery?postId={post['id']}")["data"]["node"]
+        story = platform.get_json(f"{API}StoryQuery?postId={post['id']}")["data"]["node"]
         assert story["feedback"]["comment_count"]["total_count"] == len(everything)
         total += len(everything)
         ranked += len(thread(platform, post["id"], "RANKED"))

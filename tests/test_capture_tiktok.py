@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import urllib.request
 
 import pytest
 from archive_checks import Reader, norm, pages, replay_url
@@ -25,10 +24,6 @@ def truth(platform) -> dict:
     return platform.truth(SKIN)
 
 
-def get(platform, path: str) -> str:
-    with urllib.request.urlopen(platform.base + path, timeout=10) as resp:
-        return resp.read().decode()
-
 
 # --- the skin's quirks, over plain HTTP -------------------------------------------------------
 
@@ -38,11 +33,11 @@ def test_profile_urls_pick_the_tiktok_profile(platform):
 
 
 def test_grid_and_comment_panel_are_empty_in_the_html(platform, truth):
-    profile = get(platform, "/tiktok/@ministerie-demo")
+    profile = platform.get_text("/tiktok/@ministerie-demo")
     assert 'data-e2e="user-post-item-list"' in profile and 'data-e2e="user-post-item"' not in profile
     assert f'data-video-count="{len(truth["posts"])}"' in profile
     post = max(truth["posts"], key=lambda p: p["comment_count"])
-    html = get(platform, post["url"].replace(platform.base, ""))
+    html = platform.get_text(post["url"].replace(platform.base, ""))
     assert norm(post["text"]) in norm(html)
     # the panel is closed until the comment button is pressed, and empty until then
     assert '<div id="comment-panel" class="DivCommentContainer" hidden>' in html
@@ -52,10 +47,10 @@ def test_grid_and_comment_panel_are_empty_in_the_html(platform, truth):
 
 
 def test_apis_page_with_cursors_and_flatten_replies(platform, truth):
-    owner = get(platform, "/tiktok/@ministerie-demo").split('data-sec-uid="')[1].split('"')[0]
+    owner = platform.get_text("/tiktok/@ministerie-demo").split('data-sec-uid="')[1].split('"')[0]
     cursor, seen = "0", []
     while True:
-        data = json.loads(get(platform, f"/tiktok/api/post/item_list/?secUid={owner}&cursor={cursor}&count=30"))
+        data = json.loads(platform.get_text(f"/tiktok/api/post/item_list/?secUid={owner}&cursor={cursor}&count=30"))
         seen += [i["id"] for i in data["itemList"]]
         cursor = data["cursor"]
         if not data["hasMore"]:
@@ -65,7 +60,7 @@ def test_apis_page_with_cursors_and_flatten_replies(platform, truth):
     api = f"/tiktok/api/comment/list/?aweme_id={post['id']}&count=10&cursor="
     tops, cursor = [], 0
     while True:
-        data = json.loads(get(platform, f"{api}{cursor}"))
+        data = json.loads(platform.get_text(f"{api}{cursor}"))
         assert data["total"] == post["comment_count"]
         tops += data["comments"]
         cursor = data["cursor"]
@@ -76,7 +71,7 @@ def test_apis_page_with_cursors_and_flatten_replies(platform, truth):
         base = f"/tiktok/api/comment/list/reply/?item_id={post['id']}&comment_id={top['cid']}&count=10"
         got, cursor = [], 0
         while True:
-            data = json.loads(get(platform, f"{base}&cursor={cursor}"))
+            data = json.loads(platform.get_text(f"{base}&cursor={cursor}"))
             got += data["comments"]
             cursor = data["cursor"]
             if not data["has_more"]:

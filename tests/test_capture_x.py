@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import urllib.request
 
 import pytest
@@ -13,10 +12,6 @@ API = "/x/i/api/graphql/"
 TEXT = '[data-testid="tweetText"]'
 REPLY_BUTTON = 'button[data-testid="showReplies"]'
 
-
-def get(platform, path: str) -> dict:
-    with urllib.request.urlopen(platform.base + path, timeout=10) as resp:
-        return json.loads(resp.read())
 
 
 def tweets(entries: list[dict]) -> list[dict]:
@@ -36,7 +31,7 @@ def test_timeline_pages_through_cursors_to_every_post(platform):
     truth = platform.truth(SKIN)
     uid, cursor, seen = user_id(platform, truth), "", []
     for _ in range(20):
-        data = get(platform, f"{API}UserTweets?userId={uid}&count=20" + (f"&cursor={cursor}" if cursor else ""))
+        data = platform.get_json(f"{API}UserTweets?userId={uid}&count=20" + (f"&cursor={cursor}" if cursor else ""))
         entries = data["data"]["user"]["result"]["timeline_v2"]["timeline"]["instructions"][0]["entries"]
         found = tweets(entries)
         if not found:
@@ -50,15 +45,15 @@ def test_some_replies_need_clicks_and_some_posts_are_sensitive(platform):
     truth = platform.truth(SKIN)
     hidden_posts = sensitive = 0
     for post in truth["posts"]:
-        focal = get(platform, f"{API}TweetResultByRestId?tweetId={post['id']}")["data"]["tweetResult"]["result"]
+        focal = platform.get_json(f"{API}TweetResultByRestId?tweetId={post['id']}")["data"]["tweetResult"]["result"]
         assert focal["legacy"]["conversation_count"] == post["comment_count"]
         sensitive += focal["legacy"]["possibly_sensitive"]
-        detail = get(platform, f"{API}TweetDetail?focalTweetId={post['id']}")
+        detail = platform.get_json(f"{API}TweetDetail?focalTweetId={post['id']}")
         entries = detail["data"]["threaded_conversation_with_injections_v2"]["instructions"][0]["entries"]
         first = {t["rest_id"] for t in tweets(entries)} - {post["id"]}
         shown, pending = set(first), [post["id"]] + sorted(first)
         while pending:  # what clicking every "Toon antwoorden" button fetches
-            replies = get(platform, f"{API}TweetReplies?tweetId={pending.pop()}")["data"]["replies"]["entries"]
+            replies = platform.get_json(f"{API}TweetReplies?tweetId={pending.pop()}")["data"]["replies"]["entries"]
             for reply in tweets(replies):
                 if reply["rest_id"] not in shown:
                     shown.add(reply["rest_id"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import urllib.request
 
 import pytest
 from archive_checks import Reader, norm, pages, replay_url
@@ -24,10 +23,6 @@ def truth(platform) -> dict:
     return platform.truth(SKIN)
 
 
-def get(platform, path: str) -> str:
-    with urllib.request.urlopen(platform.base + path, timeout=10) as resp:
-        return resp.read().decode()
-
 
 # --- the skin's quirks, over plain HTTP -------------------------------------------------------
 
@@ -37,11 +32,11 @@ def test_profile_urls_pick_the_youtube_profile(platform):
 
 
 def test_grid_and_comments_are_not_in_the_html(platform, truth):
-    channel = get(platform, "/youtube/@ministerie-demo/videos")
+    channel = platform.get_text("/youtube/@ministerie-demo/videos")
     assert "<ytd-rich-grid-renderer" in channel and "<ytd-rich-item-renderer" not in channel
     assert f'data-count="{len(truth["posts"])}"' in channel
     post = max(truth["posts"], key=lambda p: p["comment_count"])
-    watch = norm(get(platform, post["url"].replace(platform.base, "")))
+    watch = norm(platform.get_text(post["url"].replace(platform.base, "")))
     assert norm(post["text"]) in watch
     assert '<video class="html5-main-video" src="/youtube/videoplayback/' in watch
     assert not [c for c in post["comments"] if norm(c["text"]) in watch]
@@ -50,11 +45,11 @@ def test_grid_and_comments_are_not_in_the_html(platform, truth):
 def test_comment_api_pages_threads_and_flattens_replies(platform, truth):
     post = max(truth["posts"], key=lambda p: p["comment_count"])
     api = f"/youtube/youtubei/v1/next?videoId={post['id']}"
-    first = json.loads(get(platform, api))
+    first = json.loads(platform.get_text(api))
     assert first["header"]["count"] == post["comment_count"] and first["continuation"]
     tops, token = list(first["comments"]), first["continuation"]
     while token:
-        more = json.loads(get(platform, f"{api}&continuation={token}"))
+        more = json.loads(platform.get_text(f"{api}&continuation={token}"))
         assert "header" not in more
         tops += more["comments"]
         token = more["continuation"]
@@ -65,7 +60,7 @@ def test_comment_api_pages_threads_and_flattens_replies(platform, truth):
         base = f"/youtube/youtubei/v1/replies?videoId={post['id']}&commentId={top['commentId']}"
         token, got = None, []
         while True:
-            data = json.loads(get(platform, base + (f"&continuation={token}" if token else "")))
+            data = json.loads(platform.get_text(base + (f"&continuation={token}" if token else "")))
             got += data["replies"]
             token = data["continuation"]
             if not token:
