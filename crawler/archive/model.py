@@ -50,6 +50,23 @@ class Exchange:
 
 
 @dataclass
+class PiiBox:
+    """A region of the full-page screenshot that shows a third party's personal data.
+
+    Page coordinates in CSS pixels (the full-page screenshot's pixels at device scale 1).
+    `value` is the plaintext it covers: it goes only into the encrypted PII ledger.
+    """
+
+    x: float
+    y: float
+    width: float
+    height: float
+    type: str  # "name", "handle", "avatar", "email", ... (the detector's finding types)
+    value: str
+    source: str  # "structural" | "text" | "propagated"
+
+
+@dataclass
 class PageCapture:
     """Everything captured for one page visit: network traffic plus what the reader saw."""
 
@@ -64,3 +81,8 @@ class PageCapture:
     text: str | None = None
     # Free-form facts about the visit (profile used, actions run, counters seen) for metadata records.
     facts: dict = field(default_factory=dict)
+    # Privacy (filled at capture when a crawl pseudonymises; never written to the original WARC):
+    # the commenters the page showed, as {"name","handle","profile_url","avatar_url"} dicts, and
+    # the screenshot regions the access derivative covers.
+    third_parties: list[dict[str, str | None]] = field(default_factory=list)
+    pii_boxes: list[PiiBox] = field(default_factory=list)
