@@ -39,6 +39,13 @@ def assess(observed: dict[str, Any]) -> dict[str, Any]:
         counters = post.get("counters") or {}
         shown = counters.get("comments")
         got = post.get("comments_captured")
+        if post.get("comments_archived") is False:
+            # Scenario A (one-way account): threads are not archived, so nothing is short; a post
+            # that shows comments all the same means the registry's `comments: false` is wrong.
+            if shown:
+                shortfalls.append({"where": post["url"], "what": "scenario", "displayed": shown, "captured": 0,
+                                   "note": "registered without comments (scenario A), but the post shows comments"})
+            continue
         comments_displayed += shown or 0
         comments_captured += got or 0
         if "comments" in counters and shown is None:
@@ -73,7 +80,8 @@ def _suspects(page: dict[str, Any]) -> list[str]:
 
 def _dead_post_selectors(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A post-page selector that matched on no post page although comments were displayed."""
-    with_comments = [p for p in posts if (p.get("counters") or {}).get("comments")]
+    with_comments = [p for p in posts
+                     if (p.get("counters") or {}).get("comments") and p.get("comments_archived") is not False]
     if not with_comments:
         return []
     names = set().union(*((p.get("selectors") or {}).keys() for p in with_comments))
@@ -93,6 +101,8 @@ def describe(shortfall: dict[str, Any]) -> str:
     """One line for the terminal and the HTML report."""
     what = shortfall.get("what")
     where = shortfall.get("where") or ""
+    if what == "scenario":
+        return f"{where}: {shortfall['note']} ({shortfall['displayed']})"
     if what in ("posts", "comments"):
         line = f"{where}: {what} displayed {shortfall['displayed']}, captured {shortfall['captured']}"
         if shortfall.get("suspects"):

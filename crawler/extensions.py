@@ -77,6 +77,10 @@ class CrawlReport:
             "complete": report["complete"] and not spider.fatal_error,
             "comments": report["comments"],
             "shortfalls": len(report["shortfalls"]),
+            "account": getattr(spider, "account_key", None),
+            "visits": {reason: len(urls) for reason, urls in getattr(spider, "plan", {}).items()},
+            "changes": _count_changes(getattr(spider, "changes", [])),
+            "paused": getattr(spider, "paused", None),
         }
         self.result = {"summary": summary, "completeness": report}
         out = self.archive_dir / "crawls" / self.crawl_id
@@ -87,3 +91,12 @@ class CrawlReport:
                 (out / name).write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
         except OSError as exc:  # a full disk must not hide the crawl's own outcome
             print(f"sma: warning: could not write crawl report to {out}: {exc}", file=sys.stderr)
+
+
+def _count_changes(changes: list[dict[str, Any]]) -> dict[str, int]:
+    """{"new post": 2, "deleted comment": 1, ...}"""
+    counts: dict[str, int] = {}
+    for change in changes:
+        key = f"{change['change']} {change['kind']}"
+        counts[key] = counts.get(key, 0) + 1
+    return counts

@@ -12,8 +12,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from . import __version__
+from .archive.dedup import load_seen
 from .archive.model import PageCapture
 from .archive.pages import append_page, rfc3339
+from .archive.scrub import SecretScrubber
 from .archive.warc import ArchiveWriter, recover_open_files
 
 
@@ -25,6 +27,9 @@ class WarcPipeline:
         self.crawl_id = settings.get("SMA_CRAWL_ID")
         self.max_bytes = settings.getint("SMA_MAX_WARC_BYTES")
         self.writer: ArchiveWriter | None = None
+        self.scrubber = SecretScrubber(
+            tuple(settings.getlist("SMA_SESSION_SECRETS")), tuple(settings.getlist("SMA_SESSION_COOKIES"))
+        )
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcPipeline:
@@ -46,8 +51,18 @@ class WarcPipeline:
             "max-posts": str(getattr(spider, "max_posts", "") or "all"),
             "viewport": "1280x1000",
             "concurrency": str(settings.getint("CONCURRENT_REQUESTS")),
+            "account": getattr(spider, "account_key", ""),
+            "comments-archived": "yes" if getattr(spider, "comments", True) else "no (scenario A)",
         }
-        self.writer = ArchiveWriter(self.archive_dir, self.crawl_id, info, max_file_bytes=self.max_bytes)
+        if getattr(spider, "session", None):
+            info["login-session"] = f"{spider.session} (cookie and token values replaced in every record)"
+        if getattr(spider, "reason", None):
+            info["selection-reason"] = spider.reason
+        # Payloads already in the archive (earlier crawls) become revisits: a recapture of an
+        # unchanged account adds little more than its request and revisit headers.
+        self.writer = ArchiveWriter(
+            self.archive_dir, self.crawl_id, info, max_file_bytes=self.max_bytes, seen=load_seen(self.archive_dir)
+        )
 
     def process_item(self, item: PageCapture, spider: Spider | None = None) -> PageCapture:
         assert self.writer is not None
@@ -58,8 +73,14 @@ class WarcPipeline:
                 self.writer.warcinfo["browser"] = f"Chromium {spider.browser_version}"
             if getattr(spider, "profile", None) is not None:
                 self.writer.warcinfo["profile"] = spider.profile.name
+        changes = item.facts.pop("changes", [])
+        item = self.scrubber.page(item)
         try:
-            self.writer.write_page(item)
+            if item.kind == "gone":
+                self._write_changes(item, changes, None)
+                return item
+            page_id = self.writer.write_page(item)
+            self._write_changes(item, changes, page_id)
             document = next((ex for ex in item.exchanges if ex.url == item.url), None)
             moment = document.started if document else item.started
             if item.thumbnail:
@@ -84,6 +105,18 @@ class WarcPipeline:
         stats.set_value("sma/bytes", self.writer.bytes_written)
         stats.set_value("sma/revisits", self.writer.revisits)
         return item
+
+    def _write_changes(self, item: PageCapture, changes: list[dict], page_id: str | None) -> None:
+        """One metadata record per change, so the WARCs themselves say what changed and when."""
+        assert self.writer is not None
+        for change in changes:
+            fields = {k.replace("_", "-"): str(v) for k, v in change.items() if v not in (None, "")}
+            if item.kind == "gone":
+                fields["http-status"] = str(item.facts.get("status"))
+            uri = f"urn:sma:change:{change['change']}:{change['kind']}:{change['url']}"
+            if change["kind"] == "comment":
+                uri += f"#{change['id']}"
+            self.writer.write_metadata(uri, fields, item.started, page_id)
 
     def _save_thumbnail(self, item: PageCapture) -> None:
         """crawls/<id>/thumbs/<n>.jpg, named in the spider's observations for the HTML report."""

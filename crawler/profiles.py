@@ -44,6 +44,10 @@ class Profile:
     pages: dict[str, PageSpec]
     limits: dict[str, Any]
     path: Path | None = None
+    # What a post page says, for edit/deletion detection on recapture (post_text, published, comment_id, gone).
+    content: dict[str, Any] = field(default_factory=dict)
+    # Markers of a logged-in and a logged-out page, checked when a crawl uses a login session.
+    session: dict[str, str] = field(default_factory=dict)
 
     def page(self, kind: str) -> PageSpec:
         return self.pages.get(kind) or PageSpec()
@@ -72,6 +76,18 @@ def _page_spec(raw: dict[str, Any] | None, where: str) -> PageSpec:
     return PageSpec(ready=ready, selectors={k: str(v) for k, v in raw.items()}, counters=counters, actions=actions)
 
 
+def _content_spec(raw: Any, name: str) -> dict[str, Any]:
+    spec = dict(raw or {})
+    for key in ("published", "comment_id"):
+        value = spec.get(key)
+        if isinstance(value, str):
+            spec[key] = {"selector": value}
+        elif value is not None and not (isinstance(value, dict) and ("selector" in value or "attr" in value)):
+            raise ProfileError(f"{name}.content.{key}: needs a selector or an attr")
+    spec["gone"] = list(spec.get("gone") or [])
+    return spec
+
+
 def load_profile(path: Path) -> Profile:
     try:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
@@ -95,6 +111,8 @@ def load_profile(path: Path) -> Profile:
         dialogs=list(raw.get("dialogs", []) or []),
         pages=pages,
         limits=dict(raw.get("limits", {}) or {}),
+        content=_content_spec(raw.get("content"), name),
+        session={k: str(v) for k, v in (raw.get("session") or {}).items() if k in ("logged_in", "logged_out")},
         path=Path(path),
     )
 

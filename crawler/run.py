@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from .archive.model import timestamp14, utc_now
 from .completeness import describe
 from .profiles import ProfileError, resolve
+from .recapture import EXIT_PAUSED
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -62,15 +63,40 @@ def check_url(url: str) -> None:
         raise CrawlError(f"not an http(s) URL: {url!r}")
 
 
+@dataclass
+class Session:
+    """A login session for the crawl: the storage state file and what must never be archived."""
+
+    name: str
+    storage_state: Path
+    secrets: list[str]
+    cookie_names: list[str]
+
+
 def crawl(
     url: str,
     archive: Path,
     profile: str = "auto",
     max_posts: int | None = None,
     settings_overrides: dict[str, Any] | None = None,
+    account: str | None = None,
+    comments: bool = True,
+    revisit_days: float = 7.0,
+    full: bool = False,
+    posts: list[str] | None = None,
+    reason: str | None = None,
+    session: Session | None = None,
 ) -> CrawlOutcome:
+    """Captures an account (or, with `posts`, only those post pages) into `archive`.
+
+    With an earlier capture of the same account in the archive this is a recapture: new posts,
+    posts younger than `revisit_days`, and known posts gone from the timeline are visited; `full`
+    visits every post again.
+    """
     archive = Path(archive)
     check_url(url)
+    for post in posts or []:
+        check_url(post)
     try:
         resolve(url, profile)
     except ProfileError as exc:
@@ -89,12 +115,22 @@ def crawl(
     settings.setmodule(default_settings, priority="project")
     settings.set("SMA_ARCHIVE_DIR", str(archive.resolve()), priority="cmdline")
     settings.set("SMA_CRAWL_ID", crawl_id, priority="cmdline")
+    if session is not None:
+        contexts = {name: dict(ctx) for name, ctx in settings.getdict("PLAYWRIGHT_CONTEXTS").items()}
+        contexts["default"]["storage_state"] = str(session.storage_state)
+        settings.set("PLAYWRIGHT_CONTEXTS", contexts, priority="cmdline")
+        settings.set("SMA_SESSION_SECRETS", session.secrets, priority="cmdline")
+        settings.set("SMA_SESSION_COOKIES", session.cookie_names, priority="cmdline")
     for key, value in (settings_overrides or {}).items():
         settings.set(key, value, priority="cmdline")
 
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(AccountSpider)
-    process.crawl(crawler, url=url, profile=profile, max_posts=max_posts)
+    process.crawl(
+        crawler, url=url, profile=profile, max_posts=max_posts, account=account, comments=comments,
+        revisit_days=revisit_days, full=full, posts=posts, reason=reason,
+        session=session.name if session else None,
+    )
     try:
         process.start()
     except KeyboardInterrupt:
@@ -103,6 +139,8 @@ def crawl(
     result = report.result if report else {}
     summary = result.get("summary", {})
     spider = crawler.spider
+    if spider is not None and spider.paused:
+        return CrawlOutcome(EXIT_PAUSED, f"PAUSED: {spider.paused}", summary, result.get("completeness", {}))
     if spider is not None and spider.fatal_error:
         return CrawlOutcome(EXIT_FAILED, spider.fatal_error, summary, result.get("completeness", {}))
     if not summary:

@@ -55,3 +55,6 @@ SMA_ARCHIVE_DIR = None
 SMA_CRAWL_ID = None
 SMA_PROGRESS_INTERVAL = 5.0
 SMA_MAX_WARC_BYTES = 1_000_000_000
+# A login session's cookie/token values and cookie names: replaced in every record (set by `sma run`).
+SMA_SESSION_SECRETS: list[str] = []
+SMA_SESSION_COOKIES: list[str] = []

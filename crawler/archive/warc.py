@@ -205,14 +205,24 @@ class ArchiveWriter:
         headers = {"WARC-Date": warc_date(date), "Content-Type": content_type}
         if concurrent_to:
             headers["WARC-Concurrent-To"] = concurrent_to
-        record = self._writer.create_warc_record(
-            uri,
-            "resource",
-            payload=io.BytesIO(data),
-            length=len(data),
-            warc_content_type=content_type,
-            warc_headers_dict=headers,
-        )
+        digest = payload_digest(data)
+        first = self.seen.get((uri, digest)) if data else None
+        if first is not None:
+            # The same screenshot/DOM/text as an earlier capture of this page: a revisit.
+            record = self._writer.create_revisit_record(uri, digest, first[0], first[1], warc_headers_dict=headers)
+            record.rec_headers.replace_header("WARC-Payload-Digest", digest)
+            self.revisits += 1
+        else:
+            record = self._writer.create_warc_record(
+                uri,
+                "resource",
+                payload=io.BytesIO(data),
+                length=len(data),
+                warc_content_type=content_type,
+                warc_headers_dict={**headers, "WARC-Payload-Digest": digest},
+            )
+            if data:
+                self.seen.setdefault((uri, digest), (uri, warc_date(date)))
         self._write(record)
         return record.rec_headers.get_header("WARC-Record-ID")
 

@@ -8,9 +8,13 @@ from typing import Any
 import scrapy
 from scrapy.exceptions import CloseSpider
 
+from ..archive.history import AccountHistory, account_key
+from ..archive.model import utc_now
 from ..capture.behaviours import PageDriver
+from ..capture.content import read_post_content
 from ..capture.page import recorder_for, snapshot
 from ..profiles import Profile, resolve
+from ..recapture import platform_now, post_actions, post_content
 
 logger = logging.getLogger(__name__)
 
@@ -24,11 +28,36 @@ class CrawlFailed(Exception):
 class AccountSpider(scrapy.Spider):
     name = "account"
 
-    def __init__(self, url: str, profile: str = "auto", max_posts: int | str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        url: str,
+        profile: str = "auto",
+        max_posts: int | str | None = None,
+        account: str | None = None,
+        comments: bool = True,
+        revisit_days: float = 7.0,
+        full: bool = False,
+        posts: list[str] | None = None,
+        reason: str | None = None,
+        session: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.start_url = url
         self.profile_name = profile
         self.max_posts = int(max_posts) if max_posts not in (None, "") else None
+        # Recapture: the account's history in the archive decides which post pages this run visits.
+        self.account_key = account or account_key(url)
+        self.comments = comments  # False: scenario A, threads are not archived
+        self.revisit_days = float(revisit_days)
+        self.full = full
+        self.selected_posts = list(posts or [])  # on request (scenario C): only these post pages
+        self.reason = reason
+        self.session = session
+        self.paused: str | None = None
+        self.history: AccountHistory | None = None
+        self.plan: dict[str, list[str]] = {}
+        self.changes: list[dict[str, Any]] = []
         self.profile: Profile | None = None
         self.url_matched = False
         self.fatal_error: str | None = None
@@ -44,6 +73,13 @@ class AccountSpider(scrapy.Spider):
 
     def start_requests(self):
         self.profile, self.url_matched = resolve(self.start_url, self.profile_name)
+        self.history = AccountHistory(self.settings.get("SMA_ARCHIVE_DIR"), self.account_key)
+        self.history.profile_url = self.history.profile_url or self.start_url
+        if self.selected_posts:
+            self.plan = {"selected": list(self.selected_posts)}
+            for url in self.selected_posts:
+                yield self._request(url, "parse_post")
+            return
         yield self._request(self.start_url, "parse_profile", priority=10)
 
     def _request(self, url: str, callback: str, priority: int = 0) -> scrapy.Request:
@@ -67,6 +103,24 @@ class AccountSpider(scrapy.Spider):
         self.fatal_error = message
         raise CloseSpider(message)
 
+    def pause(self, message: str) -> None:
+        """A logged-out session: stop, archive nothing of the wall, and mark the account paused."""
+        self.paused = message
+        if self.history is not None:
+            self.history.paused = {"reason": message, "at": utc_now().isoformat()}
+            self.history.save()
+        raise CloseSpider("paused")
+
+    async def _check_session(self, page: Any) -> None:
+        assert self.profile is not None
+        if not self.session or not self.profile.session:
+            return
+        markers = self.profile.session
+        if markers.get("logged_out") and await page.locator(markers["logged_out"]).count():
+            self.pause(f"session {self.session!r} is logged out on {page.url}; import a fresh one")
+        if markers.get("logged_in") and not await page.locator(markers["logged_in"]).count():
+            self.pause(f"session {self.session!r} is not logged in on {page.url}; import a fresh one")
+
     # -- profile page ------------------------------------------------------------------------------
     async def parse_profile(self, response):
         page = response.meta["playwright_page"]
@@ -76,6 +130,7 @@ class AccountSpider(scrapy.Spider):
                 self.fail(f"{self.start_url} answered HTTP {response.status}: no such profile")
             assert self.profile is not None
             await self._check_page(page)
+            await self._check_session(page)
             spec = self.profile.page("profile")
             driver = PageDriver(page, recorder_for(page), self.profile, spec)
             results = await driver.run()
@@ -106,8 +161,12 @@ class AccountSpider(scrapy.Spider):
         finally:
             await page.close()
         yield capture
-        posts = links if self.max_posts is None else links[: self.max_posts]
-        self.completeness["posts_selected"] = len(posts)
+        assert self.history is not None
+        now = platform_now(response.headers.get("Date"))
+        self.plan = self.history.plan(links, now, self.revisit_days, self.full)
+        posts = [url for reason in ("new", "young", "missing", "old") for url in self.plan[reason]]
+        posts = posts if self.max_posts is None else posts[: self.max_posts]
+        self.completeness["posts_selected"] = len(posts) if not self.history.posts else len(links)
         self.logger.info("profile captured: %d post links found, %d to visit", len(links), len(posts))
         for url in posts:
             yield self._request(url, "parse_post")
@@ -142,32 +201,49 @@ class AccountSpider(scrapy.Spider):
     # -- post pages ------------------------------------------------------------------------------
     async def parse_post(self, response):
         page = response.meta["playwright_page"]
-        assert self.profile is not None
+        assert self.profile is not None and self.history is not None
         try:
-            if response.status >= 400:
-                self.errors.append(f"{response.url}: HTTP {response.status}")
             spec = self.profile.page("post")
             driver = PageDriver(page, recorder_for(page), self.profile, spec)
-            if spec.ready:
+            gone = response.status in (404, 410)
+            if response.status >= 400 and not (gone and response.url in self.history.posts):
+                self.errors.append(f"{response.url}: HTTP {response.status}")
+            if spec.ready and not gone:
                 try:
                     await page.locator(spec.ready).first.wait_for(state="attached", timeout=15_000)
                 except Exception:  # noqa: BLE001
                     self.errors.append(f"{response.url}: post page never showed {spec.ready!r}")
-            results = await driver.run()
+            await self._check_session(page)
+            results = await driver.run(post_actions(spec.actions, self.comments)) if not gone else []
             counters = await driver.read_counters()
             comments = await driver.count(spec.selectors["comment"]) if "comment" in spec.selectors else None
+            seen = post_content(response.url, response.status, await read_post_content(page, self.profile),
+                                counters.get("comments") if self.comments else 0)
+            changes = [c.as_dict() for c in self.history.observe(seen, self.settings.get("SMA_CRAWL_ID"), utc_now())]
+            self.history.save()
+            self.changes.extend(changes)
+            if seen.status in (404, 410):
+                # The last good copy stays what replay shows: the deletion is recorded as evidence
+                # (metadata), not as a capture of the error page over the post.
+                capture = await snapshot(page, "gone", facts={"status": seen.status}, screenshot=False)
+                capture.facts["changes"] = changes
+                yield capture
+                return
             self.completeness["posts"].append(
                 {
                     "url": response.url,
                     "counters": counters,
                     "selectors": await driver.selector_counts(),
                     "comments_captured": comments,
+                    "comments_archived": self.comments,
                     "actions": [r.as_dict() for r in results],
                 }
             )
-            capture = await snapshot(
-                page, "post", facts={"profile": self.profile.name, "counters": counters, "comments": comments}
-            )
+            facts: dict[str, Any] = {"profile": self.profile.name, "counters": counters, "comments": comments}
+            if self.reason:
+                facts["selection-reason"] = self.reason
+            capture = await snapshot(page, "post", facts=facts)
+            capture.facts["changes"] = changes
         finally:
             await page.close()
         yield capture
