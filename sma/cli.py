@@ -9,7 +9,7 @@ from pathlib import Path
 
 # Modules that add their own subcommands: each has `register(subparsers) -> None` and sets
 # `func` on its parsers. Keeps this file from growing with every area of the product.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("sma.commands.accounts", "sma.commands.sessions")
 
 
 def _platform_serve(args: argparse.Namespace) -> int:
