@@ -1,0 +1,180 @@
+"""Third parties' personal data in captured text: what the page structure says (learn) and what
+the text says (recognisers), found wherever it occurs (find).
+
+The organisation's own identities and its staff signatures are never findings. No Scrapy or
+Playwright here: replay imports this module too.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from crawler.privacy import forms
+
+FINDING_TYPES = ("name", "handle", "email", "phone", "bsn", "iban", "postcode", "plate", "birthdate", "mention", "url")
+PERSON_TYPES = ("name", "handle", "mention", "url")
+# When spans overlap, the more specific finding wins (a learned handle inside an e-mail address
+# loses to the address; a mention of a known commenter is still one person).
+_PRIORITY = {"url": 0, "email": 1, "iban": 2, "bsn": 3, "phone": 4, "postcode": 5, "plate": 6, "birthdate": 7,
+             "mention": 8, "handle": 9, "name": 10}
+_AT_BEFORE = re.compile(r"(?:@|%40|\\u0040|&#64;|&#x40;)$")
+
+
+@dataclass(frozen=True)
+class ThirdParty:
+    """One commenter as the page shows them (structural)."""
+
+    name: str | None
+    handle: str | None
+    profile_url: str | None
+    avatar_url: str | None
+
+
+@dataclass(frozen=True)
+class Finding:
+    type: str  # one of FINDING_TYPES
+    value: str  # exactly as it occurs in the scanned text
+    start: int
+    end: int
+    source: str  # "structural" | "text" | "propagated"
+
+
+def unescape_form(text: str) -> str:
+    """Undo the spellings forms.py matches: HTML entities, JSON escapes, URL encoding."""
+    text = html.unescape(text)
+    text = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text).replace("\\/", "/")
+    return unquote(text)
+
+
+def normalise_form(text: str) -> str:
+    """unescape_form, then case and spacing ('Pieter+Jansen', 'pieter_jansen' -> 'pieter jansen')."""
+    return re.sub(r"[\s_+\-]+", " ", unescape_form(text).lower()).strip()
+
+
+def handle_key(handle: str) -> str:
+    """'@Jan_12@social.example' -> 'jan_12': a handle without '@' and instance, lower-case."""
+    return unescape_form(handle).strip().lstrip("@").split("@")[0].lower()
+
+
+def url_key(url: str) -> str:
+    """A profile or avatar URL without scheme and host (pages link them relative as often as not)."""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/") or "/"
+    return path + (f"?{parts.query}" if parts.query else "")
+
+
+class PiiDetector:
+    def __init__(self, own_identities: Iterable[str] = (), staff_signatures: Iterable[str] = ()) -> None:
+        self.own_identities = [o for o in own_identities if o and o.strip()]
+        self.staff_signatures = [s for s in staff_signatures if s and s.strip()]
+        self._own_keys = {normalise_form(o) for o in self.own_identities} | {
+            normalise_form(handle_key(o)) for o in self.own_identities}
+        self._own_re = forms.compile_values(self.own_identities + [handle_key(o) for o in self.own_identities])
+        self._staff_re = (re.compile("|".join(re.escape(s.strip()) for s in self.staff_signatures))
+                          if self.staff_signatures else None)
+        self._people: list[ThirdParty] = []
+        self._learned: dict[str, str] = {}  # normalised form -> finding type ("name", "handle")
+        self._urls: dict[str, str] = {}  # url_key -> url
+        self._value_re: re.Pattern[str] | None = None
+        self._url_re: re.Pattern[str] | None = None
+        self._dirty = False
+
+    # --- what the page structure says --------------------------------------------------------
+    def is_own(self, value: str) -> bool:
+        return normalise_form(value) in self._own_keys or normalise_form(handle_key(value)) in self._own_keys
+
+    def learn(self, people: Iterable[ThirdParty]) -> None:
+        """Structural facts about commenters; every later find() finds them anywhere."""
+        for person in people:
+            if any(v and self.is_own(v) for v in (person.name, person.handle)):
+                continue  # the organisation answering under its own post is not a third party
+            if person in self._people:
+                continue
+            self._people.append(person)
+            if person.name and len(person.name.strip()) >= 3:
+                self._learned.setdefault(normalise_form(person.name), "name")
+            if person.handle and len(handle_key(person.handle)) >= 2:
+                self._learned[normalise_form(handle_key(person.handle))] = "handle"
+            for url in (person.profile_url, person.avatar_url):
+                # A URL that spells the person's name or handle is found through that (and keeps
+                # its shape: '/@jan_12' -> '/@Burger-4F2A'); others are found whole.
+                if url and url_key(url) not in ("/", "") and not self._spells_person(url, person):
+                    self._urls[url_key(url)] = url
+            self._dirty = True
+
+    @staticmethod
+    def _spells_person(url: str, person: ThirdParty) -> bool:
+        path = normalise_form(url_key(url))
+        values = [normalise_form(handle_key(person.handle)) if person.handle else "", normalise_form(person.name or "")]
+        return any(v and re.search(r"(?<![a-z0-9])" + re.escape(v) + r"(?![a-z0-9])", path) for v in values)
+
+    def people(self) -> list[ThirdParty]:
+        return list(self._people)
+
+    def _compile(self) -> None:
+        if not self._dirty:
+            return
+        values = []
+        for person in self._people:
+            if person.name and normalise_form(person.name) in self._learned:
+                values.append(person.name.strip())
+            if person.handle and normalise_form(handle_key(person.handle)) in self._learned:
+                values.append(handle_key(person.handle))
+        self._value_re = forms.compile_values(values)
+        self._url_re = (re.compile("|".join(
+            r"(?:https?:(?:\\?/){2}[^\s\"'<>\\/]+)?" + forms.value_regex(k) + r"(?![\w/-])"
+            for k in sorted(self._urls, key=len, reverse=True)), re.IGNORECASE) if self._urls else None)
+        self._dirty = False
+
+    # --- finding -----------------------------------------------------------------------------
+    def find(self, text: str) -> list[Finding]:
+        """Textual recognisers plus every learned name/handle/URL; non-overlapping, sorted."""
+        from crawler.privacy import recognizers_presidio  # lazy: Presidio loads once per process
+
+        self._compile()
+        candidates: list[tuple[Finding, float]] = []
+        if self._url_re:
+            candidates += [(Finding("url", m.group(0), m.start(), m.end(), "propagated"), 1.0)
+                           for m in self._url_re.finditer(text)]
+        if self._value_re:
+            for m in self._value_re.finditer(text):
+                kind = self._learned.get(normalise_form(m.group(0)), "name")
+                if kind == "handle" and re.search(r"\s|\+|%20|&nbsp;|&#160;|\\u00a0", m.group(0)):
+                    kind = "name"  # a handle that spells the name, but this is the name as written
+                start = m.start()
+                # "@handle" of a known commenter: the "@" belongs to the finding (it is a mention).
+                at = _AT_BEFORE.search(text, max(0, start - 6), start)
+                if at and kind == "handle":
+                    start -= len(at.group(0))
+                    kind = "mention"
+                candidates.append((Finding(kind, text[start:m.end()], start, m.end(), "propagated"), 1.0))
+        for match in recognizers_presidio.analyze(text):
+            candidates.append((Finding(match.type, text[match.start:match.end], match.start, match.end, "text"),
+                               match.score))
+        return self._resolve(text, candidates)
+
+    def _resolve(self, text: str, candidates: list[tuple[Finding, float]]) -> list[Finding]:
+        excluded = self._excluded_spans(text)
+        # Longest span first, then the more specific type: overlapping shorter findings are dropped.
+        candidates.sort(key=lambda c: (-(c[0].end - c[0].start), _PRIORITY.get(c[0].type, 99), -c[1]))
+        taken: list[Finding] = []
+        for finding, _score in candidates:
+            if any(finding.start < e and s < finding.end for s, e in excluded):
+                continue
+            if finding.type in ("name", "mention", "handle") and self.is_own(finding.value):
+                continue
+            if any(finding.start < t.end and t.start < finding.end for t in taken):
+                continue
+            taken.append(finding)
+        return sorted(taken, key=lambda f: f.start)
+
+    def _excluded_spans(self, text: str) -> list[tuple[int, int]]:
+        spans = []
+        for pattern in (self._own_re, self._staff_re):
+            if pattern:
+                spans += [m.span() for m in pattern.finditer(text)]
+        return spans

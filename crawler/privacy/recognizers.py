@@ -1,0 +1,203 @@
+"""Pattern recognisers for Dutch personal data: regex + checksum/format validation + context words.
+
+Pure Python (stdlib `re`), so they run anywhere; `recognizers_presidio.py` wraps the same specs as
+Presidio recognisers. A match is kept when it validates and its score, raised by context words
+found just before it, reaches the spec's threshold. Boundaries are written so that a value inside a
+longer number, identifier or URL-encoded sequence is not mistaken for one (a 9-digit BSN inside an
+18-digit post id, say), because a derivative with rewritten JS or ids would no longer replay.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+# Digits not glued to other digits, decimal points or letters.
+_NUM_L = r"(?<![\w.,/+-])"
+_NUM_R = r"(?![\w]|[.,]\d)"
+# "@" as it appears in text, URL-encoded, JSON-escaped or as an HTML entity.
+AT = r"(?:@|%40|\\u0040|&#64;|&#x40;|&commat;)"
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+          "oktober", "november", "december", "jan", "feb", "mrt", "apr", "jun", "jul", "aug", "sep",
+          "sept", "okt", "nov", "dec")
+_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+# Licence-plate letters: the RDW never issues vowels (nor C, Q, M, W, Y in current series); older
+# sidecodes did use some of them, so the validator accepts any consonant and rejects vowels.
+_PL = "[BCDFGHJKLMNPQRSTVWXZ]"
+
+
+@dataclass(frozen=True)
+class Match:
+    type: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass
+class PatternSpec:
+    """One PII type: patterns with base scores, an optional validator, context words that raise
+    the score when they occur within `context_chars` before the match, and the keep threshold."""
+
+    type: str
+    patterns: list[tuple[str, float]]
+    validate: Callable[[str], bool] | None = None
+    context: tuple[str, ...] = ()
+    context_chars: int = 40
+    threshold: float = 0.5
+    flags: int = 0
+    group: str | None = None  # named group holding the value (the rest is anchoring context)
+    compiled: list[tuple[re.Pattern[str], float]] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        self.compiled = [(re.compile(p, self.flags), s) for p, s in self.patterns]
+
+
+def bsn_valid(value: str) -> bool:
+    """11-proof: 9*d1 + 8*d2 + ... + 2*d8 - 1*d9 divisible by 11 (and not all zero)."""
+    digits = [int(c) for c in re.sub(r"\D", "", value)]
+    if len(digits) != 9:
+        return False
+    total = sum(d * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2, -1), strict=True))
+    return total % 11 == 0 and total != 0
+
+
+def iban_valid(value: str) -> bool:
+    """ISO 13616 mod-97, Dutch layout (NLkk BANK 10 digits)."""
+    raw = re.sub(r"\s", "", value).upper()
+    if not re.fullmatch(r"NL\d{2}[A-Z]{4}\d{10}", raw):
+        return False
+    return int("".join(str(int(c, 36)) for c in raw[4:] + raw[:4])) % 97 == 1
+
+
+def phone_valid(value: str) -> bool:
+    digits = normalise_phone(value)
+    return len(digits) == 10 and digits.startswith("0") and digits[1] != "0"
+
+
+def normalise_phone(value: str) -> str:
+    """National 10-digit form: '+31 6 1234 5678' -> '0612345678'."""
+    digits = re.sub(r"\D", "", value)
+    if value.strip().startswith("+31") or digits.startswith("0031"):
+        digits = "0" + digits[4:] if digits.startswith("0031") else "0" + digits[2:]
+    return digits
+
+
+def plate_valid(value: str) -> bool:
+    """One of the fourteen Dutch sidecodes; vowels never occur (so 'NL-12-AB'-like words fail)."""
+    groups = value.upper().split("-")
+    if len(groups) != 3 or any(not g for g in groups) or sum(map(len, groups)) != 6:
+        return False
+    shape = "-".join("9" * len(g) if g.isdigit() else "X" * len(g) if g.isalpha() else "?" for g in groups)
+    if shape not in SIDECODES or re.search("[AEIOUY]", value.upper()):
+        return False
+    return True
+
+
+SIDECODES = ("XX-99-99", "99-99-XX", "99-XX-99", "XX-99-XX", "XX-XX-99", "99-XX-XX", "99-XXX-9",
+             "9-XXX-99", "XX-999-X", "X-999-XX", "XXX-99-X", "X-99-XXX", "9-XX-999", "999-XX-9")
+
+
+def _sidecode_regex() -> str:
+    parts = []
+    for code in SIDECODES:
+        groups = ["(?:" + (r"\d" if g[0] == "9" else _PL) + "{" + str(len(g)) + "})" for g in code.split("-")]
+        parts.append("-".join(groups))
+    return r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])"
+
+
+def birthdate_valid(value: str) -> bool:
+    years = re.findall(r"(?:19|20)\d\d", value)
+    return bool(years) and 1900 <= int(years[-1]) <= 2025
+
+
+SPECS: list[PatternSpec] = [
+    PatternSpec(
+        "email",
+        [(r"(?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}" + AT + r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}"
+          r"(?![\w-])", 0.9)],
+        context=("mail", "e-mail", "adres", "stuur"),
+    ),
+    PatternSpec(
+        "iban",
+        [(r"(?<![\w])NL\d{2}\s?[A-Z]{4}\s?\d{4}\s?\d{4}\s?\d{2}(?!\d)", 0.6)],
+        validate=iban_valid,
+        context=("iban", "rekening", "gestort", "overmaken", "storten", "rekeningnummer"),
+        threshold=0.5,
+        flags=re.IGNORECASE,
+    ),
+    PatternSpec(
+        "bsn",
+        [(_NUM_L + r"\d{9}" + _NUM_R, 0.5), (_NUM_L + r"\d{3}[. ]\d{3}[. ]\d{3}" + _NUM_R, 0.3),
+         (_NUM_L + r"\d{4}[. ]\d{2}[. ]\d{3}" + _NUM_R, 0.3)],
+        validate=bsn_valid,
+        context=("bsn", "burgerservicenummer", "sofinummer", "sofi-nummer", "burgerservice"),
+        context_chars=40,
+        threshold=0.5,
+        flags=re.IGNORECASE,
+    ),
+    PatternSpec(
+        "phone",
+        [
+            # mobile: 06-12345678, 0612345678, 06 12 34 56 78, 06 1234 5678
+            (_NUM_L + r"06[\s-]?(?:\d{8}|\d{2}(?:[\s-]?\d{2}){3}|\d{4}[\s-]?\d{4})" + _NUM_R, 0.7),
+            # +31 6 12345678, +316..., 0031 6..., +31 (0)6 ...
+            (r"(?<![\w+])(?:\+|00)31[\s-]?(?:\(0\)[\s-]?)?[1-9](?:[\s-]?\d){8}" + _NUM_R, 0.8),
+            # landline: 020-1234567, 030 123 4567, (070) 123 45 67, 0591-123456
+            (r"(?<![\w.,/+-])(?:\(0\d{2}\)\s?|0\d{2}[\s-])\d{3}[\s-]?\d{2}[\s-]?\d{2}" + _NUM_R, 0.6),
+            (r"(?<![\w.,/+-])(?:\(0\d{3}\)\s?|0\d{3}[\s-])\d{2,3}[\s-]?\d{2}[\s-]?\d{2}" + _NUM_R, 0.6),
+            (_NUM_L + r"0[1-9]\d{8}" + _NUM_R, 0.4),
+        ],
+        validate=phone_valid,
+        context=("bel", "bellen", "nummer", "telefoon", "tel", "bereikbaar", "mobiel", "whatsapp", "terugbel"),
+        threshold=0.5,
+    ),
+    PatternSpec(
+        "postcode",
+        [(r"(?<![\w])[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}(?:,?\s+(?:nr\.?\s*)?\d{1,5}(?:-\d{1,4}|[A-Za-z]{1,3})?)?(?![\w-])",
+          0.6)],
+        context=("postcode", "adres", "wonen", "woon", "wijk", "straat"),
+        threshold=0.5,
+    ),
+    PatternSpec(
+        "plate",
+        [(_sidecode_regex(), 0.6)],
+        validate=plate_valid,
+        context=("kenteken", "nummerbord", "auto", "kentekenplaat", "wagen", "busje", "scooter"),
+        threshold=0.5,
+    ),
+    PatternSpec(
+        "birthdate",
+        [(r"(?:geboren|geb\.|geboortedatum|geb\. ?datum|verjaardag|jarig)\W{0,4}(?:op|is|:)?\s{0,3}"
+          r"(?P<value>(?:[0-3]?\d[-/.][01]?\d[-/.](?:19|20)\d\d)"
+          r"|(?:[0-3]?\d\s+(?:" + _MONTH_RE + r")\.?\s+(?:19|20)\d\d)"
+          r"|(?:(?:19|20)\d\d-[01]\d-[0-3]\d))(?!\d)", 0.85)],
+        validate=birthdate_valid,
+        flags=re.IGNORECASE,
+        group="value",
+    ),
+]
+
+
+def scan(text: str, specs: list[PatternSpec] | None = None) -> list[Match]:
+    """Every validated match of every spec (overlaps allowed; the detector resolves them)."""
+    found: list[Match] = []
+    for spec in specs or SPECS:
+        for pattern, base in spec.compiled:
+            for m in pattern.finditer(text):
+                start, end = m.span(spec.group) if spec.group else m.span()
+                value = text[start:end]
+                if spec.validate and not spec.validate(value):
+                    continue
+                score = base + (0.35 if has_context(text, start, spec.context, spec.context_chars) else 0.0)
+                if score >= spec.threshold:
+                    found.append(Match(spec.type, start, end, min(score, 1.0)))
+    return found
+
+
+def has_context(text: str, start: int, words: tuple[str, ...], window: int) -> bool:
+    if not words:
+        return False
+    before = text[max(0, start - window):start].lower()
+    return any(re.search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", before) for w in words)

@@ -1,0 +1,104 @@
+"""The textual recognisers as a Presidio AnalyzerEngine on a blank Dutch spaCy pipeline.
+
+No model download: a `SpacyNlpEngine` whose pipeline is `spacy.blank("nl")` (a tokenizer, no NER),
+with one `EntityRecognizer` per PII type built from the pattern specs in `recognizers.py` (which
+carry validation and context) and one for names and @mentions. The engine is built lazily, once per
+process: importing Presidio and spaCy costs about a second, and replay imports crawler.privacy
+without always detecting anything.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from crawler.privacy import recognizers, recognizers_names
+from crawler.privacy.recognizers import Match
+
+LANGUAGE = "nl"
+SCORE_THRESHOLD = 0.5
+# spaCy refuses longer texts by default; captured bodies (inline JS state) can be larger. The blank
+# pipeline only tokenises, so memory stays linear.
+MAX_LENGTH = 20_000_000
+ENTITY = {t: f"NL_{t.upper()}" for t in ("email", "iban", "bsn", "phone", "postcode", "plate", "birthdate",
+                                          "name", "mention")}
+TYPE_OF = {v: k for k, v in ENTITY.items()}
+
+_engine: Any = None
+_lock = threading.Lock()
+
+
+def _build() -> Any:
+    import spacy
+    from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
+    from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+
+    class BlankDutchNlpEngine(SpacyNlpEngine):
+        """Tokenisation only; never downloads a model."""
+
+        def __init__(self) -> None:
+            super().__init__(models=[{"lang_code": LANGUAGE, "model_name": "blank"}],
+                             ner_model_configuration=NerModelConfiguration(model_to_presidio_entity_mapping={}))
+
+        def load(self) -> None:
+            nlp = spacy.blank(LANGUAGE)
+            nlp.max_length = MAX_LENGTH
+            self.nlp = {LANGUAGE: nlp}
+
+        def get_supported_entities(self) -> list[str]:
+            return []
+
+    class SpecRecognizer(EntityRecognizer):
+        """A recognizers.PatternSpec (regex, checksum validation, context words) in Presidio."""
+
+        def __init__(self, spec: recognizers.PatternSpec) -> None:
+            self.spec = spec
+            super().__init__(supported_entities=[ENTITY[spec.type]], name=f"Dutch{spec.type.title()}Recognizer",
+                             supported_language=LANGUAGE)
+
+        def load(self) -> None:
+            pass
+
+        def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[Any]:
+            return [RecognizerResult(ENTITY[m.type], m.start, m.end, m.score)
+                    for m in recognizers.scan(text, [self.spec])]
+
+    class NameMentionRecognizer(EntityRecognizer):
+        """Capitalised Dutch names with tussenvoegsels after a person word; @mentions."""
+
+        def __init__(self) -> None:
+            super().__init__(supported_entities=[ENTITY["name"], ENTITY["mention"]], name="DutchNameRecognizer",
+                             supported_language=LANGUAGE)
+
+        def load(self) -> None:
+            pass
+
+        def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[Any]:
+            found = recognizers_names.names(text) + recognizers_names.mentions(text)
+            return [RecognizerResult(ENTITY[m.type], m.start, m.end, m.score) for m in found]
+
+    nlp_engine = BlankDutchNlpEngine()
+    nlp_engine.load()
+    registry = RecognizerRegistry(supported_languages=[LANGUAGE])
+    for spec in recognizers.SPECS:
+        registry.add_recognizer(SpecRecognizer(spec))
+    registry.add_recognizer(NameMentionRecognizer())
+    return AnalyzerEngine(nlp_engine=nlp_engine, registry=registry, supported_languages=[LANGUAGE],
+                          default_score_threshold=SCORE_THRESHOLD)
+
+
+def engine() -> Any:
+    """The process-wide AnalyzerEngine (built on first use)."""
+    global _engine
+    with _lock:
+        if _engine is None:
+            _engine = _build()
+        return _engine
+
+
+def analyze(text: str) -> list[Match]:
+    """Every textual finding Presidio reports (overlaps allowed; the detector resolves them)."""
+    if not text or not text.strip():
+        return []
+    results = engine().analyze(text=text, language=LANGUAGE, entities=list(ENTITY.values()))
+    return [Match(TYPE_OF[r.entity_type], r.start, r.end, r.score) for r in results if r.entity_type in TYPE_OF]

@@ -1,0 +1,132 @@
+"""Pseudonymised copies of captured text, bodies and URLs.
+
+Every finding is replaced by its pseudonym, spelled the way the surrounding bytes spell things
+(URL-encoded inside URLs and percent-encoded values, JSON-safe in JSON), so the copy stays valid
+HTML/JSON/JS and links keep working inside it. Findings are reported with spans in the decoded
+original (the ledger's locations). A body without findings comes back as the very same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+from urllib.parse import quote, urlsplit
+
+from crawler.privacy.detect import Finding, PiiDetector, unescape_form
+from crawler.privacy.pseudonym import Pseudonymiser
+
+URL_PSEUDONYM_PATH = "/pseudoniem"
+# Bodies that are never text: left alone (screenshots and avatars are the derivative's business).
+_BINARY = re.compile(r"^(image|audio|video|font)/|^application/(octet-stream|wasm|zip|gzip|pdf|x-protobuf)", re.I)
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"(\s*:)?', re.S)
+# Markup whose values never hold personal data but look like it (class names, inline CSS).
+_HTML_SKIP = re.compile(r"<style\b[^>]*>.*?</style>|\s(?:class|style|id|rel|type|integrity|nonce)\s*=\s*"
+                        r"(?:\"[^\"]*\"|'[^']*')", re.I | re.S)
+
+
+def replacement(finding: Finding, pseudonymiser: Pseudonymiser, in_url: bool = False) -> str:
+    """The pseudonym for a finding, spelled like the original occurrence."""
+    if finding.type == "url":
+        original = unescape_form(finding.value)
+        parts = urlsplit(original)
+        suffix = PurePosixPath(parts.path).suffix if len(PurePosixPath(parts.path).suffix) <= 5 else ""
+        person = pseudonymiser.pseudonym("url", original)
+        new = f"{URL_PSEUDONYM_PATH}/{person}/{pseudonymiser.url_token(original)}{suffix}"
+        if parts.scheme and parts.netloc:
+            new = f"{parts.scheme}://{parts.netloc}{new}"
+        if "\\/" in finding.value:
+            new = new.replace("/", "\\/")
+        return new
+    value = pseudonymiser.pseudonym(finding.type, finding.value)
+    if re.search(r"%[0-9A-Fa-f]{2}", finding.value):
+        return quote(value, safe="-")
+    if in_url:
+        return quote(value, safe="@-")
+    return value
+
+
+def _apply(text: str, findings: list[Finding], pseudonymiser: Pseudonymiser, in_url: bool = False) -> str:
+    out, last = [], 0
+    for f in findings:
+        out += [text[last:f.start], replacement(f, pseudonymiser, in_url)]
+        last = f.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def pseudonymise_text(text: str, detector: PiiDetector, pseudonymiser: Pseudonymiser) -> tuple[str, list[Finding]]:
+    pseudonymiser.link(detector.people())
+    findings = detector.find(text)
+    return (_apply(text, findings, pseudonymiser) if findings else text), findings
+
+
+def pseudonymise_url(url: str, detector: PiiDetector, pseudonymiser: Pseudonymiser) -> str:
+    """The URL with every personal value replaced; scheme and host kept, so the copy's records and
+    the links to them still agree (the same URL always gives the same pseudonymised URL)."""
+    pseudonymiser.link(detector.people())
+    parts = urlsplit(url)
+    head = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+    rest = url[len(head):]
+    findings = detector.find(rest)
+    return head + _apply(rest, findings, pseudonymiser, in_url=True) if findings else url
+
+
+def _charset(content_type: str) -> str:
+    m = re.search(r"charset=[\"']?([\w.-]+)", content_type or "", re.I)
+    return m.group(1) if m else "utf-8"
+
+
+def _is_json(content_type: str, text: str) -> bool:
+    ct = (content_type or "").lower()
+    return "json" in ct or (not ct and text.lstrip()[:1] in ("{", "["))
+
+
+def _json_findings(text: str, detector: PiiDetector) -> list[Finding]:
+    """Findings in every string value (keys untouched), spans in the whole body."""
+    found: list[Finding] = []
+    for m in _JSON_STRING.finditer(text):
+        if m.group(1):  # a key
+            continue
+        start = m.start() + 1
+        inner = text[start:m.end() - 1]
+        found += [Finding(f.type, f.value, f.start + start, f.end + start, f.source) for f in detector.find(inner)]
+    return found
+
+
+def _html_findings(text: str, detector: PiiDetector) -> list[Finding]:
+    """Everything in the document, except textual look-alikes in styles and class/id attributes;
+    learned people are found there too (a class name never needs a commenter's handle)."""
+    skipped = [m.span() for m in _HTML_SKIP.finditer(text)]
+    found = []
+    for f in detector.find(text):
+        inside_skipped = any(s <= f.start and f.end <= e for s, e in skipped)
+        if inside_skipped and f.source == "text":
+            continue
+        found.append(f)
+    return found
+
+
+def pseudonymise_body(body: bytes, content_type: str, url: str, detector: PiiDetector,
+                      pseudonymiser: Pseudonymiser) -> tuple[bytes, list[Finding]]:
+    """A pseudonymised copy of a response body: HTML (text, attributes, inline scripts and JSON),
+    JSON (string values, recursively), JS, CSS and plain text. Escaped spellings of a value (HTML
+    entities, JSON \\uXXXX, URL-encoding, lower case) are found too. Unchanged -> same bytes, []."""
+    if not body or _BINARY.search(content_type or ""):
+        return body, []
+    pseudonymiser.link(detector.people())
+    charset = _charset(content_type)
+    try:
+        text = body.decode(charset, errors="surrogateescape")
+    except LookupError:
+        charset = "utf-8"
+        text = body.decode(charset, errors="surrogateescape")
+    ct = (content_type or "").lower()
+    if _is_json(ct, text):
+        findings = _json_findings(text, detector)
+    elif "html" in ct or "xml" in ct:
+        findings = _html_findings(text, detector)
+    else:
+        findings = detector.find(text)
+    if not findings:
+        return body, []
+    return _apply(text, findings, pseudonymiser).encode(charset, errors="surrogateescape"), findings
