@@ -46,7 +46,7 @@ COOKIES_ENABLED = False  # the browser keeps its own cookies
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = os.environ.get("SMA_LOG_LEVEL", "ERROR")
 
-ITEM_PIPELINES = {"crawler.pipelines.WarcPipeline": 100}
+ITEM_PIPELINES = {"crawler.pipelines.WarcPipeline": 100, "crawler.privacy_pipeline.PrivacyPipeline": 200}
 EXTENSIONS = {"crawler.extensions.CrawlReport": 100}
 LOG_FORMATTER = "crawler.logformatter.QuietDownloadErrors"
 
@@ -58,3 +58,9 @@ SMA_MAX_WARC_BYTES = 1_000_000_000
 # A login session's cookie/token values and cookie names: replaced in every record (set by `sma run`).
 SMA_SESSION_SECRETS: list[str] = []
 SMA_SESSION_COOKIES: list[str] = []
+# Privacy (docs/privacy.md): the pseudonymised access copy, whose organisation key to use, staff
+# signatures that are not third parties ("|"-separated), and whether third parties' avatars load at all.
+SMA_PRIVACY = os.environ.get("SMA_PRIVACY", "1").lower() not in ("0", "false", "no", "off")
+SMA_ORGANISATION = os.environ.get("SMA_ORGANISATION", "default")
+SMA_STAFF_SIGNATURES = [s for s in os.environ.get("SMA_STAFF_SIGNATURES", "").split("|") if s.strip()]
+SMA_BLOCK_THIRD_PARTY_AVATARS = os.environ.get("SMA_BLOCK_THIRD_PARTY_AVATARS", "").lower() in ("1", "true", "yes")

@@ -6,6 +6,7 @@ import weakref
 from typing import Any
 
 from ..archive.model import PageCapture, utc_now
+from . import privacy_capture
 from .network import NetworkRecorder
 
 _RECORDERS: weakref.WeakKeyDictionary[Any, NetworkRecorder] = weakref.WeakKeyDictionary()
@@ -20,6 +21,7 @@ async def init_page(page: Any, request: Any) -> None:
     recorder = NetworkRecorder(page)
     await recorder.start()
     _RECORDERS[page] = recorder
+    await privacy_capture.on_page_init(page)
 
 
 def recorder_for(page: Any) -> NetworkRecorder:
@@ -37,6 +39,8 @@ async def snapshot(page: Any, kind: str, facts: dict[str, Any] | None = None, sc
         "() => document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; })"
     )
     await recorder.wait_idle(quiet_ms=150, timeout_ms=10_000)
+    # Who the page shows and where their data is drawn, in the layout the screenshot gets.
+    third_parties, pii_boxes = await privacy_capture.read_page(page)
     shot = await page.screenshot(full_page=True, type="png", timeout=60_000) if screenshot else None
     # The top of the page as a reader first sees it, small, for the completeness report.
     await page.evaluate("() => window.scrollTo(0, 0)")
@@ -57,6 +61,8 @@ async def snapshot(page: Any, kind: str, facts: dict[str, Any] | None = None, sc
         dom=dom,
         text=text,
         facts=dict(facts or {}),
+        third_parties=third_parties,
+        pii_boxes=pii_boxes,
     )
     if recorder.failures:
         capture.facts["network_failures"] = recorder.failures

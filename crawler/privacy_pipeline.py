@@ -1,0 +1,166 @@
+"""Item pipeline: privacy by design at capture (docs/privacy.md).
+
+Runs after WarcPipeline. While the crawl runs it learns each page's commenters (read in the browser
+by crawler/capture/privacy_capture.py) and keeps the page's screenshot boxes, encrypted, in
+`crawls/<id>/privacy-capture.json.enc`. When the crawl closes it writes the pseudonymised access
+derivative of every record the crawl wrote (`DIR/access/`), the encrypted PII ledger
+`crawls/<id>/pii-ledger.json.enc`, and `crawls/<id>/privacy.json` (counts only, no values).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+import time
+from collections import Counter
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from scrapy import Spider
+from scrapy.crawler import Crawler
+
+from . import __version__
+from .archive.model import PageCapture
+from .capture import privacy_capture
+from .privacy.derivative import Deriver, PageFacts
+from .privacy.keys import KeyProblem, OrganisationKeys, load_keys
+from .privacy.ledger import CAPTURE_FACTS_NAME, LEDGER_NAME, EncryptedJsonLines, write_entries
+
+logger = logging.getLogger(__name__)
+
+
+class PrivacyPipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.enabled = settings.getbool("SMA_PRIVACY", True)
+        self.archive_dir = Path(settings.get("SMA_ARCHIVE_DIR"))
+        self.crawl_id = settings.get("SMA_CRAWL_ID")
+        self.organisation = settings.get("SMA_ORGANISATION") or "default"
+        self.staff_signatures = list(settings.getlist("SMA_STAFF_SIGNATURES"))
+        self.block_avatars = settings.getbool("SMA_BLOCK_THIRD_PARTY_AVATARS", False)
+        self.crawl_dir = self.archive_dir / "crawls" / str(self.crawl_id)
+        self.keys: OrganisationKeys | None = None
+        self.detector: Any = None
+        self.pages: dict[str, PageFacts] = {}
+        self.facts_file: EncryptedJsonLines | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PrivacyPipeline:
+        return cls(crawler)
+
+    # -- what capture needs --------------------------------------------------------------------
+    def _spider(self) -> Any:
+        return self.crawler.spider
+
+    def _third_parties(self) -> dict[str, Any]:
+        profile = getattr(self._spider(), "profile", None)
+        return dict(getattr(profile, "third_parties", None) or {})
+
+    def _own_identities(self) -> list[str]:
+        """The organisation's own account as its profile page shows it: never a third party."""
+        spider = self._spider()
+        profile_facts = (getattr(spider, "completeness", None) or {}).get("profile") or {}
+        account = profile_facts.get("account") or {}
+        return [v for v in (account.get("account_name"), account.get("account_handle")) if v]
+
+    def _detector(self) -> Any:
+        if self.detector is None:
+            from .privacy.detect import PiiDetector
+
+            staff = self.staff_signatures + list(self._third_parties().get("staff_signatures") or [])
+            self.detector = PiiDetector(own_identities=self._own_identities(), staff_signatures=staff)
+        return self.detector
+
+    # -- pipeline ------------------------------------------------------------------------------
+    def open_spider(self, spider: Spider | None = None) -> None:
+        if not self.enabled:
+            return
+        try:
+            self.keys = load_keys(self.organisation, create=True, archive_dir=self.archive_dir)
+        except KeyProblem as exc:
+            self._fail(f"no pseudonymisation key: {exc}")
+            return
+        self.facts_file = EncryptedJsonLines(self.crawl_dir / CAPTURE_FACTS_NAME, self.keys.fernet())
+        privacy_capture.activate(privacy_capture.CrawlPrivacy(
+            detector=self._detector, third_parties=self._third_parties, block_avatars=self.block_avatars))
+
+    def _fail(self, message: str) -> None:
+        spider = self._spider()
+        if spider is not None:
+            spider.fatal_error = message
+        print(f"sma: error: {message}", file=sys.stderr)
+        asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="privacy_error"))
+
+    def process_item(self, item: PageCapture, spider: Spider | None = None) -> PageCapture:
+        if not self.enabled or self.facts_file is None or not isinstance(item, PageCapture):
+            return item
+        facts = PageFacts(item.url, list(item.third_parties), [asdict(b) for b in item.pii_boxes])
+        self.pages[item.url] = facts
+        # Written per page, encrypted: a crawl that dies keeps what the derivative needs.
+        self.facts_file.append([asdict(facts)])
+        return item
+
+    def close_spider(self, spider: Spider | None = None) -> None:
+        privacy_capture.activate(None)
+        if not self.enabled or self.keys is None:
+            return
+        started = time.monotonic()
+        try:
+            result = self._derive()
+        except Exception as exc:  # noqa: BLE001 - the authentic archive is written; say what is missing
+            logger.exception("access derivative failed")
+            print(f"sma: error: the pseudonymised access copy of crawl {self.crawl_id} was not written: {exc}",
+                  file=sys.stderr)
+            return
+        by_type = Counter(e.type for e in result.ledger)
+        summary = {
+            "crawl_id": self.crawl_id,
+            "organisation": self.organisation,
+            "key_fingerprint": self.keys.fingerprint,
+            "access_warcs": [str(p.relative_to(self.archive_dir)) for p in result.files],
+            "access_records": result.records,
+            "access_pages": result.pages,
+            "third_parties": len(self.detector.people()) if self.detector is not None else 0,
+            "ledger": str((self.crawl_dir / LEDGER_NAME).relative_to(self.archive_dir)),
+            "ledger_entries": len(result.ledger),
+            "findings_by_type": dict(sorted(by_type.items())),
+            "avatars_blocked": self.block_avatars,
+            "duration_s": round(time.monotonic() - started, 1),
+        }
+        self.crawl_dir.mkdir(parents=True, exist_ok=True)
+        (self.crawl_dir / "privacy.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+        stats = self.crawler.stats
+        stats.set_value("sma/privacy/ledger_entries", len(result.ledger))
+        stats.set_value("sma/privacy/access_records", result.records)
+
+    def _derive(self) -> Any:
+        assert self.keys is not None
+        from .privacy.pseudonym import Pseudonymiser
+
+        detector = self._detector()
+        for facts in self.pages.values():  # pages read before the detector existed, or outside the browser
+            from .privacy.detect import ThirdParty
+
+            detector.learn(ThirdParty(**p) for p in facts.third_parties)
+        spider = self._spider()
+        info = {
+            "software": f"SMA {__version__} privacy derivative",
+            "format": "WARC File Format 1.1",
+            "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+            "description": "Pseudonymised access copy (AVG/Woo): not the authentic record. Every record names "
+                           "its original by WARC-Refers-To (record id) and WARC-Refers-To-Date.",
+            "crawl-id": str(self.crawl_id),
+            "derived-from": "warcs/ of this archive, crawl " + str(self.crawl_id),
+            "organisation": self.organisation,
+            "pseudonymisation-key": self.keys.fingerprint,
+            "profile": getattr(getattr(spider, "profile", None), "name", "") or "",
+        }
+        deriver = Deriver(self.archive_dir, str(self.crawl_id), detector, Pseudonymiser(self.keys.hmac_key),
+                          privacy_capture.avatar_patterns(self._third_parties()), self.pages, info)
+        result = deriver.run()
+        write_entries(self.crawl_dir / LEDGER_NAME, self.keys.fernet(), result.ledger)
+        return result
