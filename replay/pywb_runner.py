@@ -34,6 +34,8 @@ from typing import Any
 
 import yaml
 
+from replay.change_marks import write_banner_template
+
 COLLECTION = "archive"
 PYWB_DIRNAME = ".pywb"
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -127,6 +129,7 @@ def prepare(archive_dir: Path) -> Path:
     _write_atomic(pywb_dir / "config.yaml", yaml.safe_dump(config, sort_keys=False))
 
     _refresh_index(indexer, warcs, pywb_dir)
+    write_banner_template(archive_dir, pywb_dir)
     return pywb_dir
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 # Modules that add their own subcommands: each has `register(subparsers) -> None` and sets
 # `func` on its parsers. Keeps this file from growing with every area of the product.
-COMMAND_MODULES: tuple[str, ...] = ("sma.commands.accounts", "sma.commands.sessions")
+COMMAND_MODULES: tuple[str, ...] = ("sma.commands.accounts", "sma.commands.sessions", "sma.commands.run")
 
 
 def _platform_serve(args: argparse.Namespace) -> int:
@@ -24,17 +24,9 @@ def _platform_serve(args: argparse.Namespace) -> int:
 
 
 def _crawl(args: argparse.Namespace) -> int:
-    from crawler.run import CrawlError, crawl, print_summary
+    from sma.capture import run_crawl
 
-    try:
-        outcome = crawl(args.url, Path(args.archive), profile=args.profile, max_posts=args.max_posts)
-    except CrawlError as exc:
-        print(f"sma: error: {exc}", file=sys.stderr)
-        return 1
-    print_summary(outcome)
-    if outcome.exit_code:
-        print(f"sma: {'error: ' if outcome.exit_code == 1 else ''}{outcome.message}", file=sys.stderr)
-    return outcome.exit_code
+    return run_crawl(args)
 
 
 def _replay(args: argparse.Namespace) -> int:
@@ -72,6 +64,16 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--profile", default="auto", help="platform profile (default: pick by URL)")
     crawl.add_argument("--archive", required=True, help="archive directory")
     crawl.add_argument("--max-posts", type=int, default=None, help="visit at most N post pages")
+    crawl.add_argument("--account", help="account id in the archive (default: derived from the URL)")
+    crawl.add_argument("--no-comments", action="store_true",
+                       help="one-way account (scenario A): do not expand or archive comment threads")
+    crawl.add_argument("--revisit-days", type=float, default=7.0,
+                       help="on recapture, revisit posts this young for late comments and edits (default 7)")
+    crawl.add_argument("--full", action="store_true", help="on recapture, revisit every post, however old")
+    crawl.add_argument("--session", help="login session imported with `sma session import`")
+    crawl.add_argument("--post", action="append", dest="posts", metavar="URL",
+                       help="capture only this post page (repeatable); needs --reason")
+    crawl.add_argument("--reason", help="why these posts are captured (recorded in the archive)")
     crawl.set_defaults(func=_crawl)
 
     rep = sub.add_parser("replay", help="serve an archive with pywb")

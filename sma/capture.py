@@ -1,0 +1,60 @@
+"""`sma crawl` as a function: runs one capture in this process and records the run in the account's
+history. `sma run` and `sma capture-post` start it as a child process per account, because Scrapy's
+reactor cannot be started twice in one process."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from crawler.archive.history import AccountHistory, account_key
+from crawler.archive.model import utc_now
+
+
+def load_session(name: str):  # noqa: ANN201 - crawler.run.Session, imported lazily
+    from crawler.run import Session
+    from sma.sessions import load_session as load_state
+    from sma.sessions import session_path, session_secrets
+
+    state = load_state(name)
+    names = [c.get("name", "") for c in state.get("cookies", []) if c.get("name")]
+    return Session(name, session_path(name), session_secrets(name), names)
+
+
+def run_crawl(args: argparse.Namespace) -> int:
+    from crawler.run import CrawlError, crawl, print_summary
+    from sma.sessions import SessionError
+
+    archive = Path(args.archive)
+    if args.posts and not (args.reason or "").strip():
+        print("sma: error: --post needs --reason (why these posts are captured is part of the record)",
+              file=sys.stderr)
+        return 2
+    started = utc_now()
+    try:
+        session = load_session(args.session) if args.session else None
+        outcome = crawl(
+            args.url, archive, profile=args.profile, max_posts=args.max_posts, account=args.account,
+            comments=not args.no_comments, revisit_days=args.revisit_days, full=args.full,
+            posts=args.posts, reason=args.reason, session=session,
+        )
+    except (CrawlError, SessionError) as exc:
+        print(f"sma: error: {exc}", file=sys.stderr)
+        return 1
+    print_summary(outcome)
+    if outcome.exit_code:
+        print(f"sma: {'error: ' if outcome.exit_code == 1 else ''}{outcome.message}", file=sys.stderr)
+    summary = outcome.summary
+    if summary.get("crawl_id"):
+        history = AccountHistory(archive, args.account or account_key(args.url))
+        history.record_run({
+            "crawl_id": summary["crawl_id"], "started": started.isoformat(), "ended": utc_now().isoformat(),
+            "exit_code": outcome.exit_code, "message": outcome.message, "pages": summary.get("pages"),
+            "bytes": summary.get("bytes"), "visits": summary.get("visits"), "changes": summary.get("changes"),
+            "selected_posts": args.posts or None, "reason": args.reason,
+        })
+        if outcome.exit_code != 4 and history.paused:
+            history.paused = None  # logged in again: the account runs normally from now on
+            history.save()
+    return outcome.exit_code
