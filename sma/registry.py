@@ -238,9 +238,11 @@ def _account(
         ok = False
         report(raw.line_of(field) if field else line, f"{label}: {message}")
 
-    _unknown_fields(raw, REQUIRED_FIELDS + OPTIONAL_FIELDS, f"{label}: ", report)
+    meant = _unknown_fields(raw, REQUIRED_FIELDS + OPTIONAL_FIELDS, f"{label}: ", report)
     for name in REQUIRED_FIELDS:
-        if name not in raw or raw[name] is None:
+        if name in meant and name not in raw:
+            ok = False  # the typo's own message already says "did you mean ...?"
+        elif name not in raw or raw[name] is None:
             bad(None, f"missing required field {name!r}")
     for name in ("id", "platform", "url", "type", "process"):
         if raw.get(name) is not None and (not isinstance(raw[name], str) or not raw[name].strip()):
@@ -318,13 +320,16 @@ def _revisit_message(prefix: str, value: Any) -> str:
     return f"{prefix}revisit_days must be a positive whole number of days, not {value!r}"
 
 
-def _unknown_fields(raw: LineDict, allowed: Iterable[str], prefix: str, report) -> None:
-    allowed = tuple(allowed)
+def _unknown_fields(raw: LineDict, allowed: Iterable[str], prefix: str, report) -> set[str]:
+    """Reports fields not in `allowed`; returns the allowed names the typos were probably meant as."""
+    allowed, meant = tuple(allowed), set()
     for key in raw:
         if key not in allowed:
             close = difflib.get_close_matches(str(key), allowed, n=1)
             hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(allowed)}"
             report(raw.line_of(key), f"{prefix}unknown field {key!r} ({hint})")
+            meant.update(close)
+    return meant
 
 
 # ---- adding an account -------------------------------------------------------------------------------
