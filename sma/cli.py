@@ -9,7 +9,9 @@ from pathlib import Path
 
 # Modules that add their own subcommands: each has `register(subparsers) -> None` and sets
 # `func` on its parsers. Keeps this file from growing with every area of the product.
-COMMAND_MODULES: tuple[str, ...] = ("sma.commands.accounts", "sma.commands.sessions", "sma.commands.run")
+COMMAND_MODULES: tuple[str, ...] = (
+    "sma.commands.accounts", "sma.commands.sessions", "sma.commands.run", "sma.commands.privacy",
+)
 
 
 def _platform_serve(args: argparse.Namespace) -> int:
