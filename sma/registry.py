@@ -117,14 +117,17 @@ def load_registry(path: Path, profiles_dir: Path | None = None) -> Registry:
         raise RegistryError([Problem(path, 0, "no such registry file")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise RegistryError([Problem(path, 0, f"cannot read the registry: {exc}")]) from None
-    return _parse(path, text, _platforms(profiles_dir))
+    return _parse(path, text, _platforms(profiles_dir, path))
 
 
-def _platforms(profiles_dir: Path | None) -> dict[str, Any]:
+def _platforms(profiles_dir: Path | None, path: Path) -> dict[str, Any]:
     """The platforms accounts may be on: every capture profile except the catch-all `generic`."""
-    from crawler.profiles import PROFILES_DIR, all_profiles  # light: PyYAML and re only
+    from crawler.profiles import PROFILES_DIR, ProfileError, all_profiles  # light: PyYAML and re only
 
-    profiles = all_profiles(Path(profiles_dir) if profiles_dir else PROFILES_DIR)
+    try:
+        profiles = all_profiles(Path(profiles_dir) if profiles_dir else PROFILES_DIR)
+    except ProfileError as exc:
+        raise RegistryError([Problem(path, 0, f"cannot check platforms: {exc}")]) from None
     return {name: profile for name, profile in profiles.items() if name != "generic"}
 
 
@@ -341,7 +344,7 @@ def add_account(path: Path, account: dict[str, Any], organisation: Organisation 
     validating the whole file with it; nothing is written when there is any problem. Creates the
     file with an organisation block when it does not exist and `organisation` is given."""
     path = Path(path)
-    platforms = _platforms(profiles_dir)
+    platforms = _platforms(profiles_dir, path)
     if path.exists():
         old = path.read_text(encoding="utf-8")
     elif organisation is not None:

@@ -115,8 +115,11 @@ def insert_list_item(text: str, list_key: str, fields: list[tuple[str, Any]]) ->
     if found is None:
         return body + f"{list_key}:\n" + "".join(_item_lines(fields, 2, 4))
     key, node = found
+    empty_flow = isinstance(node, yaml.SequenceNode) and node.flow_style and not node.value
+    if empty_flow:  # `accounts: []` becomes a block list
+        body = body[: node.start_mark.index] + body[node.end_mark.index :]
     lines = body.splitlines(keepends=True)
-    if isinstance(node, yaml.ScalarNode) and node.value == "":  # `accounts:` with nothing (yet)
+    if empty_flow or (isinstance(node, yaml.ScalarNode) and node.value == ""):  # `accounts:` with nothing (yet)
         at = key.start_mark.line + 1
         column = key.start_mark.column
         return "".join(lines[:at] + _item_lines(fields, column + 2, column + 4) + lines[at:])

@@ -415,3 +415,15 @@ def test_bad_schedules(text, message):
 def test_naive_datetimes_are_refused():
     with pytest.raises(ValueError, match="timezone-aware"):
         Schedule.parse("daily").is_due(None, datetime(2026, 1, 1))
+
+
+@pytest.mark.parametrize("empty", ["accounts:\n", "accounts: []   # none yet\n", "accounts:\n# - id: old\n"])
+def test_add_to_a_registry_without_accounts(tmp_path: Path, empty: str):
+    path = write(tmp_path, "organisation: {id: o, name: O}\n" + empty + "defaults: {revisit_days: 2}\n")
+    assert validate(path).returncode == 0
+    proc = add(path, *ADD_ARGS[:-1], "daily")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == f"{path}:3: added x-main (scenario A)"
+    assert [(a.id, a.revisit_days) for a in load_registry(path).accounts] == [("x-main", 2)]
+    assert path.read_text().startswith("organisation: {id: o, name: O}\naccounts:")
+    assert path.read_text().endswith("defaults: {revisit_days: 2}\n")
