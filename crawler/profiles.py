@@ -17,6 +17,13 @@ import yaml
 PROFILES_DIR = Path(os.environ.get("SMA_PROFILES", Path(__file__).resolve().parent.parent / "profiles"))
 ACTION_KINDS = {"scroll", "click_all", "click", "choose_menu", "close_dialog", "scroll_into_view", "wait_for"}
 PAGE_KINDS = ("profile", "post")
+# `third_parties:` (privacy): CSS selectors of a commenter's block and, relative to it, of what
+# identifies them; `avatar_url` regexes of third-party avatar URLs; the organisation's staff
+# signatures on this platform.
+THIRD_PARTY_SELECTORS = ("item", "name", "handle", "profile_link", "avatar")
+THIRD_PARTY_LISTS = ("avatar_url", "staff_signatures")
+# Read this attribute instead of the element's text (a name shown only as a tooltip, say).
+THIRD_PARTY_ATTRS = ("name_attr", "handle_attr")
 
 
 class ProfileError(ValueError):
@@ -44,6 +51,7 @@ class Profile:
     pages: dict[str, PageSpec]
     limits: dict[str, Any]
     path: Path | None = None
+    third_parties: dict[str, Any] = field(default_factory=dict)
     # What a post page says, for edit/deletion detection on recapture (post_text, published, comment_id, gone).
     content: dict[str, Any] = field(default_factory=dict)
     # Markers of a logged-in and a logged-out page, checked when a crawl uses a login session.
@@ -88,6 +96,36 @@ def _content_spec(raw: Any, name: str) -> dict[str, Any]:
     return spec
 
 
+def _third_parties(raw: Any, where: str) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ProfileError(f"{where}.third_parties: must be a mapping")
+    unknown = set(raw) - set(THIRD_PARTY_SELECTORS) - set(THIRD_PARTY_LISTS) - set(THIRD_PARTY_ATTRS)
+    if unknown:
+        raise ProfileError(f"{where}.third_parties: unknown keys {sorted(unknown)}")
+    if not raw.get("item"):
+        raise ProfileError(f"{where}.third_parties: needs 'item' (one commenter's block)")
+    spec: dict[str, Any] = {}
+    for key in THIRD_PARTY_SELECTORS + THIRD_PARTY_ATTRS:
+        if raw.get(key) is not None:
+            if not isinstance(raw[key], str) or not raw[key].strip():
+                raise ProfileError(f"{where}.third_parties.{key}: must be a non-empty string")
+            spec[key] = raw[key]
+    for key in THIRD_PARTY_LISTS:
+        values = raw.get(key) or []
+        values = [values] if isinstance(values, str) else values
+        if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+            raise ProfileError(f"{where}.third_parties.{key}: must be a list of strings")
+        spec[key] = list(values)
+    for pattern in spec["avatar_url"]:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ProfileError(f"{where}.third_parties.avatar_url: bad regex {pattern!r}: {exc}") from exc
+    return spec
+
+
 def load_profile(path: Path) -> Profile:
     try:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
@@ -114,6 +152,7 @@ def load_profile(path: Path) -> Profile:
         content=_content_spec(raw.get("content"), name),
         session={k: str(v) for k, v in (raw.get("session") or {}).items() if k in ("logged_in", "logged_out")},
         path=Path(path),
+        third_parties=_third_parties(raw.get("third_parties"), name),
     )
 
 
