@@ -21,8 +21,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-# What next_due() answers for a schedule that is never due by itself (`manual`).
-NEVER = datetime.max.replace(tzinfo=UTC)
+# What next_due() answers for a schedule that is never due by itself (`manual`). Not datetime.max:
+# that overflows when converted to a zone ahead of UTC (astimezone() on a machine in Amsterdam).
+NEVER = datetime(9999, 12, 30, tzinfo=UTC)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # A wall-clock schedule that matches no day in this many days is refused (`0 0 31 2 *`).
 SEARCH_DAYS = 366 * 8 + 1

@@ -328,6 +328,7 @@ def test_never_run_is_due_and_manual_never():
     manual = Schedule.parse("manual")
     assert not manual.is_due(None, now) and not manual.is_due(utc(2020, 1, 1), now)
     assert manual.next_due(None, now) == NEVER and not manual.automatic
+    assert NEVER.astimezone(AMSTERDAM).year == 9999, "printable in local time"
 
 
 def test_daily_0600_before_and_after_six_in_winter_and_summer():
