@@ -102,6 +102,8 @@ def due_accounts(registry: Registry, archive: Path, now: datetime, run_all: bool
             continue
         if run_all or account.schedule.is_due(history.last_run(), now):
             plan.append((account, "capture"))
+        elif not account.schedule.automatic:
+            plan.append((account, "manual schedule: captured only with --all"))
         else:
             next_due = account.schedule.next_due(history.last_run(), now)
             plan.append((account, f"not due (next {next_due.astimezone():%Y-%m-%d %H:%M})"))
