@@ -23,7 +23,8 @@ CITIZEN_COUNT = 40
 # only the first MAX_INLINE_CHILDREN siblings; the rest needs "Show more replies" clicks.
 MAX_INLINE_DEPTH = 3
 MAX_INLINE_CHILDREN = 2
-PII_WEIGHTS = {"bsn": 2, "phone": 3, "email": 3, "iban": 2, "postcode": 2, "name": 3, "mention": 3}
+PII_WEIGHTS = {"bsn": 2, "phone": 3, "email": 3, "iban": 2, "postcode": 2, "name": 3, "mention": 3,
+               **{kind: weight for kind, (_, weight) in pii.EXTRA_PII.items()}}
 
 
 def new_world(seed: int, skins: list[str] | None = None) -> World:
@@ -179,7 +180,7 @@ class ContentGenerator:
 
         def fill(template: str) -> str:
             out = template
-            for kind in ("bsn", "phone", "email", "iban", "postcode", "name", "mention"):
+            for kind in PII_WEIGHTS:
                 slot = "{" + kind + "}"
                 if slot in out:
                     value = self._pii_value(world, kind, author, rng)
@@ -206,6 +207,8 @@ class ContentGenerator:
         return " ".join(sentences), found
 
     def _pii_value(self, world: World, kind: str, author: Person, rng: random.Random) -> str:
+        if kind in pii.EXTRA_PII:
+            return pii.EXTRA_PII[kind][0](rng)
         if kind == "bsn":
             return pii.bsn(rng)
         if kind == "phone":

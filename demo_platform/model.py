@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from demo_platform.content import ContentGenerator
 
-PII_TYPES = ("name", "email", "phone", "postcode", "iban", "bsn", "mention")
+PII_TYPES = ("name", "email", "phone", "postcode", "iban", "bsn", "mention", "plate", "birthdate")
 
 # Mastodon-style ids: milliseconds since the epoch shifted left 16 bits plus a sequence number,
 # so ids sort by time and `max_id` pagination is a plain integer comparison.

@@ -132,3 +132,34 @@ def handle_for(name: str, rng: random.Random, taken: set[str]) -> str:
         if handle not in taken:
             taken.add(handle)
             return handle
+
+
+# Licence plates: current sidecodes (6-11); the RDW uses no vowels (and no C, Q, M, W, Y).
+PLATE_LETTERS = "BDFGHJKLNPRSTVXZ"
+PLATE_SIDECODES = ("99-XX-XX", "99-XXX-9", "9-XXX-99", "XX-999-X", "X-999-XX", "XXX-99-X")
+BIRTH_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+                "september", "oktober", "november", "december")
+
+
+def plate(rng: random.Random) -> str:
+    """A Dutch licence plate such as '12-BDF-3' or 'GH-123-N'."""
+    code = rng.choice(PLATE_SIDECODES)
+    return "".join(str(rng.randint(0, 9)) if c == "9" else rng.choice(PLATE_LETTERS) if c == "X" else c
+                   for c in code)
+
+
+def plate_valid(value: str) -> bool:
+    shape = re.sub(r"\d", "9", re.sub(r"[A-Z]", "X", value))
+    return shape in PLATE_SIDECODES and not re.search(r"[AEIOUY]", value)
+
+
+def birthdate(rng: random.Random) -> str:
+    """A date of birth as people write it: '12-03-1984', '3 maart 1984' or '03/12/1984'."""
+    year, month, day = rng.randint(1935, 2006), rng.randint(1, 12), rng.randint(1, 28)
+    return rng.choice((f"{day:02d}-{month:02d}-{year}", f"{day} {BIRTH_MONTHS[month - 1]} {year}",
+                       f"{day}-{month}-{year}", f"{day:02d}/{month:02d}/{year}"))
+
+
+# The PII types beyond the original seven, with their generators and weights among the types
+# (content.py picks sentences by these weights and fills their {slots} with these generators).
+EXTRA_PII = {"plate": (plate, 2), "birthdate": (birthdate, 2)}

@@ -107,6 +107,12 @@ PII_SENTENCES = {
     "mention": ("{mention} heb jij hier ook een brief over gekregen?",
                 "{mention} dit is wat ik vorige week bedoelde.",
                 "Misschien weet {mention} hier meer van?"),
+    "plate": ("Mijn auto met kenteken {plate} is twee keer geflitst terwijl hij stilstond.",
+              "De boete voor {plate} klopt niet, die auto heb ik al verkocht.",
+              "Ons busje ({plate}) mag de milieuzone niet meer in, hoe zit dat?"),
+    "birthdate": ("Ik ben geboren op {birthdate}, val ik daar nog onder?",
+                  "Mijn moeder (geb. {birthdate}) wacht ook al maanden op een reactie.",
+                  "Het formulier accepteert mijn geboortedatum {birthdate} niet."),
 }
 CLOSERS = (
     "Graag snel een reactie.", "Alvast bedankt.", "Dank voor het delen.",
