@@ -67,6 +67,23 @@ def url_key(url: str) -> str:
     return path + (f"?{parts.query}" if parts.query else "")
 
 
+def completed(person: ThirdParty) -> ThirdParty:
+    """A commenter as far as the page tells: a handle shown only in the profile link's last path
+    segment ('/facebook/jan_12', '/@jan_12') is their handle too; a "name" that is the handle
+    again (a platform showing '@jan_12' where others show the name) is no name."""
+    handle, name = person.handle, person.name
+    if not handle and person.profile_url:
+        segment = urlsplit(person.profile_url).path.rstrip("/").rsplit("/", 1)[-1]
+        if re.fullmatch(r"@?[A-Za-z0-9_][A-Za-z0-9_.-]{1,60}", segment) and "." not in segment.strip("."):
+            handle = segment
+    if name and handle and normalise_form(handle_key(name)) == normalise_form(handle_key(handle)) and (
+            name.strip().startswith("@") or " " not in name.strip()):
+        name = None
+    if (handle, name) == (person.handle, person.name):
+        return person
+    return ThirdParty(name=name, handle=handle, profile_url=person.profile_url, avatar_url=person.avatar_url)
+
+
 class PiiDetector:
     def __init__(self, own_identities: Iterable[str] = (), staff_signatures: Iterable[str] = ()) -> None:
         self.own_identities = [o for o in own_identities if o and o.strip()]
@@ -89,12 +106,13 @@ class PiiDetector:
 
     def learn(self, people: Iterable[ThirdParty]) -> None:
         """Structural facts about commenters; every later find() finds them anywhere."""
-        for person in people:
+        for given in people:
+            person = completed(given)
             if any(v and self.is_own(v) for v in (person.name, person.handle)):
                 continue  # the organisation answering under its own post is not a third party
-            if person in self._people:
+            if given in self._people:
                 continue
-            self._people.append(person)
+            self._people.append(given)  # as the page gave it; callers recognise their own objects
             if person.name and len(person.name.strip()) >= 3:
                 self._learned.setdefault(normalise_form(person.name), "name")
             if person.handle and len(handle_key(person.handle)) >= 2:
@@ -119,7 +137,7 @@ class PiiDetector:
         if not self._dirty:
             return
         values = []
-        for person in self._people:
+        for person in map(completed, self._people):
             if person.name and normalise_form(person.name) in self._learned:
                 values.append(person.name.strip())
             if person.handle and normalise_form(handle_key(person.handle)) in self._learned:

@@ -17,7 +17,15 @@ import hmac
 import re
 from collections.abc import Iterable
 
-from crawler.privacy.detect import PERSON_TYPES, ThirdParty, handle_key, normalise_form, unescape_form, url_key
+from crawler.privacy.detect import (
+    PERSON_TYPES,
+    ThirdParty,
+    completed,
+    handle_key,
+    normalise_form,
+    unescape_form,
+    url_key,
+)
 from crawler.privacy.recognizers import normalise_phone
 
 PERSON_PREFIX = "Burger-"
@@ -71,9 +79,11 @@ class Pseudonymiser:
     # --- people ------------------------------------------------------------------------------
     def link(self, people: Iterable[ThirdParty]) -> None:
         """Map each person's name, handle, profile and avatar URL to one identity. Idempotent."""
-        new = [p for p in people if p not in self._linked]
+        people = list(people)
+        new = [completed(p) for p in people if p not in self._linked]
+        for given in people:
+            self._linked.add(given)
         for person in new:
-            self._linked.add(person)
             identity = self._identity_of_person(person)
             if person.name:
                 self._identity.setdefault(f"form:{normalise_form(person.name)}", identity)
