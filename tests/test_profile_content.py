@@ -1,0 +1,160 @@
+"""Each platform profile's `content:` section reads what a post page says, as recapture compares it:
+the post text, its publication time and every comment (id and text), checked against the demo
+platform's ground truth in real Chromium after the profile's own post-page actions. And the
+`thread: true` marks: a one-way account (scenario A) runs only the unmarked actions, which must
+still show the focal post but not the whole thread."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from conftest import CHROMIUM, CHROMIUM_ARGS, Platform
+from playwright.async_api import async_playwright
+
+from crawler.capture.behaviours import PageDriver
+from crawler.capture.content import read_post_content
+from crawler.capture.page import init_page, recorder_for
+from crawler.profiles import all_profiles
+from crawler.recapture import post_actions
+from demo_platform.model import ID_SHIFT
+from demo_platform.skins import SKINS
+
+PROFILES = all_profiles()
+# Where the comment's id attribute is not the bare platform id: X's reply articles carry
+# id="t<status id>".
+TRUTH_ID = {"x": lambda value: value.removeprefix("t")}
+
+
+def norm(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def posted_at(post_id: str) -> datetime:
+    """The demo platform's ids are snowflakes (milliseconds since the epoch << 16, see
+    demo_platform/model.py): the truth's post time, which it has no field for."""
+    return datetime.fromtimestamp((int(post_id) >> ID_SHIFT) / 1000, UTC)
+
+
+def parse_published(value: str) -> datetime:
+    """ISO 8601, or Unix seconds / milliseconds where a skin puts those in `datetime`."""
+    if value.isdigit():
+        number = int(value)
+        return datetime.fromtimestamp(number / 1000 if number > 10**11 else number, UTC)
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+class Chromium:
+    """One headless Chromium for the module, driven from one event loop (PageDriver is async)."""
+
+    def __init__(self) -> None:
+        self.runner = asyncio.Runner()
+        self.playwright: Any = None
+        self.browser: Any = None
+
+    def start(self) -> None:
+        async def launch() -> None:
+            self.playwright = await async_playwright().start()
+            self.browser = await self.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+        self.runner.run(launch())
+
+    def close(self) -> None:
+        async def stop() -> None:
+            await self.browser.close()
+            await self.playwright.stop()
+
+        self.runner.run(stop())
+        self.runner.close()
+
+    def read(self, skin: str, url: str, thread: bool = True) -> dict[str, Any]:
+        """Opens a post page as the crawler does, runs the profile's post-page actions (without
+        the thread actions when `thread` is false) and reads the page's content."""
+        return self.runner.run(self._read(skin, url, thread))
+
+    async def _read(self, skin: str, url: str, thread: bool) -> dict[str, Any]:
+        profile = PROFILES[skin]
+        spec = profile.page("post")
+        context = await self.browser.new_context(viewport={"width": 1280, "height": 900})
+        try:
+            page = await context.new_page()
+            await init_page(page, None)
+            response = await page.goto(url)
+            assert response is not None and response.status == 200, url
+            driver = PageDriver(page, recorder_for(page), profile, spec)
+            # A fresh browser gets the cookie dialog the crawler answered on the profile page.
+            await driver.close_dialogs()
+            if spec.ready:
+                await page.locator(spec.ready).first.wait_for(state="attached", timeout=15_000)
+            results = await driver.run(post_actions(spec.actions, comments=thread))
+            read = await read_post_content(page, profile)
+            read["actions"] = [r.name for r in results]
+            await recorder_for(page).stop()
+            return read
+        finally:
+            await context.close()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Chromium]:
+    browser = Chromium()
+    browser.start()
+    yield browser
+    browser.close()
+
+
+def posts_to_check(truth: dict) -> list[dict]:
+    """The busiest thread, and the busiest one with replies to replies (nested markup)."""
+    with_comments = sorted((p for p in truth["posts"] if p["comments"]), key=lambda p: -len(p["comments"]))
+    busiest = with_comments[0]
+    ids = lambda p: {c["id"] for c in p["comments"]}  # noqa: E731
+    nested = next(p for p in with_comments[1:] if any(c["parent"] in ids(p) for c in p["comments"]))
+    return [busiest, nested]
+
+
+@pytest.mark.parametrize("skin", sorted(SKINS))
+def test_content_matches_the_truth(skin: str, platform: Platform, chromium: Chromium) -> None:
+    profile = PROFILES[skin]
+    assert profile.content.get("post_text") and profile.content.get("comment_id"), "content: section missing"
+    to_truth = TRUTH_ID.get(skin, lambda value: value)
+    for post in posts_to_check(platform.truth(skin)):
+        read = chromium.read(skin, post["url"])
+        where = f"{skin} {post['url']}"
+        assert read["gone"] is False, where
+        assert norm(read["text"]) == post["text"], where
+        if profile.content.get("published"):
+            assert read["published"], f"{where}: no publication time read"
+            assert parse_published(read["published"]) == posted_at(post["id"]), where
+        else:
+            assert read["published"] is None
+        assert all(c["id"] for c in read["comments"]), f"{where}: a comment without an id"
+        seen = Counter(to_truth(c["id"]) for c in read["comments"] if c["id"])
+        truth_ids = {c["id"] for c in post["comments"]}
+        assert sorted(seen) == sorted(truth_ids), f"{where}: comment ids differ from the truth"
+        assert [i for i, n in seen.items() if n != 1] == [], f"{where}: comment read more than once"
+        texts = {to_truth(c["id"]): norm(c["text"]) for c in read["comments"]}
+        for comment in post["comments"]:
+            # Its own text, not a reply's: the reply texts differ, so containment is exact enough.
+            assert comment["text"] in texts[comment["id"]], f"{where}: comment {comment['id']}"
+            others = [c["text"] for c in post["comments"] if c["parent"] == comment["id"]]
+            assert not any(o in texts[comment["id"]] for o in others), f"{where}: {comment['id']} has its replies' text"
+
+
+@pytest.mark.parametrize("skin", sorted(SKINS))
+def test_without_thread_actions_the_post_is_read_but_not_the_whole_thread(
+    skin: str, platform: Platform, chromium: Chromium
+) -> None:
+    profile = PROFILES[skin]
+    thread_actions = [a["name"] for a in profile.page("post").actions if a.get("thread")]
+    assert thread_actions, "no post-page action is marked thread: true"
+    post = posts_to_check(platform.truth(skin))[0]
+    read = chromium.read(skin, post["url"], thread=False)
+    assert not set(read["actions"]) & set(thread_actions)
+    assert norm(read["text"]) == post["text"]
+    if profile.content.get("published"):
+        assert parse_published(read["published"]) == posted_at(post["id"])
+    assert len(read["comments"]) < len(post["comments"]), f"{skin}: the unmarked actions load the whole thread"
