@@ -210,7 +210,7 @@ class Deriver:
         request_headers: list[tuple[str, str]] = []
         new_request_body = request_body
         if request is not None and request.http_headers is not None:
-            method = request.http_headers.statusline.split(" ", 1)[0]
+            method = request.http_headers.protocol  # warcio: "GET" + statusline "/path HTTP/1.1"
             request_headers = self._headers(request.http_headers.headers)
             if request_body:
                 req_type = request.http_headers.get_header("Content-Type") or "text/plain"
