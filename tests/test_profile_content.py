@@ -71,12 +71,12 @@ class Chromium:
         self.runner.run(stop())
         self.runner.close()
 
-    def read(self, skin: str, url: str, thread: bool = True) -> dict[str, Any]:
+    def read(self, skin: str, url: str, thread: bool = True, status: int = 200) -> dict[str, Any]:
         """Opens a post page as the crawler does, runs the profile's post-page actions (without
         the thread actions when `thread` is false) and reads the page's content."""
-        return self.runner.run(self._read(skin, url, thread))
+        return self.runner.run(self._read(skin, url, thread, status))
 
-    async def _read(self, skin: str, url: str, thread: bool) -> dict[str, Any]:
+    async def _read(self, skin: str, url: str, thread: bool, status: int) -> dict[str, Any]:
         profile = PROFILES[skin]
         spec = profile.page("post")
         context = await self.browser.new_context(viewport={"width": 1280, "height": 900})
@@ -84,13 +84,13 @@ class Chromium:
             page = await context.new_page()
             await init_page(page, None)
             response = await page.goto(url)
-            assert response is not None and response.status == 200, url
+            assert response is not None and response.status == status, url
             driver = PageDriver(page, recorder_for(page), profile, spec)
             # A fresh browser gets the cookie dialog the crawler answered on the profile page.
             await driver.close_dialogs()
-            if spec.ready:
+            if spec.ready and status == 200:
                 await page.locator(spec.ready).first.wait_for(state="attached", timeout=15_000)
-            results = await driver.run(post_actions(spec.actions, comments=thread))
+            results = await driver.run(post_actions(spec.actions, comments=thread)) if status == 200 else []
             read = await read_post_content(page, profile)
             read["actions"] = [r.name for r in results]
             await recorder_for(page).stop()
@@ -158,3 +158,12 @@ def test_without_thread_actions_the_post_is_read_but_not_the_whole_thread(
     if profile.content.get("published"):
         assert parse_published(read["published"]) == posted_at(post["id"])
     assert len(read["comments"]) < len(post["comments"]), f"{skin}: the unmarked actions load the whole thread"
+
+
+def test_an_error_page_in_place_of_a_post_reads_as_gone(platform: Platform, chromium: Chromium) -> None:
+    """Real X answers a deleted post's URL with HTTP 200 and an error page: the profile's `gone`
+    markers must recognise that page (the demo's X serves the same page, with 404)."""
+    account_url = platform.truth("x")["profile_url"]
+    read = chromium.read("x", f"{account_url}/status/1", status=404)
+    assert read["gone"] is True
+    assert read["text"] is None and read["comments"] == []
