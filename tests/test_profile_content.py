@@ -167,3 +167,10 @@ def test_an_error_page_in_place_of_a_post_reads_as_gone(platform: Platform, chro
     read = chromium.read("x", f"{account_url}/status/1", status=404)
     assert read["gone"] is True
     assert read["text"] is None and read["comments"] == []
+
+
+def test_generic_profile_reads_the_post_time(platform: Platform, chromium: Chromium) -> None:
+    """The generic profile (sites no profile knows) reads only the first machine-readable time."""
+    post = posts_to_check(platform.truth("mastodon"))[0]
+    read = chromium.read("generic", post["url"])
+    assert parse_published(read["published"]) == posted_at(post["id"])
