@@ -7,6 +7,7 @@ Playwright here: replay imports this module too.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from collections.abc import Iterable
@@ -82,6 +83,11 @@ def completed(person: ThirdParty) -> ThirdParty:
     if (handle, name) == (person.handle, person.name):
         return person
     return ThirdParty(name=name, handle=handle, profile_url=person.profile_url, avatar_url=person.avatar_url)
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps any of the spans sorted by start (few: own names, signatures)."""
+    return any(start < e for _s, e in spans[:bisect.bisect_left(spans, (end, end))])
 
 
 class PiiDetector:
@@ -176,17 +182,22 @@ class PiiDetector:
         return self._resolve(text, candidates)
 
     def _resolve(self, text: str, candidates: list[tuple[Finding, float]]) -> list[Finding]:
-        excluded = self._excluded_spans(text)
+        excluded = sorted(self._excluded_spans(text))
         # Longest span first, then the more specific type: overlapping shorter findings are dropped.
         candidates.sort(key=lambda c: (-(c[0].end - c[0].start), _PRIORITY.get(c[0].type, 99), -c[1]))
+        starts: list[int] = []  # taken spans, sorted by start (they never overlap each other)
+        ends: list[int] = []
         taken: list[Finding] = []
         for finding, _score in candidates:
-            if any(finding.start < e and s < finding.end for s, e in excluded):
+            if _overlaps(excluded, finding.start, finding.end):
                 continue
             if finding.type in ("name", "mention", "handle") and self.is_own(finding.value):
                 continue
-            if any(finding.start < t.end and t.start < finding.end for t in taken):
+            i = bisect.bisect_right(starts, finding.start)
+            if (i > 0 and ends[i - 1] > finding.start) or (i < len(starts) and starts[i] < finding.end):
                 continue
+            starts.insert(i, finding.start)
+            ends.insert(i, finding.end)
             taken.append(finding)
         return sorted(taken, key=lambda f: f.start)
 

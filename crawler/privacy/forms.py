@@ -56,4 +56,9 @@ def compile_values(values: list[str]) -> re.Pattern[str] | None:
     unique = sorted({v for v in values if v and v.strip()}, key=len, reverse=True)
     if not unique:
         return None
-    return re.compile("|".join(bounded(value_regex(v)) for v in unique), re.IGNORECASE)
+    # A lookahead on the possible first characters lets the engine skip almost every position
+    # without trying each value's alternation (first three characters of each value).
+    heads = {re.escape(m.group(0).lower()) for v in unique if (m := re.match(r"[A-Za-z0-9]{1,3}", v.strip()))}
+    heads |= {char_forms(v.strip()[0]) for v in unique if not v.strip()[0].isascii() or not v.strip()[0].isalnum()}
+    lead = "(?=" + "|".join(sorted(heads | {"%", "&", r"\\"})) + ")"
+    return re.compile(lead + "(?:" + "|".join(bounded(value_regex(v)) for v in unique) + ")", re.IGNORECASE)

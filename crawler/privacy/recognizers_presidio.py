@@ -20,6 +20,9 @@ SCORE_THRESHOLD = 0.5
 # spaCy refuses longer texts by default; captured bodies (inline JS state) can be larger. The blank
 # pipeline only tokenises, so memory stays linear.
 MAX_LENGTH = 20_000_000
+# Comment and page texts go through the AnalyzerEngine; whole HTML/JS bodies beyond this size go
+# to the recognisers directly (Presidio's tokenising and context pass cost ~50 ms per KB there).
+PRESIDIO_MAX_CHARS = 4_000
 ENTITY = {t: f"NL_{t.upper()}" for t in ("email", "iban", "bsn", "phone", "postcode", "plate", "birthdate",
                                           "name", "mention")}
 TYPE_OF = {v: k for k, v in ENTITY.items()}
@@ -96,9 +99,18 @@ def engine() -> Any:
         return _engine
 
 
+def recognise(text: str) -> list[Match]:
+    """The same recognisers without Presidio's engine around them: identical matches (they use no
+    NLP artifacts), for large bodies where tokenising every script and style costs seconds."""
+    return recognizers.scan(text) + recognizers_names.names(text) + recognizers_names.mentions(text)
+
+
 def analyze(text: str) -> list[Match]:
-    """Every textual finding Presidio reports (overlaps allowed; the detector resolves them)."""
+    """Every textual finding (overlaps allowed; the detector resolves them): Presidio for texts up
+    to PRESIDIO_MAX_CHARS, the same recognisers directly beyond."""
     if not text or not text.strip():
         return []
+    if len(text) > PRESIDIO_MAX_CHARS:
+        return [m for m in recognise(text) if m.score >= SCORE_THRESHOLD]
     results = engine().analyze(text=text, language=LANGUAGE, entities=list(ENTITY.values()))
     return [Match(TYPE_OF[r.entity_type], r.start, r.end, r.score) for r in results if r.entity_type in TYPE_OF]
