@@ -35,8 +35,12 @@ def account_key(url: str) -> str:
 
 
 def parse_time(value: str | None) -> datetime | None:
+    """ISO 8601, or a Unix time in seconds or milliseconds (what some platforms put in attributes)."""
     if not value:
         return None
+    if re.fullmatch(r"\d{9,13}", str(value).strip()):
+        number = int(str(value).strip())
+        return datetime.fromtimestamp(number / 1000 if number > 10**11 else number, UTC)
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
