@@ -182,8 +182,13 @@ async def _read_page(page: Any, privacy: CrawlPrivacy) -> tuple[list[dict[str, s
                                 "structural"))
     text = await page.evaluate("() => document.body ? document.body.innerText : ''")
     values: dict[str, tuple[str, str]] = {}
-    for finding in detector.find(text):
+    findings = detector.find(text)
+    for finding in findings:
         values.setdefault(finding.value, (finding.type, finding.source))
+    # A citizen @mentioned on the page is a third party too, also where the page's JSON names
+    # them without the "@" (e.g. a mentions list): learnt, their handle is found everywhere.
+    detector.learn(ThirdParty(name=None, handle=f.value, profile_url=None, avatar_url=None)
+                   for f in findings if f.type == "mention")
     for person in detector.people():
         handle = person.handle.strip().lstrip("@").split("@")[0] if person.handle else None
         for kind, value in (("name", person.name), ("handle", person.handle), ("handle", handle)):

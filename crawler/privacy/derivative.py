@@ -98,7 +98,13 @@ def crawl_warcs(warc_dir: Path, crawl_id: str | None = None) -> list[Path]:
     return sorted(files, key=lambda p: p.name.removesuffix(OPEN_SUFFIX))
 
 
-def _records(path: Path) -> Iterator[tuple[int, Any]]:
+def _records(path: Path) -> Iterator[Any]:
+    with open(path, "rb") as fh:
+        yield from ArchiveIterator(fh)
+
+
+def _offsets(path: Path) -> Iterator[tuple[int, Any]]:
+    """Records with their offsets; their payloads are consumed (warcio reads to the record's end)."""
     with open(path, "rb") as fh:
         iterator = ArchiveIterator(fh)
         for record in iterator:
@@ -134,7 +140,7 @@ class Deriver:
         if self._originals is None:
             self._originals = {}
             for path in crawl_warcs(self.archive_dir / "warcs"):
-                for offset, rec in _records(path):
+                for offset, rec in _offsets(path):
                     if rec.rec_type in ("response", "resource"):
                         key = (rec.rec_headers.get_header("WARC-Target-URI"), rec.rec_headers.get_header("WARC-Date"))
                         self._originals[key] = (path, offset)
@@ -284,7 +290,7 @@ class Deriver:
         pending: tuple[Any, bytes] | None = None
         try:
             for path in crawl_warcs(self.archive_dir / "warcs", self.crawl_id):
-                for _, record in _records(path):
+                for record in _records(path):
                     kind = record.rec_type
                     payload = record.content_stream().read()
                     if kind == "request" and pending is not None:
