@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import sys
 import time
 from collections import Counter
 from dataclasses import asdict
@@ -90,9 +89,8 @@ class PrivacyPipeline:
 
     def _fail(self, message: str) -> None:
         spider = self._spider()
-        if spider is not None:
-            spider.fatal_error = message
-        print(f"sma: error: {message}", file=sys.stderr)
+        if spider is not None and not getattr(spider, "fatal_error", None):
+            spider.fatal_error = message  # `sma crawl` says it, once, as its error line
         asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="privacy_error"))
 
     def process_item(self, item: PageCapture, spider: Spider | None = None) -> PageCapture:
@@ -106,15 +104,18 @@ class PrivacyPipeline:
 
     def close_spider(self, spider: Spider | None = None) -> None:
         privacy_capture.activate(None)
-        if not self.enabled or self.keys is None:
+        if not self.enabled or self.keys is None or not self.pages:
             return
         started = time.monotonic()
         try:
             result = self._derive()
         except Exception as exc:  # noqa: BLE001 - the authentic archive is written; say what is missing
-            logger.exception("access derivative failed")
-            print(f"sma: error: the pseudonymised access copy of crawl {self.crawl_id} was not written: {exc}",
-                  file=sys.stderr)
+            message = f"the pseudonymised access copy of crawl {self.crawl_id} was not written: {exc}"
+            spider = self._spider()
+            if spider is not None and not getattr(spider, "fatal_error", None):
+                spider.fatal_error = message  # the crawl fails: an archive without its access copy is not done
+            else:
+                logger.warning(message)  # the crawl already failed for a reason `sma crawl` reports
             return
         by_type = Counter(e.type for e in result.ledger)
         summary = {
