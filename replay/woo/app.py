@@ -1,0 +1,283 @@
+"""The Woo review UI, mounted by the gateway under /_sma/woo/ for the woo-officer role:
+`handle(request: GatewayRequest) -> GatewayResponse`.
+
+    GET  /_sma/woo/                                  requests; form to create one
+    POST /_sma/woo/requests                          create (subject, period_from, period_to)
+    GET  /_sma/woo/requests/<rid>                    the request and the pages found for it
+    GET  /_sma/woo/requests/<rid>/pages/<pid>        review one page (overlays, decisions)
+    GET  …/frame, …/res?u=URL                        the script-free access copy of the page and its resources
+    POST …/decide (item, decision, ground) · …/text (text, boxes, ground) · …/region (x, y, w, h, ground)
+         …/remove (id) · …/approve                   every one audited
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from urllib.parse import urlsplit
+
+from replay.gateway_types import GatewayRequest, GatewayResponse
+
+from . import review as html
+from .access import AccessArchive, Page, open_access, organisation_of
+from .frame import FRAME_CSP, render_frame, rewrite_css
+from .model import (
+    DECISIONS,
+    DEFAULT_GROUND,
+    PageReview,
+    Region,
+    TextRedaction,
+    WooError,
+    WooRequest,
+    WooStore,
+    check_ground,
+    digest,
+    new_request,
+    now_iso,
+)
+from .redact import write_public_page
+from .static import REVIEW_CSS, REVIEW_JS
+
+_ROUTE = re.compile(r"^/_sma/woo(?:/requests/(?P<rid>[^/]+)(?:/pages/(?P<pid>[^/]+)(?:/(?P<action>[a-z]+))?)?)?/?$")
+MAX_SELECTION = 2000
+
+
+def _response(body: bytes, status: int = 200, content_type: str = "text/html; charset=utf-8",
+              extra: list[tuple[str, str]] | None = None) -> GatewayResponse:
+    headers = [("Content-Type", content_type), ("Cache-Control", "no-store"), *(extra or [])]
+    return GatewayResponse(status=status, headers=headers, body=body)
+
+
+def _redirect(location: str) -> GatewayResponse:
+    return GatewayResponse(status=303, headers=[("Location", location), ("Cache-Control", "no-store")], body=b"")
+
+
+def _error(status: int, text: str) -> GatewayResponse:
+    return _response(html.message_page(text), status)
+
+
+def handle(request: GatewayRequest) -> GatewayResponse:
+    if request.role != "woo-officer":
+        return _error(403, "Alleen voor Woo-behandelaars")
+    if request.path == "/_sma/woo/static/review.js":
+        return _response(REVIEW_JS.encode(), content_type="text/javascript; charset=utf-8")
+    if request.path == "/_sma/woo/static/review.css":
+        return _response(REVIEW_CSS.encode(), content_type="text/css; charset=utf-8")
+    store = WooStore(request.archive_dir)
+    if request.path.rstrip("/") == "/_sma/woo/requests":
+        return create(request, store) if request.method == "POST" else _redirect("/_sma/woo/")
+    match = _ROUTE.match(request.path)
+    if not match:
+        return _error(404, "Niet gevonden")
+    rid, pid, action = match.group("rid"), match.group("pid"), match.group("action")
+    try:
+        if rid is None:
+            return _index(request, store)
+        if pid is None:
+            return _request(request, store, store.get(rid))
+        return _page(request, store, store.get(rid), pid, action or "")
+    except WooError as exc:
+        return _error(400 if request.method == "POST" else 404, str(exc))
+
+
+def _index(request: GatewayRequest, store: WooStore) -> GatewayResponse:
+    if request.method == "POST":
+        return _error(405, "Niet toegestaan")
+    return _response(html.index_page(store.all(), request.csrf_token))
+
+
+def create(request: GatewayRequest, store: WooStore) -> GatewayResponse:
+    form = request.form
+    try:
+        created = store.create(new_request(form.get("subject", ""), form.get("period_from", ""),
+                                           form.get("period_to", ""), request.user))
+    except WooError as exc:
+        return _response(html.index_page(store.all(), request.csrf_token, str(exc)), 400)
+    request.audit("woo-request", created.id, {"subject": created.subject, "from": created.period_from,
+                                             "to": created.period_to})
+    return _redirect(f"/_sma/woo/requests/{created.id}")
+
+
+def find_pages(access: AccessArchive, woo: WooRequest) -> list[tuple[Page, int]]:
+    """Captured pages in the period whose access-copy text (urn:text:) holds a term of the subject."""
+    terms = [t.lower() for t in woo.terms()]
+    found = []
+    for page in access.pages():
+        day = page.ts[:10]
+        if not (woo.period_from <= day <= woo.period_to):
+            continue
+        text = access.text_of(page).lower() + " " + page.title.lower()
+        hits = sum(text.count(t) for t in terms)
+        if hits:
+            found.append((page, hits))
+    return sorted(found, key=lambda x: (-x[1], x[0].ts))
+
+
+def _request(request: GatewayRequest, store: WooStore, woo: WooRequest) -> GatewayResponse:
+    if request.method == "POST":
+        return _error(405, "Niet toegestaan")
+    found = find_pages(open_access(request.archive_dir), woo)
+    request.audit("view", woo.id, {"found_pages": [p.id for p, _ in found]})
+    return _response(html.request_page(woo, found, request.csrf_token))
+
+
+def _fernet(request: GatewayRequest, page: Page):  # noqa: ANN202 - cryptography's Fernet
+    from crawler.privacy.keys import load_keys
+
+    return load_keys(organisation_of(request.archive_dir, page.crawl_id)).fernet()
+
+
+def _texts(request: GatewayRequest, page: Page, review: PageReview) -> dict[str, str]:
+    if not review.texts:
+        return {}
+    fernet = _fernet(request, page)
+    return {t.id: fernet.decrypt(t.token.encode()).decode("utf-8") for t in review.texts}
+
+
+def _page(request: GatewayRequest, store: WooStore, woo: WooRequest, pid: str, action: str) -> GatewayResponse:
+    access = open_access(request.archive_dir)
+    page = access.page(pid)
+    if page is None:
+        return _error(404, "Geen pagina met dit id")
+    if request.method == "GET":
+        if action == "":
+            review = woo.pages.get(pid) or PageReview(pid)
+            items = access.items(page)
+            request.audit("view", f"{woo.id}/{pid}", {"url": page.url, "items": len(items)})
+            return _response(html.review_page(woo, page, items, review, _texts(request, page, review),
+                                              request.csrf_token))
+        if action == "frame":
+            return _frame(access, page)
+        if action == "res":
+            return _resource(access, page, request.query.get("u", ""))
+        return _error(404, "Niet gevonden")
+    if request.method != "POST":
+        return _error(405, "Niet toegestaan")
+    handlers = {"decide": _decide, "text": _text, "region": _region, "remove": _remove, "approve": _approve}
+    if action not in handlers:
+        return _error(404, "Niet gevonden")
+    return handlers[action](request, store, woo.id, page)
+
+
+def _frame(access: AccessArchive, page: Page) -> GatewayResponse:
+    ref = next((r for r in access.page_records(page) if r.uri == "urn:dom:" + page.url), None)
+    if ref is None:
+        return _error(404, "Van deze pagina is geen DOM vastgelegd")
+    dom = access.load(ref).payload.decode("utf-8", "replace")
+    return _response(render_frame(dom, page.url).encode("utf-8"),
+                     extra=[("Content-Security-Policy", FRAME_CSP), ("X-Content-Type-Options", "nosniff")])
+
+
+def _resource(access: AccessArchive, page: Page, url: str) -> GatewayResponse:
+    if urlsplit(url).scheme not in ("http", "https"):
+        return _error(404, "Niet gevonden")
+    ref = access.find_url(url, page)
+    if ref is None:
+        return _response(b"", 404, "text/plain")
+    record = access.load(ref)
+    http = record.http_headers
+    content_type = ((http.get_header("Content-Type") if http else None) or ref.content_type
+                    or "application/octet-stream").split(";")[0].strip()
+    if content_type.startswith(("text/html", "image/svg")):  # could carry script: never as a resource
+        return _response(b"", 404, "text/plain")
+    body = record.payload
+    if content_type == "text/css":
+        body = rewrite_css(body.decode("utf-8", "replace"), url).encode("utf-8")
+    return _response(body, content_type=content_type,
+                     extra=[("Content-Security-Policy", FRAME_CSP), ("X-Content-Type-Options", "nosniff")])
+
+
+def _decide(request: GatewayRequest, store: WooStore, rid: str, page: Page) -> GatewayResponse:
+    item, decision = request.form.get("item", ""), request.form.get("decision", "")
+    ground = check_ground(request.form.get("ground") or DEFAULT_GROUND)
+    if decision not in DECISIONS:
+        raise WooError("decision must be accept or reject")
+    if item not in {i.key for i in open_access(request.archive_dir).items(page)}:
+        raise WooError("no such item on this page")
+    with store.update(rid) as woo:
+        review = _open_review(woo, page.id)
+        review.items[item] = {"decision": decision, "ground": ground, "by": request.user, "at": now_iso()}
+    request.audit("decision", f"{rid}/{page.id}", {"item": item, "decision": decision, "ground": ground})
+    return _redirect(f"/_sma/woo/requests/{rid}/pages/{page.id}")
+
+
+def _open_review(woo: WooRequest, page_id: str) -> PageReview:
+    review = woo.review(page_id)
+    if review.status == "approved":
+        raise WooError("this page is approved; its decisions are final")
+    return review
+
+
+def _boxes(raw: str) -> list[list[float]]:
+    try:
+        data = json.loads(raw or "[]")
+        boxes = [[float(v) for v in box][:4] for box in data if isinstance(box, list) and len(box) >= 4]
+    except (ValueError, TypeError) as exc:
+        raise WooError("boxes must be a JSON list of [x, y, w, h]") from exc
+    return [b for b in boxes if b[2] > 0 and b[3] > 0][:200]
+
+
+def _text(request: GatewayRequest, store: WooStore, rid: str, page: Page) -> GatewayResponse:
+    text = " ".join(request.form.get("text", "").split())
+    ground = check_ground(request.form.get("ground") or DEFAULT_GROUND)
+    if not text or len(text) > MAX_SELECTION:
+        raise WooError(f"select between 1 and {MAX_SELECTION} characters of text")
+    token = _fernet(request, page).encrypt(text.encode("utf-8")).decode("ascii")
+    entry = TextRedaction(id="t" + secrets.token_hex(4), ground=ground, sha256=digest(text), length=len(text),
+                          token=token, boxes=_boxes(request.form.get("boxes", "")), by=request.user, at=now_iso())
+    with store.update(rid) as woo:
+        _open_review(woo, page.id).texts.append(entry)
+    # The selected string may be personal data the detector missed: the audit names it by digest only.
+    request.audit("decision", f"{rid}/{page.id}", {"redact_text": entry.id, "sha256": entry.sha256,
+                                                   "length": entry.length, "ground": ground})
+    return _redirect(f"/_sma/woo/requests/{rid}/pages/{page.id}")
+
+
+def _region(request: GatewayRequest, store: WooStore, rid: str, page: Page) -> GatewayResponse:
+    try:
+        box = [float(request.form[k]) for k in ("x", "y", "w", "h")]
+    except (KeyError, ValueError) as exc:
+        raise WooError("a region needs numbers x, y, w, h") from exc
+    if box[2] <= 0 or box[3] <= 0 or min(box[:2]) < 0:
+        raise WooError("a region needs a positive size")
+    ground = check_ground(request.form.get("ground") or DEFAULT_GROUND)
+    entry = Region(id="r" + secrets.token_hex(4), ground=ground, box=box, by=request.user, at=now_iso())
+    with store.update(rid) as woo:
+        _open_review(woo, page.id).regions.append(entry)
+    request.audit("decision", f"{rid}/{page.id}", {"redact_region": entry.id, "box": box, "ground": ground})
+    return _redirect(f"/_sma/woo/requests/{rid}/pages/{page.id}")
+
+
+def _remove(request: GatewayRequest, store: WooStore, rid: str, page: Page) -> GatewayResponse:
+    target = request.form.get("id", "")
+    with store.update(rid) as woo:
+        review = _open_review(woo, page.id)
+        before = len(review.texts) + len(review.regions)
+        review.texts = [t for t in review.texts if t.id != target]
+        review.regions = [r for r in review.regions if r.id != target]
+        if before == len(review.texts) + len(review.regions):
+            raise WooError("no such manual redaction")
+    request.audit("decision", f"{rid}/{page.id}", {"remove_redaction": target})
+    return _redirect(f"/_sma/woo/requests/{rid}/pages/{page.id}")
+
+
+def _approve(request: GatewayRequest, store: WooStore, rid: str, page: Page) -> GatewayResponse:
+    access = open_access(request.archive_dir)
+    items = access.items(page)
+    with store.update(rid) as woo:
+        review = _open_review(woo, page.id)
+        texts = _texts(request, page, review)
+        public = write_public_page(request.archive_dir, access, page, items, review,
+                                   [(texts[t.id], t.ground) for t in review.texts])
+        review.status, review.approved_by, review.approved_at = "approved", request.user, now_iso()
+        review.public_warc = public.path.name
+    request.views.refresh("public")
+    decided = {k: v.get("decision") for k, v in review.items.items()}
+    request.audit("approval", f"{rid}/{page.id}", {
+        "url": page.url, "public_warc": public.path.name, "records": public.records,
+        "replacements": public.replacements, "accepted": sum(v == "accept" for v in decided.values()),
+        "rejected": sum(v == "reject" for v in decided.values()),
+        "undecided_redacted": sum(1 for i in items if i.key not in decided),
+        "texts": len(review.texts), "regions": len(review.regions)})
+    return _redirect(f"/_sma/woo/requests/{rid}/pages/{page.id}")
