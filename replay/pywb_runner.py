@@ -100,13 +100,22 @@ def prepare(archive_dir: Path) -> Path:
     archive_dir = Path(archive_dir).resolve()
     if not archive_dir.is_dir():
         raise ReplayError(f"archive directory {archive_dir} does not exist")
-    warcs = list_warcs(archive_dir)
-    if not warcs:
+    if not list_warcs(archive_dir):
         raise ReplayError(f"no WARC files in {archive_dir / 'warcs'}: nothing to replay (run `sma crawl` first)")
+    return prepare_view(archive_dir, archive_dir / PYWB_DIRNAME, archive_dir)
+
+
+def prepare_view(source_dir: Path, pywb_dir: Path, marks_from: Path | None) -> Path:
+    """A pywb working dir at `pywb_dir` serving ONLY `source_dir/warcs/*.warc.gz` as collection
+    `archive` (the gateway runs one per view: original, access, public). A folder without WARCs
+    gives an empty index, so the view starts and answers "not found" until WARCs appear.
+    `marks_from`: the archive whose change logs make the change-mark banner (None: no marks)."""
+    source_dir = Path(source_dir).resolve()
+    pywb_dir = Path(pywb_dir).resolve()
+    warcs = list_warcs(source_dir)
     indexer = _pywb_tool("cdx-indexer")
     _pywb_tool("wayback")
 
-    pywb_dir = archive_dir / PYWB_DIRNAME
     index_dir = pywb_dir / "indexes"
     index_dir.mkdir(parents=True, exist_ok=True)  # only index.cdxj: pywb is pointed at that file
     rules = _write_rules(pywb_dir)
@@ -120,7 +129,7 @@ def prepare(archive_dir: Path) -> Path:
                 "index_paths": str(index_dir / "index.cdxj"),
                 # pywb joins this prefix with the file name in the index: the trailing slash matters.
                 # WARCs are read in place, so nothing in .pywb can go stale when files are added.
-                "archive_paths": str(archive_dir / "warcs") + os.sep,
+                "archive_paths": str(source_dir / "warcs") + os.sep,
             }
         },
     }
@@ -128,9 +137,30 @@ def prepare(archive_dir: Path) -> Path:
         config["rules_file"] = str(rules)
     _write_atomic(pywb_dir / "config.yaml", yaml.safe_dump(config, sort_keys=False))
 
-    _refresh_index(indexer, warcs, pywb_dir)
-    write_banner_template(archive_dir, pywb_dir)
+    if warcs:
+        _refresh_index(indexer, warcs, pywb_dir)
+    else:
+        _write_empty_index(pywb_dir)
+    if marks_from is not None:
+        write_banner_template(Path(marks_from), pywb_dir)
     return pywb_dir
+
+
+def refresh_view_index(source_dir: Path, pywb_dir: Path) -> None:
+    """Incremental re-index of a prepared view (new WARCs appeared); a running pywb sees it at once."""
+    warcs = list_warcs(Path(source_dir))
+    if warcs:
+        _refresh_index(_pywb_tool("cdx-indexer"), warcs, Path(pywb_dir))
+    else:
+        _write_empty_index(Path(pywb_dir))
+
+
+def _write_empty_index(pywb_dir: Path) -> None:
+    (pywb_dir / "parts").mkdir(parents=True, exist_ok=True)
+    for old in (pywb_dir / "parts").glob("*.cdxj"):
+        old.unlink()
+    _write_atomic(pywb_dir / "indexes" / "index.cdxj", b"")
+    _write_atomic(pywb_dir / "index-state.json", json.dumps({"format": INDEX_FORMAT, "warcs": {}}))
 
 
 def _refresh_index(indexer: Path, warcs: list[Path], pywb_dir: Path) -> None:
@@ -226,7 +256,11 @@ def _write_rules(pywb_dir: Path) -> Path | None:
 # -- start / serve -----------------------------------------------------------------------------
 def start(archive_dir: Path, port: int, host: str = "127.0.0.1") -> subprocess.Popen:
     """Starts pywb's `wayback` (see _WAYBACK) on host:port; returns once it serves the collection."""
-    pywb_dir = prepare(archive_dir)
+    return start_view(prepare(archive_dir), port, host)
+
+
+def start_view(pywb_dir: Path, port: int, host: str = "127.0.0.1") -> subprocess.Popen:
+    """Starts `wayback` in a prepared pywb dir (see prepare_view); returns once it answers."""
     _check_port_free(host, port)
     log_path = pywb_dir / "wayback.log"
     with open(log_path, "wb") as log:

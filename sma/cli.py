@@ -11,6 +11,7 @@ from pathlib import Path
 # `func` on its parsers. Keeps this file from growing with every area of the product.
 COMMAND_MODULES: tuple[str, ...] = (
     "sma.commands.accounts", "sma.commands.sessions", "sma.commands.run", "sma.commands.privacy",
+    "sma.commands.replay_users",
 )
 
 
@@ -32,13 +33,9 @@ def _crawl(args: argparse.Namespace) -> int:
 
 
 def _replay(args: argparse.Namespace) -> int:
-    from replay.pywb_runner import ReplayError, serve
+    from sma.commands.replay_users import run_replay
 
-    try:
-        return serve(Path(args.archive), args.port)
-    except ReplayError as exc:
-        print(f"sma: error: {exc}", file=sys.stderr)
-        return 1
+    return run_replay(args)
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -1,0 +1,331 @@
+"""The replay gateway: a WSGI app that signs users in and proxies each request to its role's view.
+
+    /_sma/login   GET form, POST sign-in (CSRF token, throttled, audited)
+    /_sma/logout  POST
+    /             the role's landing page (its pages)
+    /_sma/woo/... replay.woo.app.handle(GatewayRequest) for woo-officers (404 until that module exists)
+    /archive/...  replay, proxied to the role's view (allowlist: replay/routes.py)
+    /static/...   pywb's static files, proxied
+    anything else 404, the gateway's own page
+
+Authentication: `Authorization: Basic` (scripted clients; no session; when present the cookie is
+ignored, and wrong credentials are a 401 even with a valid cookie), else the session cookie, else
+anonymous, which is the public role when `anonymous_public` is on. Every POST is CSRF-checked here,
+before any handler runs. Responses get no-store caching: one URL serves different bytes per role.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import importlib
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from http.cookies import CookieError, SimpleCookie
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, unquote
+
+from replay import pages
+from replay.audit import AuditLog
+from replay.auth import LoginThrottle, Session, SessionStore, UserStore, tokens_equal
+from replay.gateway_types import CSRF_FIELD, GatewayRequest, GatewayResponse
+from replay.proxy import forward
+from replay.routes import ROLE_VIEW, classify
+from replay.views import ViewSet
+
+SESSION_COOKIE = "sma_session"
+LOGIN_COOKIE = "sma_login"  # double-submit token of the sign-in form (there is no session yet)
+MAX_FORM_BYTES = 1 << 20
+StartResponse = Callable[..., Any]
+SECURITY_HEADERS = [
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "SAMEORIGIN"),
+    ("Cache-Control", "no-store"),
+]
+
+
+@dataclass
+class Principal:
+    user: str
+    role: str
+    session: Session | None = None  # None: Basic auth or anonymous
+    basic: bool = False
+
+
+class Gateway:
+    def __init__(self, archive_dir: Path, views: ViewSet, anonymous_public: bool = True) -> None:
+        self.archive_dir = Path(archive_dir).resolve()
+        self.views = views
+        self.users = UserStore(self.archive_dir)
+        self.sessions = SessionStore()
+        self.throttle = LoginThrottle()
+        self.audit_log = AuditLog(self.archive_dir)
+        self.anonymous_public = anonymous_public
+
+    # -- WSGI ------------------------------------------------------------------------------------
+    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            return self._handle(environ, start_response)
+        except Exception:  # never a traceback or a framework page to the client
+            import traceback
+
+            traceback.print_exc()
+            return self._error(start_response, 500 if "HTTP_HOST" in environ else 400)
+
+    def _handle(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD", "GET").upper()
+        raw = environ.get("REQUEST_URI") or (environ.get("PATH_INFO", "/") + (
+            "?" + environ["QUERY_STRING"] if environ.get("QUERY_STRING") else ""))
+        host = environ.get("HTTP_HOST", "")
+        if not raw.startswith("/") or not _valid_host(host):
+            return self._error(start_response, 400)
+        raw_path, _, raw_query = raw.partition("?")
+        path = unquote(raw_path)
+
+        principal = self._authenticate(environ)
+        if principal == "bad-basic":
+            return self._error(start_response, 401, [("WWW-Authenticate", 'Basic realm="SMA", charset="UTF-8"')])
+        if method not in ("GET", "HEAD", "POST"):
+            return self._error(start_response, 405)
+        form: dict[str, str] = {}
+        body = b""
+        if method == "POST":
+            body = _read_body(environ)
+            form = _parse_form(environ, body)
+            if not self._csrf_ok(environ, principal, path, form):
+                return self._error(start_response, 403, note="The form was stale: reload the page and try again.")
+
+        if path == "/_sma/login":
+            return self._login(environ, start_response, method, form)
+        if path == "/_sma/logout":
+            if method != "POST":
+                return self._error(start_response, 405)
+            return self._logout(start_response, principal)
+        if principal is None:
+            # Not signed in, and anonymous visitors get nothing: browsers go to the sign-in form.
+            if method == "GET" and "text/html" in environ.get("HTTP_ACCEPT", ""):
+                return self._respond(start_response, 303, b"", [("Location", "/_sma/login")])
+            return self._error(start_response, 401)
+        if path == "/" and method in ("GET", "HEAD"):
+            return self._landing(start_response, principal)
+        if path.startswith("/_sma/woo/") or path == "/_sma/woo":
+            return self._woo(environ, start_response, principal, method, path, raw_query, form, body)
+        if method not in ("GET", "HEAD"):
+            return self._error(start_response, 405)
+        route = classify(raw_path, principal.role)
+        if route is None:
+            return self._error(start_response, 404)
+        return forward(self, environ, start_response, principal, route, raw)
+
+    # -- authentication --------------------------------------------------------------------------
+    def _authenticate(self, environ: dict) -> Principal | str | None:
+        header = environ.get("HTTP_AUTHORIZATION", "")
+        if header:
+            scheme, _, value = header.partition(" ")
+            if scheme.lower() != "basic":
+                return "bad-basic"
+            try:
+                name, sep, password = base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")
+            except (binascii.Error, UnicodeDecodeError):
+                return "bad-basic"
+            role = self._check_password(environ, name, password) if sep else None
+            return Principal(name, role, basic=True) if role else "bad-basic"
+        sid = _cookies(environ).get(SESSION_COOKIE)
+        session = self.sessions.get(sid) if sid else None
+        if session is not None:
+            if self.users.role_of(session.user) != session.role:  # removed or changed since sign-in
+                self.sessions.drop_user(session.user)
+                return None
+            return Principal(session.user, session.role, session)
+        if self.anonymous_public:
+            return Principal("anonymous", "public")
+        return None
+
+    def _check_password(self, environ: dict, name: str, password: str) -> str | None:
+        """Role or None; throttled per name and audited either way."""
+        client = environ.get("REMOTE_ADDR", "")
+        wait = self.throttle.wait_left(name)
+        if wait > 0:
+            self.audit_log.append(name, "", "login-refused", "", {"client": client, "wait_s": round(wait, 1)})
+            return None
+        role = self.users.authenticate(name, password)
+        if role is None:
+            backoff = self.throttle.failed(name)
+            self.audit_log.append(name, "", "login-failed", "", {"client": client, "backoff_s": backoff})
+            return None
+        self.throttle.succeeded(name)
+        return role
+
+    def _csrf_ok(self, environ: dict, principal: Principal | str | None, path: str, form: dict[str, str]) -> bool:
+        origin = environ.get("HTTP_ORIGIN")
+        if origin and origin not in (f"http://{environ.get('HTTP_HOST')}", f"https://{environ.get('HTTP_HOST')}"):
+            return False
+        sent = form.get(CSRF_FIELD) or environ.get("HTTP_X_CSRF_TOKEN", "")
+        if path == "/_sma/login":
+            expected = _cookies(environ).get(LOGIN_COOKIE, "")
+            return bool(sent and expected) and tokens_equal(sent, expected)
+        if isinstance(principal, Principal) and principal.session is not None:
+            return bool(sent) and tokens_equal(sent, principal.session.csrf)
+        if isinstance(principal, Principal) and principal.basic:
+            # No session, no token to compare: the custom header a cross-site form cannot set.
+            return bool(environ.get("HTTP_X_CSRF_TOKEN"))
+        return False
+
+    # -- handlers --------------------------------------------------------------------------------
+    def _login(self, environ: dict, start_response: StartResponse, method: str,
+               form: dict[str, str]) -> Iterable[bytes]:
+        if method == "POST":
+            name = form.get("user", "").strip()
+            wait = self.throttle.wait_left(name)
+            role = self._check_password(environ, name, form.get("password", "")) if name else None
+            if role is not None:
+                session = self.sessions.create(name, role)
+                self.audit_log.append(name, role, "login", "", {"client": environ.get("REMOTE_ADDR", "")})
+                cookie = (f"{SESSION_COOKIE}={session.sid}; HttpOnly; SameSite=Strict; Path=/"
+                          f"{'; Secure' if environ.get('wsgi.url_scheme') == 'https' else ''}")
+                return self._respond(start_response, 303, b"", [
+                    ("Location", "/"), ("Set-Cookie", cookie), ("Set-Cookie", _expire_cookie(LOGIN_COOKIE))])
+            token = secrets.token_urlsafe(32)
+            time.sleep(0.2)  # every failure costs the client time, on top of the per-name backoff
+            status = 429 if wait > 0 else 401
+            return self._respond(start_response, status, pages.login_page(token, failed=True, wait=wait),
+                                 [("Content-Type", "text/html; charset=utf-8"), ("Set-Cookie", _login_cookie(token))])
+        token = secrets.token_urlsafe(32)
+        return self._respond(start_response, 200, pages.login_page(token),
+                             [("Content-Type", "text/html; charset=utf-8"), ("Set-Cookie", _login_cookie(token))])
+
+    def _logout(self, start_response: StartResponse, principal: Principal | str | None) -> Iterable[bytes]:
+        if isinstance(principal, Principal) and principal.session is not None:
+            self.sessions.drop(principal.session.sid)
+            self.audit_log.append(principal.user, principal.role, "logout", "", None)
+        return self._respond(start_response, 303, b"", [
+            ("Location", "/_sma/login"), ("Set-Cookie", _expire_cookie(SESSION_COOKIE)),
+            # a shared computer: what this user replayed must not stay in the browser's cache
+            ("Clear-Site-Data", '"cache"')])
+
+    def _landing(self, start_response: StartResponse, principal: Principal) -> Iterable[bytes]:
+        view = ROLE_VIEW[principal.role]
+        note = ""
+        if principal.role == "woo-officer":
+            rows: list[dict[str, str]] = []
+        else:
+            rows = self.views.pages(view)
+            if view == "public" and not self.views.has_warcs("public"):
+                note = "Er is nog niets goedgekeurd voor publicatie."
+        csrf = principal.session.csrf if principal.session else ""
+        body = pages.landing_page(principal.role, principal.user, csrf, rows, note,
+                                  woo_link=principal.role == "woo-officer",
+                                  signed_in=principal.session is not None or principal.basic)
+        return self._respond(start_response, 200, body, [("Content-Type", "text/html; charset=utf-8")])
+
+    def _woo(self, environ: dict, start_response: StartResponse, principal: Principal, method: str, path: str,
+             raw_query: str, form: dict[str, str], body: bytes) -> Iterable[bytes]:
+        if principal.role != "woo-officer":
+            return self._error(start_response, 403)
+        try:
+            woo = importlib.import_module("replay.woo.app")
+        except ModuleNotFoundError as exc:
+            if exc.name not in ("replay.woo", "replay.woo.app"):
+                raise
+            return self._error(start_response, 404)
+
+        def audit(action: str, target: str, detail: object = None) -> None:
+            self.audit_log.append(principal.user, principal.role, action, target, detail)
+
+        request = GatewayRequest(
+            method=method, path=path, query=dict(parse_qsl(raw_query, keep_blank_values=True)), form=form,
+            user=principal.user, role=principal.role, csrf_token=principal.session.csrf if principal.session else "",
+            archive_dir=self.archive_dir, audit=audit, views=self.views, body=body,
+            headers={k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")
+                     and k not in ("HTTP_COOKIE", "HTTP_AUTHORIZATION")},
+        )
+        response: GatewayResponse = woo.handle(request)
+        headers = [(k, v) for k, v in response.headers if k.lower() not in ("set-cookie",)]
+        return self._respond(start_response, response.status, response.body, headers)
+
+    # -- responses -------------------------------------------------------------------------------
+    def _respond(self, start_response: StartResponse, status: int, body: bytes,
+                 headers: list[tuple[str, str]]) -> Iterable[bytes]:
+        names = {k.lower() for k, _ in headers}
+        out = [*headers, *((k, v) for k, v in SECURITY_HEADERS if k.lower() not in names)]
+        out.append(("Content-Length", str(len(body))))
+        start_response(_status_line(status), out)
+        return [body]
+
+    def _error(self, start_response: StartResponse, status: int, headers: list[tuple[str, str]] | None = None,
+               note: str = "") -> Iterable[bytes]:
+        return self._respond(start_response, status, pages.error_page(status, note),
+                             [("Content-Type", "text/html; charset=utf-8"), *(headers or [])])
+
+    def error_response(self, start_response: StartResponse, status: int, note: str = "") -> Iterable[bytes]:
+        return self._error(start_response, status, note=note)
+
+
+def _status_line(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"{status} Unknown"
+
+
+def _valid_host(host: str) -> bool:
+    # pywb writes the Host into every replayed link: only a plain host[:port] may pass.
+    return bool(host) and len(host) < 256 and all(c.isalnum() or c in ".-:[]" for c in host)
+
+
+def _cookies(environ: dict) -> dict[str, str]:
+    jar = SimpleCookie()
+    try:
+        jar.load(environ.get("HTTP_COOKIE", ""))
+    except CookieError:
+        return {}
+    return {k: m.value for k, m in jar.items()}
+
+
+def _login_cookie(token: str) -> str:
+    return f"{LOGIN_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/_sma/login; Max-Age=3600"
+
+
+def _expire_cookie(name: str) -> str:
+    path = "/_sma/login" if name == LOGIN_COOKIE else "/"
+    return f"{name}=; HttpOnly; SameSite=Strict; Path={path}; Max-Age=0"
+
+
+def _read_body(environ: dict) -> bytes:
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length <= 0:
+        return b""
+    return environ["wsgi.input"].read(min(length, MAX_FORM_BYTES))
+
+
+def _parse_form(environ: dict, body: bytes) -> dict[str, str]:
+    ctype = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+    if ctype == "application/x-www-form-urlencoded":
+        return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    if ctype == "multipart/form-data":
+        return _parse_multipart(environ, body)
+    return {}
+
+
+def _parse_multipart(environ: dict, body: bytes) -> dict[str, str]:
+    """Text fields of a multipart form (files are not taken)."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    head = f"Content-Type: {environ.get('CONTENT_TYPE', '')}\r\n\r\n".encode("latin-1", "replace")
+    message = BytesParser(policy=HTTP).parsebytes(head + body)
+    fields: dict[str, str] = {}
+    for part in message.iter_parts() if message.is_multipart() else []:
+        name = part.get_param("name", header="content-disposition")
+        if name and not part.get_filename():
+            fields[str(name)] = part.get_content() if part.get_content_maintype() == "text" else ""
+    return fields

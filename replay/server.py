@@ -1,0 +1,86 @@
+"""`sma replay DIR`: the views' pywb processes plus the gateway, served by waitress."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+
+from replay.gateway import Gateway
+from replay.pywb_runner import ReplayError, list_warcs
+from replay.views import ViewSet
+
+THREADS = 8
+
+
+class _Stop(Exception):
+    pass
+
+
+def serve_archive(archive_dir: Path, port: int, host: str = "127.0.0.1", anonymous_public: bool = True,
+                  banner: str = "") -> int:
+    """Serves until Ctrl-C or SIGTERM; returns the exit code. `banner`: printed once serving."""
+    from waitress.server import create_server
+
+    archive_dir = Path(archive_dir).resolve()
+    if not archive_dir.is_dir():
+        raise ReplayError(f"archive directory {archive_dir} does not exist")
+    if not list_warcs(archive_dir):
+        raise ReplayError(f"no WARC files in {archive_dir / 'warcs'}: nothing to replay (run `sma crawl` first)")
+
+    def on_term(signum: int, frame: FrameType | None) -> None:
+        raise _Stop()
+
+    try:
+        previous = signal.signal(signal.SIGTERM, on_term)  # before the views start: never orphan a pywb
+    except ValueError:  # not the main thread
+        previous = None
+    views = ViewSet(archive_dir)
+    server = None
+    try:
+        views.start()
+        gateway = Gateway(archive_dir, views, anonymous_public=anonymous_public)
+        try:
+            server = create_server(gateway, host=host, port=port, threads=THREADS, ident="SMA",
+                                   clear_untrusted_proxy_headers=True)
+        except OSError as exc:
+            raise ReplayError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+        watchdog = threading.Thread(target=_watch, args=(views,), daemon=True)
+        watchdog.start()
+        shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
+        print(f"Replaying {archive_dir} on http://{shown}:{port}/ (sign in at http://{shown}:{port}/_sma/login)")
+        counts = {name: len(views.pages(name)) for name in ("original", "access", "public")}
+        print(f"Pages: {counts['original']} original, {counts['access']} access copy, {counts['public']} public")
+        if banner:
+            print(banner)
+        print("Press Ctrl-C to stop.", flush=True)
+        server.run()
+        dead = views.dead()
+        if dead:
+            raise ReplayError(f"pywb of view(s) {', '.join(dead)} exited unexpectedly (see {archive_dir}/.pywb/)")
+        return 0
+    except (KeyboardInterrupt, _Stop):
+        dead = views.dead()
+        if dead:
+            print(f"sma: error: pywb of view(s) {', '.join(dead)} exited unexpectedly (see {archive_dir}/.pywb/)",
+                  file=sys.stderr)
+            return 1
+        return 0
+    finally:
+        if server is not None:
+            server.close()
+        views.stop()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _watch(views: ViewSet) -> None:
+    """Stops serving when a view's pywb dies: a gateway answering 502 forever helps nobody."""
+    import os
+    import time
+
+    while not views.dead():
+        time.sleep(1.0)
+    os.kill(os.getpid(), signal.SIGTERM)

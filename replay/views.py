@@ -1,0 +1,142 @@
+"""The gateway's views: one pywb process per view, each configured with ONLY the WARCs its roles may see.
+
+    original   DIR/warcs/           the authentic capture (archivist; woo-officer for review)
+    access     DIR/access/warcs/    the pseudonymised derivative written at capture (researcher)
+    public     DIR/public/warcs/    pages approved for publication, redacted as approved (public)
+
+Isolation is by construction: a researcher's request can only ever reach the access pywb, which has
+no file holding an original byte, whatever path or modifier it asks for. Each pywb has its own
+working dir DIR/.pywb/<view>/ and listens on a random loopback port that only the gateway knows.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from replay import pywb_runner
+from replay.gateway_types import VIEWS
+
+VIEW_SOURCES: dict[str, str] = {"original": ".", "access": "access", "public": "public"}
+INTERNAL_HOST = "127.0.0.1"  # never anything else: the views must not be reachable from outside
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((INTERNAL_HOST, 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class _View:
+    name: str
+    source: Path  # folder holding warcs/ and pages.jsonl
+    pywb_dir: Path
+    port: int = 0
+    proc: subprocess.Popen | None = None
+
+
+class ViewSet:
+    """Starts, refreshes and stops the views' pywb processes (implements gateway_types.Views)."""
+
+    def __init__(self, archive_dir: Path, names: tuple[str, ...] = VIEWS) -> None:
+        self.archive_dir = Path(archive_dir).resolve()
+        unknown = set(names) - set(VIEW_SOURCES)
+        if unknown:
+            raise ValueError(f"unknown view(s): {', '.join(sorted(unknown))}")
+        self._views = {
+            name: _View(name, (self.archive_dir / VIEW_SOURCES[name]).resolve(),
+                        self.archive_dir / pywb_runner.PYWB_DIRNAME / name)
+            for name in names
+        }
+        self._lock = threading.Lock()  # one index refresh at a time (pywb_runner's tmp names are per pid)
+
+    def source_dir(self, name: str) -> Path:
+        return self._view(name).source
+
+    def start(self) -> None:
+        """Prepares and starts every view; on any failure stops those already started."""
+        try:
+            for view in self._views.values():
+                pywb_runner.prepare_view(view.source, view.pywb_dir, self.archive_dir)
+                for attempt in range(3):  # a free port can be taken between probe and bind
+                    view.port = _free_port()
+                    try:
+                        view.proc = pywb_runner.start_view(view.pywb_dir, view.port, INTERNAL_HOST)
+                        break
+                    except pywb_runner.ReplayError:
+                        if attempt == 2:
+                            raise
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        for view in self._views.values():
+            if view.proc is not None:
+                pywb_runner.stop(view.proc)
+                view.proc = None
+
+    def refresh(self, name: str) -> None:
+        view = self._view(name)
+        with self._lock:
+            pywb_runner.refresh_view_index(view.source, view.pywb_dir)
+
+    def internal_url(self, name: str) -> str:
+        view = self._view(name)
+        if view.proc is None:
+            raise RuntimeError(f"view {name} is not running")
+        return f"http://{INTERNAL_HOST}:{view.port}"
+
+    def internal_ports(self) -> list[int]:
+        return [v.port for v in self._views.values() if v.proc is not None]
+
+    def dead(self) -> list[str]:
+        """Views whose pywb exited (the gateway refuses to go on without them)."""
+        return [v.name for v in self._views.values() if v.proc is not None and v.proc.poll() is not None]
+
+    def has_warcs(self, name: str) -> bool:
+        return bool(pywb_runner.list_warcs(self._view(name).source))
+
+    def pages(self, name: str) -> list[dict[str, str]]:
+        """{title, url, ts} of every page in the view's own pages.jsonl (for the access view these
+        are the pseudonymised URLs and titles written with the derivative)."""
+        rows: list[dict[str, str]] = []
+        path = self._view(name).source / "pages.jsonl"
+        for row in _read_jsonl(path):
+            url = row.get("url")
+            if not isinstance(url, str) or not url or "format" in row:
+                continue
+            title = row.get("title")
+            rows.append({
+                "url": url,
+                "title": title if isinstance(title, str) and title else url,
+                "ts": pywb_runner.timestamp14(row.get("ts")) or "",
+            })
+        return rows
+
+    def _view(self, name: str) -> _View:
+        try:
+            return self._views[name]
+        except KeyError:
+            raise KeyError(f"no view {name!r}") from None
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        return []
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            try:
+                row = json.loads(line)
+            except ValueError:
+                continue  # a torn last line
+            if isinstance(row, dict):
+                rows.append(row)
+    return rows

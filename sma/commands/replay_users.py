@@ -1,0 +1,136 @@
+"""`sma users add|list|remove`, `sma audit verify`, and `sma replay DIR` (the role-based gateway)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    users = subparsers.add_parser("users", help="who may sign in to `sma replay`, and with which role")
+    users_sub = users.add_subparsers(dest="users_cmd", required=True)
+    add = users_sub.add_parser(
+        "add", help="add a user (password from standard input when it is not a terminal)",
+        description="Roles: archivist (the authentic capture), researcher (the pseudonymised access copy), "
+        "woo-officer (Woo review), public (approved pages only).")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=("archivist", "researcher", "woo-officer", "public"))
+    add.add_argument("--archive", required=True, help="archive directory")
+    add.set_defaults(func=_users_add)
+    lst = users_sub.add_parser("list", help="list users and roles")
+    lst.add_argument("--archive", required=True, help="archive directory")
+    lst.set_defaults(func=_users_list)
+    rm = users_sub.add_parser("remove", help="remove a user (their sessions end at their next request)")
+    rm.add_argument("name")
+    rm.add_argument("--archive", required=True, help="archive directory")
+    rm.set_defaults(func=_users_remove)
+
+    audit = subparsers.add_parser("audit", help="the archive's hash-chained audit log")
+    audit_sub = audit.add_subparsers(dest="audit_cmd", required=True)
+    verify = audit_sub.add_parser("verify", help="check every entry's hash and the chain; exit 1 if broken")
+    verify.add_argument("--archive", required=True, help="archive directory")
+    verify.set_defaults(func=_audit_verify)
+
+    replay = subparsers.choices.get("replay")
+    if replay is not None:  # the parser itself is made in sma/cli.py
+        replay.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
+        replay.add_argument("--no-anonymous", action="store_true",
+                            help="visitors must sign in even for the public view (default: anonymous = public)")
+
+
+def _error(message: str, code: int = EXIT_FAILED) -> int:
+    print(f"sma: error: {message}", file=sys.stderr)
+    return code
+
+
+def _archive(value: str) -> Path | None:
+    path = Path(value)
+    return path if path.is_dir() else None
+
+
+def read_password(stream=None) -> str:  # noqa: ANN001 - a text stream, for tests
+    stream = stream or sys.stdin
+    if stream.isatty():
+        first = getpass.getpass("Password: ")
+        if getpass.getpass("Password (again): ") != first:
+            raise ValueError("the passwords differ")
+        return first
+    line = stream.readline()
+    return line.rstrip("\r\n")
+
+
+def _users_add(args: argparse.Namespace) -> int:
+    from replay.auth import UserError, UserStore
+
+    archive = _archive(args.archive)
+    if archive is None:
+        return _error(f"archive directory {args.archive} does not exist", EXIT_BAD_INPUT)
+    try:
+        password = read_password()
+        UserStore(archive).add(args.name, args.role, password)
+    except (UserError, ValueError) as exc:
+        return _error(str(exc), EXIT_BAD_INPUT)
+    except (EOFError, KeyboardInterrupt):
+        return _error("no password given", EXIT_BAD_INPUT)
+    print(f"user {args.name} added with role {args.role}")
+    return 0
+
+
+def _users_list(args: argparse.Namespace) -> int:
+    from replay.auth import UserError, UserStore
+
+    archive = _archive(args.archive)
+    if archive is None:
+        return _error(f"archive directory {args.archive} does not exist", EXIT_BAD_INPUT)
+    try:
+        rows = UserStore(archive).list()
+    except UserError as exc:
+        return _error(str(exc))
+    for name, role, created in rows:
+        print(f"{name}\t{role}\t{created}")
+    return 0
+
+
+def _users_remove(args: argparse.Namespace) -> int:
+    from replay.auth import UserError, UserStore
+
+    archive = _archive(args.archive)
+    if archive is None:
+        return _error(f"archive directory {args.archive} does not exist", EXIT_BAD_INPUT)
+    try:
+        UserStore(archive).remove(args.name)
+    except UserError as exc:
+        return _error(str(exc), EXIT_BAD_INPUT)
+    print(f"user {args.name} removed")
+    return 0
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    from replay.audit import audit_path, verify
+
+    archive = _archive(args.archive)
+    if archive is None:
+        return _error(f"archive directory {args.archive} does not exist", EXIT_BAD_INPUT)
+    verdict = verify(archive)
+    if not verdict.ok:
+        return _error(f"audit log {audit_path(archive)} is broken at seq {verdict.broken_seq}: {verdict.reason} "
+                      f"({verdict.count} entries before it are intact)")
+    print(f"audit log intact: {verdict.count} entries; last hash {verdict.last_hash or '-'}")
+    return 0
+
+
+def run_replay(args: argparse.Namespace) -> int:
+    """`sma replay DIR`: the gateway in front of the original, access and public views."""
+    from replay.pywb_runner import ReplayError
+    from replay.server import serve_archive
+
+    try:
+        return serve_archive(Path(args.archive), args.port, host=getattr(args, "host", "127.0.0.1"),
+                             anonymous_public=not getattr(args, "no_anonymous", False))
+    except ReplayError as exc:
+        return _error(str(exc))
