@@ -4,7 +4,7 @@ Every random choice comes from a `random.Random` seeded with a *string* (seed + 
 Python hashes with SHA-512, so output is identical across runs and independent of
 PYTHONHASHSEED. Each account gets its own stream, so adding a skin or an account later never
 changes the content of existing ones. The building blocks (`make_post`, `add_comment`) are public
-so a future clock can grow the world with the same generator.
+so the clock (clock.py) grows the world with the same generator.
 """
 
 from __future__ import annotations
@@ -91,8 +91,9 @@ class ContentGenerator:
         rng.shuffle(templates)
         for index in range(post_count):
             post = self.make_post(account, moment, rng, templates[index % len(templates)], used)
+            post.ordinal = index
             if index % 5 == 2:
-                post.media = self._images(post, rng)
+                post.media = self.images(post, rng)
             elif index in (6, 31):  # two posts carry the video clip
                 post.media = [Media("video", "clip.webm", "Korte uitlegvideo (2 seconden).")]
             for _ in range(sizes[index]):
@@ -130,25 +131,29 @@ class ContentGenerator:
         return Post(id=self.new_id(moment, rng), account=account, text=text, created_at=moment,
                     boosts=rng.randint(0, 250), favourites=rng.randint(0, 900))
 
-    def _images(self, post: Post, rng: random.Random) -> list[Media]:
+    def images(self, post: Post, rng: random.Random) -> list[Media]:
         return [Media("image", self.digest(f"media/{post.id}/{i}"),
                       rng.choice(texts.IMAGE_CAPTIONS)) for i in range(rng.choice((1, 1, 2)))]
 
     # --- comments -----------------------------------------------------------------------
     def add_comment(self, world: World, post: Post, rng: random.Random,
-                    parent: Comment | None | str = "auto") -> Comment:
-        """Append one comment to `post` (parent chosen at random unless given) and keep the
-        thread in depth-first order with inline/lazy flags up to date."""
+                    parent: Comment | None | str = "auto", at: datetime | None = None) -> Comment:
+        """Append one comment to `post` (parent chosen at random among the live comments unless
+        given) and keep the thread in depth-first order with inline/lazy flags up to date.
+        `at` fixes the time (the clock's late comments); by default it follows the parent."""
         existing = post.comments
         if parent == "auto":
-            parent = self._pick_parent(existing, rng)
+            parent = self._pick_parent(post.live_comments(), rng)
         assert parent is None or isinstance(parent, Comment)
         author = rng.choice([p for p in world.citizens
                              if parent is None or p is not parent.author])
         start = parent.created_at if parent else post.created_at
-        moment = start + timedelta(minutes=int(rng.expovariate(1 / 240)) + 1)
-        moment = min(moment, world.now - timedelta(seconds=rng.randint(60, 3600)))
-        moment = max(moment, start + timedelta(seconds=30))
+        if at is not None:
+            moment = max(at, start + timedelta(seconds=30))
+        else:
+            moment = start + timedelta(minutes=int(rng.expovariate(1 / 240)) + 1)
+            moment = min(moment, world.now - timedelta(seconds=rng.randint(60, 3600)))
+            moment = max(moment, start + timedelta(seconds=30))
         text, found = self.comment_text(world, author, parent.author if parent else None, rng)
         comment = Comment(id=self.new_id(moment, rng), post_id=post.id,
                           parent=parent.id if parent else None, author=author, text=text,
@@ -245,7 +250,7 @@ def mark_inline(post: Post) -> None:
     """Decide which comments the first thread response includes (see MAX_INLINE_*)."""
     inline: dict[str | None, bool] = {None: True}
     rank: dict[str | None, int] = {}
-    for comment in post.comments:  # depth-first, so parents come before their children
+    for comment in post.live_comments():  # depth-first: parents come before their children
         position = rank.get(comment.parent, 0)
         rank[comment.parent] = position + 1
         comment.inline = (inline.get(comment.parent, False)

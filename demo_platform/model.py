@@ -1,7 +1,7 @@
 """The platform's content as plain objects, shared by every skin.
 
-All mutable state lives in one `World` that the server owns (never in module globals), so a later
-"clock" can advance it (new posts, comments, edits, deletions) under `World.lock` while requests
+All mutable state lives in one `World` that the server owns (never in module globals), so the
+clock (clock.py) can advance it (new posts, comments, edits, deletions) under `World.lock` while requests
 are being served, and two servers with different seeds can run in one process (tests do).
 """
 
@@ -66,7 +66,10 @@ class Comment:
     depth: int  # 1 = direct reply to the post
     # False = left out of the first thread response; only reachable via "Show more replies".
     inline: bool = True
-    deleted: bool = False  # reserved for the clock
+    # Set by the clock (demo_platform/clock.py); never at day 0.
+    edited_at: datetime | None = None
+    deleted: bool = False
+    deleted_at: datetime | None = None
 
 
 @dataclass
@@ -79,8 +82,13 @@ class Post:
     comments: list[Comment] = field(default_factory=list)  # thread (depth-first) order
     boosts: int = 0
     favourites: int = 0
-    edited_at: datetime | None = None  # reserved for the clock
-    deleted: bool = False  # reserved for the clock
+    # Set by the clock (demo_platform/clock.py); never at day 0.
+    edited_at: datetime | None = None
+    deleted: bool = False
+    deleted_at: datetime | None = None
+    # Position in the account's day-0 timeline (0 = newest); clock posts count down from -1.
+    # Skins derive per-post quirks from it, so new posts on top never shift older posts' quirks.
+    ordinal: int = 0
 
     def live_comments(self) -> list[Comment]:
         return [c for c in self.comments if not c.deleted]
@@ -113,8 +121,21 @@ Status = Post | Comment
 
 
 @dataclass
+class Change:
+    """One thing the clock did: a post or comment that appeared, was edited or was deleted."""
+
+    skin: str
+    account: Account
+    kind: str  # "post" | "comment"
+    change: str  # "new" | "edited" | "deleted"
+    status: Status
+    post: Post  # the post itself, or the post a comment belongs to
+    at: datetime
+
+
+@dataclass
 class World:
-    """Everything one server serves. Readers and the (future) clock synchronise on `lock`."""
+    """Everything one server serves. Readers and the clock synchronise on `lock`."""
 
     seed: int
     now: datetime
@@ -123,6 +144,8 @@ class World:
     accounts: dict[str, dict[str, Account]] = field(default_factory=dict)  # skin -> handle -> acct
     lock: threading.RLock = field(default_factory=threading.RLock)
     revision: int = 0  # bumped by every mutation; lets caches and the clock notice change
+    clock_steps: int = 0  # advances so far; seeds each step's random choices
+    changes: list[Change] = field(default_factory=list)  # every clock change, oldest first
     _statuses: dict[tuple[str, str], Status] = field(default_factory=dict)
 
     def add_account(self, account: Account) -> None:
@@ -155,7 +178,11 @@ class World:
 
     def status(self, skin: str, status_id: str) -> Status | None:
         found = self._statuses.get((skin, status_id))
-        return None if found is None or found.deleted else found
+        if found is None or found.deleted:
+            return None
+        if isinstance(found, Comment) and self.post_of(skin, found).deleted:
+            return None  # a deleted post takes its thread with it
+        return found
 
     def post_of(self, skin: str, status: Status) -> Post:
         if isinstance(status, Post):

@@ -12,14 +12,16 @@ import signal
 import sys
 import threading
 import traceback
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import FrameType
 from urllib.parse import unquote, urlsplit
 
-from demo_platform import media
+from demo_platform import control, media
 from demo_platform.content import new_world
 from demo_platform.model import World
-from demo_platform.skins import SKINS
+from demo_platform.sessions import Sessions, refresh_header
+from demo_platform.skins import SKINS, Skin
 from demo_platform.web import (
     CSS,
     JS,
@@ -47,6 +49,9 @@ class PlatformServer(ThreadingHTTPServer):
     # CSS and JSON body, as when a platform renames its test ids, classes or button texts.
     # Capture tests use it to show that SMA notices the change instead of reporting success.
     mutations: tuple[tuple[str, str], ...] = ()
+    sessions: Sessions
+    # Real platforms hide comments from logged-out visitors; on when served with --login-required.
+    login_required: bool = False
 
     def handle_error(self, request: object, client_address: object) -> None:
         # A browser that navigates away drops its connections mid-response: routine, not an error.
@@ -65,17 +70,28 @@ class Handler(BaseHTTPRequestHandler):
     def version_string(self) -> str:
         return self.server_version  # no Python version in the Server header
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        # The platform's clock is the world's (`sma platform advance` moves it): a Date header on
+        # the wall clock would put every post of the fixed demo world years in the past.
+        return formatdate(self.server.world.now.timestamp(), usegmt=True)
+
     def do_GET(self) -> None:
         self._serve()
 
     def do_HEAD(self) -> None:
         self._serve()
 
-    def _not_allowed(self) -> None:
-        resp = Response(405, b"Method not allowed\n", TEXT, "error", [("Allow", "GET, HEAD")])
-        self._send(resp)
+    def do_POST(self) -> None:
+        # Bodies are not used; read any so the keep-alive connection stays in step.
+        length = int(self.headers.get("Content-Length") or 0)
+        if 0 < length <= 1 << 20:
+            self.rfile.read(length)
+        self._serve()
 
-    do_POST = do_PUT = do_DELETE = do_PATCH = _not_allowed
+    def _not_allowed(self) -> None:
+        self._send(not_allowed())
+
+    do_PUT = do_DELETE = do_PATCH = _not_allowed
 
     def _serve(self) -> None:
         try:
@@ -94,12 +110,20 @@ class Handler(BaseHTTPRequestHandler):
         return Request(
             method=self.command, path=unquote(parts.path) or "/", query=parse_query(parts.query),
             headers={k.lower(): v for k, v in self.headers.items()},
-            base_url=f"http://{host}", world=self.server.world)
+            base_url=f"http://{host}", world=self.server.world,
+            session=self.server.sessions.find({k.lower(): v for k, v in self.headers.items()}),
+            login_required=self.server.login_required)
 
     def _dispatch(self) -> Response:
         request = self._request()
+        if request.method == "POST":
+            return control.handle_post(request, self.server.sessions) or not_allowed()
         with request.world.lock:
-            return route(request)
+            resp = route(request)
+        if request.session is not None and not request.path.startswith("/_"):
+            # Logged-in responses refresh the session cookie, as real platforms do.
+            resp.headers.append(refresh_header(request.session))
+        return resp
 
     def _send(self, resp: Response) -> None:
         if self.server.mutations and resp.content_type.split("/")[0] in ("text", "application"):
@@ -143,10 +167,16 @@ def parse_mutations(specs: list[str] | None) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
+def not_allowed() -> Response:
+    return Response(405, b"Method not allowed\n", TEXT, "error", [("Allow", "GET, HEAD")])
+
+
 def route(request: Request) -> Response:
     path = request.path
     if path.startswith("/_truth/"):
         return truth(request)
+    if path.startswith(("/_clock/", "/_auth/")):
+        return not_allowed()  # state changes only by POST
     if path.startswith("/static/"):
         return static(path[len("/static/"):])
     if path == "/favicon.ico":
@@ -157,8 +187,15 @@ def route(request: Request) -> Response:
     skins = sorted(SKINS.values(), key=lambda s: len(s.prefix), reverse=True)
     for skin in skins:
         if skin.owns(path):
-            return skin.handle(request) or skin.not_found(request)
+            return skin_response(skin, request)
     return page("<!DOCTYPE html><title>404</title><h1>Niet gevonden</h1>\n", 404)
+
+
+def skin_response(skin: Skin, request: Request) -> Response:
+    gate = skin.guard(request)
+    if gate is not None:
+        return gate
+    return skin.decorate(request, skin.handle(request) or skin.missing(request))
 
 
 def static(name: str) -> Response:
@@ -180,30 +217,39 @@ def truth(request: Request) -> Response:
                           "truth": f"/_truth/{skin.name}/{a.handle}.json"}
                          for a in skin.accounts(world)],
         } for skin in SKINS.values()]}, cache="truth")
-    match = re.fullmatch(r"/_truth/([a-z0-9_-]+)/([A-Za-z0-9_.-]+)\.json", request.path)
+    match = re.fullmatch(r"/_truth/([a-z0-9_-]+)/([A-Za-z0-9_.-]+?)(\.json|/changes\.json)",
+                         request.path)
     skin = SKINS.get(match[1]) if match else None
-    data = skin.truth(world, match[2], base) if skin and match else None
+    data: object = None
+    if skin and match:
+        found = skin.truth if match[3] == ".json" else skin.changes
+        data = found(world, match[2], base)
     if data is None:
         return json_response({"error": "unknown skin or account"}, 404, cache="error")
     return json_response(data, cache="truth")
 
 
 def make_server(
-    host: str = "127.0.0.1", port: int = 8700, seed: int = 1, mutations: tuple[tuple[str, str], ...] = ()
+    host: str = "127.0.0.1", port: int = 8700, seed: int = 1, mutations: tuple[tuple[str, str], ...] = (),
+    login_required: bool = False,
 ) -> ThreadingHTTPServer:
     """A ready-to-serve server (port 0 = pick a free port); call serve_forever() on it."""
     server = PlatformServer((host, port), Handler)
     server.world = new_world(seed)
     server.mutations = mutations
+    server.sessions = Sessions()
+    server.login_required = login_required
     return server
 
 
-def main(host: str, port: int, seed: int, mutations: tuple[tuple[str, str], ...] = ()) -> int:
-    server = make_server(host, port, seed, mutations)
+def main(host: str, port: int, seed: int, mutations: tuple[tuple[str, str], ...] = (),
+         login_required: bool = False) -> int:
+    server = make_server(host, port, seed, mutations, login_required)
     assert isinstance(server, PlatformServer)
     server.access_log = True
     bound_host, bound_port = server.server_address[:2]
-    print(f"SMA demo platform on http://{bound_host}:{bound_port} (seed {seed})", flush=True)
+    login = ", login required" if login_required else ""
+    print(f"SMA demo platform on http://{bound_host}:{bound_port} (seed {seed}{login})", flush=True)
 
     def stop(signum: int, frame: FrameType | None) -> None:
         # shutdown() blocks until serve_forever returns, so it must run off the main thread.

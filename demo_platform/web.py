@@ -18,6 +18,7 @@ from urllib.parse import parse_qs
 
 if TYPE_CHECKING:
     from demo_platform.model import World
+    from demo_platform.sessions import Session
 
 HTML = "text/html; charset=utf-8"
 JSON = "application/json; charset=utf-8"
@@ -48,6 +49,8 @@ class Request:
     headers: dict[str, str]  # lower-case names
     base_url: str  # "http://host:port", from the Host header
     world: World
+    session: Session | None = None  # the login session the request carries, if valid
+    login_required: bool = False  # the server hides comments from visitors without a session
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         values = self.query.get(name)
