@@ -57,7 +57,8 @@ class Principal:
 
 
 class Gateway:
-    def __init__(self, archive_dir: Path, views: ViewSet, anonymous_public: bool = True) -> None:
+    def __init__(self, archive_dir: Path, views: ViewSet, anonymous_public: bool = True,
+                 allowed_hosts: set[str] | None = None) -> None:
         self.archive_dir = Path(archive_dir).resolve()
         self.views = views
         self.users = UserStore(self.archive_dir)
@@ -65,6 +66,9 @@ class Gateway:
         self.throttle = LoginThrottle()
         self.audit_log = AuditLog(self.archive_dir)
         self.anonymous_public = anonymous_public
+        # The Host values this gateway answers to (None: any well-formed one). pywb writes the Host
+        # into every replayed link, and a fixed list also defeats DNS rebinding onto a loopback port.
+        self.allowed_hosts = {h.lower() for h in allowed_hosts} if allowed_hosts else None
 
     # -- WSGI ------------------------------------------------------------------------------------
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
@@ -81,7 +85,8 @@ class Gateway:
         raw = environ.get("REQUEST_URI") or (environ.get("PATH_INFO", "/") + (
             "?" + environ["QUERY_STRING"] if environ.get("QUERY_STRING") else ""))
         host = environ.get("HTTP_HOST", "")
-        if not raw.startswith("/") or not _valid_host(host):
+        if not raw.startswith("/") or not _valid_host(host) or (
+                self.allowed_hosts is not None and host.lower() not in self.allowed_hosts):
             return self._error(start_response, 400)
         raw_path, _, raw_query = raw.partition("?")
         path = unquote(raw_path)

@@ -39,6 +39,8 @@ def forward(gateway: Gateway, environ: dict, start_response: Callable[..., Any],
     views = gateway.views
     if views.dead():
         return gateway.error_response(start_response, 502)
+    if route.kind != "static":
+        views.refresh_if_changed(route.view)
     if route.view == "public" and route.kind != "static" and not views.has_warcs("public"):
         return gateway.error_response(start_response, 404, "Er is nog niets goedgekeurd voor publicatie.")
     port = int(urlsplit(views.internal_url(route.view)).port or 0)

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 from replay.pywb_runner import COLLECTION
 
-# The role's one view. woo-officer: the review UI (replay.woo) replays the authentic capture with
-# overlays, and the page's images, scripts and styles load from /archive/ in the officer's browser.
+# The role's one view. woo-officer: the review UI (replay.woo, under /_sma/woo/) renders its frames
+# server-side from the access copy and never sends an original byte to the officer's browser; so
+# their own /archive/ is the access copy too (least privilege).
 ROLE_VIEW: dict[str, str] = {
     "archivist": "original",
-    "woo-officer": "original",
+    "woo-officer": "access",
     "researcher": "access",
     "public": "public",
 }

@@ -20,7 +20,7 @@ class _Stop(Exception):
 
 
 def serve_archive(archive_dir: Path, port: int, host: str = "127.0.0.1", anonymous_public: bool = True,
-                  banner: str = "") -> int:
+                  banner: str = "", public_hosts: list[str] | None = None) -> int:
     """Serves until Ctrl-C or SIGTERM; returns the exit code. `banner`: printed once serving."""
     from waitress.server import create_server
 
@@ -41,7 +41,8 @@ def serve_archive(archive_dir: Path, port: int, host: str = "127.0.0.1", anonymo
     server = None
     try:
         views.start()
-        gateway = Gateway(archive_dir, views, anonymous_public=anonymous_public)
+        gateway = Gateway(archive_dir, views, anonymous_public=anonymous_public,
+                          allowed_hosts=allowed_hosts(host, port, public_hosts or []))
         try:
             server = create_server(gateway, host=host, port=port, threads=THREADS, ident="SMA",
                                    clear_untrusted_proxy_headers=True)
@@ -74,6 +75,16 @@ def serve_archive(archive_dir: Path, port: int, host: str = "127.0.0.1", anonymo
         views.stop()
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def allowed_hosts(host: str, port: int, public_hosts: list[str]) -> set[str]:
+    """Host header values to answer: the bound address, loopback names, and --public-host names
+    (the name a reverse proxy or users' browsers use; NAME or NAME:PORT)."""
+    names = {"127.0.0.1", "localhost", "[::1]"} | ({host} if host not in ("0.0.0.0", "::", "") else set())
+    hosts = {f"{name}:{port}" for name in names}
+    if port == 80:
+        hosts |= names
+    return hosts | {h.strip().lower() for h in public_hosts if h.strip()}
 
 
 def _watch(views: ViewSet) -> None:

@@ -39,6 +39,7 @@ class _View:
     pywb_dir: Path
     port: int = 0
     proc: subprocess.Popen | None = None
+    seen: tuple = ()  # the WARC folder's state at the last index refresh
 
 
 class ViewSet:
@@ -63,6 +64,7 @@ class ViewSet:
         """Prepares and starts every view; on any failure stops those already started."""
         try:
             for view in self._views.values():
+                view.seen = _folder_state(view.source)
                 pywb_runner.prepare_view(view.source, view.pywb_dir, self.archive_dir)
                 for attempt in range(3):  # a free port can be taken between probe and bind
                     view.port = _free_port()
@@ -85,7 +87,15 @@ class ViewSet:
     def refresh(self, name: str) -> None:
         view = self._view(name)
         with self._lock:
+            view.seen = _folder_state(view.source)
             pywb_runner.refresh_view_index(view.source, view.pywb_dir)
+
+    def refresh_if_changed(self, name: str) -> None:
+        """Re-indexes when the view's WARC folder changed (a crawl or an approval by another
+        process while serving): one stat of the folder per request when nothing changed."""
+        view = self._view(name)
+        if _folder_state(view.source) != view.seen:
+            self.refresh(name)
 
     def internal_url(self, name: str) -> str:
         view = self._view(name)
@@ -125,6 +135,15 @@ class ViewSet:
             return self._views[name]
         except KeyError:
             raise KeyError(f"no view {name!r}") from None
+
+
+def _folder_state(source: Path) -> tuple:
+    """Changes when a WARC is added, removed or closed (the writer renames `.open` away): the
+    folder's mtime. Closed WARCs never grow, so this is all a request needs to stat."""
+    try:
+        return ((source / "warcs").stat().st_mtime_ns,)
+    except OSError:
+        return ()
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:

@@ -29,7 +29,8 @@ def start_platform(port: int, seed: int = 1, host: str = "127.0.0.1") -> subproc
 
 def run_demo(archive: Path, port: int, platform_port: int, max_posts: int | None) -> int:
     from crawler.run import CrawlError, crawl, print_summary
-    from replay.pywb_runner import ReplayError, serve
+    from replay.pywb_runner import ReplayError
+    from replay.server import serve_archive
 
     try:
         platform = start_platform(platform_port)
@@ -52,7 +53,29 @@ def run_demo(archive: Path, port: int, platform_port: int, max_posts: int | None
     if outcome.exit_code == 1:
         return 1
     try:
-        return serve(archive, port)
+        sign_in = demo_archivist(archive)
+    except ValueError as exc:
+        print(f"sma: error: {exc}", file=sys.stderr)
+        return 1
+    try:
+        return serve_archive(archive, port, banner=sign_in)
     except ReplayError as exc:
         print(f"sma: error: {exc}", file=sys.stderr)
         return 1
+
+
+def demo_archivist(archive: Path) -> str:
+    """A fresh archivist user with a random password, printed once (it is stored only as a hash).
+    A rerun on the same archive replaces the demo user: its old password is gone anyway."""
+    import secrets
+
+    from replay.auth import UserStore
+
+    users = UserStore(archive)
+    name = "demo-archivist"
+    if users.role_of(name) is not None:
+        users.remove(name)
+    password = secrets.token_urlsafe(15)
+    users.add(name, "archivist", password)
+    return (f"sma demo: sign in as archivist: user {name}, password {password} (shown once; "
+            f"more users: sma users add NAME --role ROLE --archive {archive})")

@@ -41,6 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         replay.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
         replay.add_argument("--no-anonymous", action="store_true",
                             help="visitors must sign in even for the public view (default: anonymous = public)")
+        replay.add_argument("--public-host", action="append", default=[], metavar="NAME[:PORT]",
+                            help="a Host name the gateway answers to besides 127.0.0.1/localhost (repeatable)")
 
 
 def _error(message: str, code: int = EXIT_FAILED) -> int:
@@ -131,6 +133,7 @@ def run_replay(args: argparse.Namespace) -> int:
 
     try:
         return serve_archive(Path(args.archive), args.port, host=getattr(args, "host", "127.0.0.1"),
-                             anonymous_public=not getattr(args, "no_anonymous", False))
+                             anonymous_public=not getattr(args, "no_anonymous", False),
+                             public_hosts=getattr(args, "public_host", []))
     except ReplayError as exc:
         return _error(str(exc))
