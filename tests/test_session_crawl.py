@@ -83,7 +83,8 @@ def story(walled: Platform, tmp_path_factory: pytest.TempPathFactory) -> Session
 def test_logged_in_crawl_archives_the_comments(story: SessionStory) -> None:
     assert story.imported.returncode == 0, story.imported.stderr
     assert story.logged_in.returncode == 0, story.logged_in.stdout + story.logged_in.stderr
-    summary = json.loads(next(story.archive.glob("crawls/*/summary.json")).read_text())
+    first_crawl = sorted(story.archive.glob("crawls/*/summary.json"))[0]  # crawl ids start with their time
+    summary = json.loads(first_crawl.read_text())
     assert summary["comments"]["captured"] > 0
     assert summary["comments"]["captured"] == summary["comments"]["displayed"]
 
