@@ -38,6 +38,7 @@ def run_crawl(args: argparse.Namespace) -> int:
             args.url, archive, profile=args.profile, max_posts=args.max_posts, account=args.account,
             comments=not args.no_comments, revisit_days=args.revisit_days, full=args.full,
             posts=args.posts, reason=args.reason, session=session,
+            settings_overrides={"SMA_ORGANISATION": args.organisation} if args.organisation else None,
         )
     except (CrawlError, SessionError) as exc:
         print(f"sma: error: {exc}", file=sys.stderr)

@@ -73,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--post", action="append", dest="posts", metavar="URL",
                        help="capture only this post page (repeatable); needs --reason")
     crawl.add_argument("--reason", help="why these posts are captured (recorded in the archive)")
+    crawl.add_argument("--organisation", help="the archive creator's id: selects its pseudonymisation key")
     crawl.set_defaults(func=_crawl)
 
     rep = sub.add_parser("replay", help="serve an archive with pywb")

@@ -53,9 +53,10 @@ def _error(message: str, code: int = 2) -> int:
     return code
 
 
-def crawl_command(account: Account, archive: Path, *extra: str) -> list[str]:
+def crawl_command(registry: Registry, account: Account, archive: Path, *extra: str) -> list[str]:
     command = [sys.executable, "-m", "sma.cli", "crawl", account.url, "--archive", str(archive),
                "--account", account.id, "--profile", account.platform,
+               "--organisation", registry.organisation.id,
                "--revisit-days", str(account.revisit_days), *extra]
     if not account.comments:
         command.append("--no-comments")
@@ -135,7 +136,7 @@ def run_once(registry: Registry, archive: Path, args: argparse.Namespace) -> int
             extra = ["--full"] if args.full else []
             if args.max_posts:
                 extra += ["--max-posts", str(args.max_posts)]
-            code = subprocess.call(crawl_command(account, archive, *extra))
+            code = subprocess.call(crawl_command(registry, account, archive, *extra))
             print(f"{account.id}: {_outcome(code)}", flush=True)
             codes.append(code)
     return next((c for c in SEVERITY if c in codes), 0) if codes else 0
@@ -186,7 +187,7 @@ def _capture_post(args: argparse.Namespace) -> int:
         return _error(f"{args.url} is not on the host of account {account.id} ({account.url})")
     archive = Path(args.archive)
     with archive_lock(archive):
-        return subprocess.call(crawl_command(account, archive, "--post", args.url, "--reason", args.reason))
+        return subprocess.call(crawl_command(registry, account, archive, "--post", args.url, "--reason", args.reason))
 
 
 def _timeline(args: argparse.Namespace) -> int:
