@@ -120,6 +120,10 @@ def occurring(values: set[str], data: bytes) -> dict[str, list[bytes]]:
     return {v: found for v in values if (found := [f for f in spellings(v) if f in data])}
 
 
+def colours(image: Image.Image) -> set:
+    return {colour for _, colour in image.getcolors(maxcolors=1 << 24)}
+
+
 # -- the access copy -----------------------------------------------------------------------------
 def test_no_third_party_value_in_any_byte_of_the_access_copy(full_crawl, truth):
     values = third_party_values(truth)
@@ -164,7 +168,7 @@ def test_avatars_are_one_neutral_image_in_the_access_copy(full_crawl):
               and r.http_headers.get_header("Content-Type") == "image/png" and r.payload == NEUTRAL_AVATAR]
     assert len(access) >= 1
     assert not [r for r in iter_records(full_crawl.archive / "access") if r.type == "response"
-                and r.payload in {o.payload for o in original}]
+                and r.payload and r.payload in {o.payload for o in original}]
 
 
 def test_screenshot_boxes_are_covered(full_crawl, keys_dir):
@@ -181,8 +185,8 @@ def test_screenshot_boxes_are_covered(full_crawl, keys_dir):
         covered = Image.open(io.BytesIO(records[entry["record_id"]])).convert("RGB")
         before = Image.open(io.BytesIO(originals[entry["target_uri"]])).convert("RGB")
         inner = (x + 1, y + 1, x + w - 1, y + h - 1)
-        assert set(covered.crop(inner).getdata()) == {FILL}, entry
-        assert len(set(before.crop(inner).getdata())) > 2, "the box held drawn text before covering"
+        assert colours(covered.crop(inner)) == {FILL}, entry
+        assert len(colours(before.crop(inner))) > 2, "the box held drawn text before covering"
         assert covered.getpixel((x - PADDING - 2, y + h // 2)) == before.getpixel((x - PADDING - 2, y + h // 2))
         checked += 1
     assert checked >= 10

@@ -70,8 +70,9 @@ _LOCATE_VALUES = """
     return [nodes[lo], offset - starts[lo]];
   };
   const out = [];
-  const push = (i, r) => {
-    if (r.width > 0 && r.height > 0) out.push({i, x: r.left + sx, y: r.top + sy, width: r.width, height: r.height});
+  const push = (i, r, src) => {
+    if (r.width > 0 && r.height > 0)
+      out.push({i, x: r.left + sx, y: r.top + sy, width: r.width, height: r.height, src: src || ''});
   };
   args.values.forEach((value, i) => {
     const needle = value.toLowerCase();
@@ -93,7 +94,7 @@ _LOCATE_VALUES = """
   const avatarRes = args.avatar_patterns.map(p => new RegExp(p));
   if (avatarRes.length) for (const img of document.images) {
     const src = img.currentSrc || img.src || '';
-    if (avatarRes.some(re => re.test(src))) push(-1, img.getBoundingClientRect());
+    if (avatarRes.some(re => re.test(src))) push(-1, img.getBoundingClientRect(), src);
   }
   return out;
 }
@@ -200,6 +201,6 @@ async def _read_page(page: Any, privacy: CrawlPrivacy) -> tuple[list[dict[str, s
     )
     for b in located:
         kind, source = values[ordered[b["i"]]] if b["i"] >= 0 else ("avatar", "structural")
-        value = ordered[b["i"]] if b["i"] >= 0 else ""
+        value = ordered[b["i"]] if b["i"] >= 0 else b["src"]
         boxes.append(PiiBox(b["x"], b["y"], b["width"], b["height"], kind, value, source))
     return [asdict(t) for t in third_parties if (t.name, t.handle) in known], boxes

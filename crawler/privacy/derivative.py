@@ -37,6 +37,7 @@ ACCESS_DIRNAME = "access"
 # SMA's own URIs that embed a page URL: urn:screenshot:<url>, metadata:<url>, urn:sma:change:...:<url>
 _PREFIXED_URL = re.compile(r"^((?:urn|metadata):[^ ]*?)(https?://.*)$", re.DOTALL)
 ACCESS_PREFIX = "sma-access"
+COVERED = "[bedekt]"  # the ledger's "pseudonym" of what is only covered (avatars, unreadable pages)
 BINARY_TYPES = ("image/", "video/", "audio/", "font/", "application/octet-stream", "application/wasm",
                 "application/font", "application/x-font", "application/pdf", "application/zip")
 DROPPED_HEADERS = {"cookie", "set-cookie", "authorization", "proxy-authorization"}
@@ -259,7 +260,8 @@ class Deriver:
                                                           "type": "unknown", "value": "", "source": "no-facts"}]
             data = cover_boxes(payload, boxes)
             for b in boxes:
-                pseudonym = self.pseudonymiser.pseudonym(b["type"], b["value"]) if b["value"] else ""
+                covered_only = not b["value"] or b["type"] in ("avatar", "unknown")
+                pseudonym = COVERED if covered_only else self.pseudonymiser.pseudonym(b["type"], b["value"])
                 self._note_other(record, {"box": [round(b["x"]), round(b["y"]), round(b["width"]),
                                                   round(b["height"])]}, b["type"], b["value"], pseudonym, b["source"])
         else:
