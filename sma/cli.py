@@ -23,7 +23,27 @@ def _platform_serve(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"sma: error: {exc}", file=sys.stderr)
         return 2
-    return main(args.host, args.port, args.seed, mutations)
+    return main(args.host, args.port, args.seed, mutations, login_required=args.login_required)
+
+
+def _platform_advance(args: argparse.Namespace) -> int:
+    from demo_platform.remote import AdvanceError, advance, parse_amount, summary_lines
+
+    try:
+        days, hours = parse_amount("days", args.days), parse_amount("hours", args.hours)
+    except ValueError as exc:
+        print(f"sma: error: {exc}", file=sys.stderr)
+        return 2
+    if days is None and hours is None:
+        print("sma: error: give --days N or --hours N", file=sys.stderr)
+        return 2
+    try:
+        answer = advance(args.url, days, hours)
+    except AdvanceError as exc:
+        print(f"sma: error: {exc}", file=sys.stderr)
+        return 1
+    print("\n".join(summary_lines(answer)))
+    return 0
 
 
 def _crawl(args: argparse.Namespace) -> int:
@@ -56,7 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", type=int, default=1)
     serve.add_argument("--mutate", action="append", metavar="OLD=NEW",
                        help="simulate a platform redesign: replace OLD by NEW in every page, script and API body")
+    serve.add_argument("--login-required", action="store_true",
+                       help="hide comments from visitors without a session (POST /_auth/login makes one)")
     serve.set_defaults(func=_platform_serve)
+    adv = plat.add_parser("advance", help="move a running demo platform's clock on (new, edited, deleted content)")
+    adv.add_argument("--days", metavar="N", help="days to advance (may be fractional)")
+    adv.add_argument("--hours", metavar="N", help="hours to advance")
+    adv.add_argument("--url", default="http://127.0.0.1:8700", help="the running platform")
+    adv.set_defaults(func=_platform_advance)
 
     crawl = sub.add_parser("crawl", help="capture a social media account into WARC")
     crawl.add_argument("url", help="profile URL of the account")

@@ -27,7 +27,9 @@ def number_nl(value: int) -> str:
 
 
 def post_index(post: Post) -> int:
-    return post.account.posts.index(post)
+    """The post's place in the day-0 timeline (clock posts: -1, -2, ...), stable when new
+    posts appear on top."""
+    return post.ordinal
 
 
 def flattened(post: Post, top: Comment) -> list[Comment]:

@@ -40,6 +40,13 @@ def decode_cursor(cursor: str | None) -> int | None:
         return None
 
 
+def edited(node: dict[str, Any], status: Post | Comment) -> dict[str, Any]:
+    """`edited_time` only on edited posts and comments (unedited ones keep their exact shape)."""
+    if status.edited_at:
+        node["edited_time"] = iso(status.edited_at)
+    return node
+
+
 def top_level(post: Post, order: str) -> list[Comment]:
     """Top-level comments in a view: RANKED hides every second one (and so its replies)."""
     comments = post.children(None)
@@ -52,6 +59,8 @@ class FacebookSkin(Skin):
     name = "facebook"
     prefix = PREFIX
     official = (("ministerie-demo", "Ministerie van Demo", 64),)
+    comment_api = rf"{PREFIX}/api/graphql/(CommentsList|CommentReplies)"
+    accent = "#0866ff"
 
     def __init__(self) -> None:
         self.assets = SkinAssets(self.name, PREFIX)
@@ -142,7 +151,7 @@ class FacebookSkin(Skin):
                 "profile_picture": {"uri": f"{base}{PREFIX}/avatars/{who.handle}"}}
 
     def post_json(self, post: Post, base: str) -> dict[str, Any]:
-        return {
+        return edited({
             "__typename": "Story", "id": post.id, "post_id": post.id,
             "url": self.post_url(base, post.account, post),
             "creation_time": iso(post.created_at),
@@ -154,18 +163,18 @@ class FacebookSkin(Skin):
                          "share_count": {"count": post.boosts},
                          # The thread's size (all live comments), which the counter shows.
                          "comment_count": {"total_count": len(post.live_comments())}},
-        }
+        }, post)
 
     def comment_json(self, world: World, comment: Comment, post: Post,
                      base: str) -> dict[str, Any]:
-        return {
+        return edited({
             "__typename": "Comment", "id": comment.id, "legacy_fbid": comment.id,
             "parent_id": comment.parent or post.id, "depth": comment.depth - 1,
             "author": self.author_json(comment.author, base),
             "body": {"text": comment.text}, "created_time": iso(comment.created_at),
             "feedback": {"replies_count": len(post.children(comment.id)),
                          "reaction_count": {"count": int(comment.id) % 11}},
-        }
+        }, comment)
 
     def _media_json(self, kind: str, key: str, description: str, base: str) -> dict[str, Any]:
         if kind == "video":

@@ -60,6 +60,8 @@ class InstagramSkin(Skin):
     name = "instagram"
     prefix = "/instagram"
     official = (("ministerie-demo", "Ministerie van Demo", 64),)
+    comment_api = r"/instagram/api/v1/media/\d+/comments/.*"
+    accent = "#0095f6"
 
     def __init__(self) -> None:
         self.assets = SkinAssets(self.name, self.prefix, lambda w, p: [card_key(w, p)])
@@ -208,6 +210,9 @@ class InstagramSkin(Skin):
             "media_type": 8 if len(slides) > 1 else slides[0]["media_type"],
             "image_versions2": slides[0]["image_versions2"],
         }
+        if post.edited_at:  # only on edited captions: unedited ones keep their exact shape
+            data["caption"]["edited_at"] = int(post.edited_at.timestamp())
+            data["caption_is_edited"] = True
         if "video_versions" in slides[0]:
             data["video_versions"] = slides[0]["video_versions"]
         if len(slides) > 1:
@@ -224,6 +229,8 @@ class InstagramSkin(Skin):
             "user": self.user_json(world, comment.author, base),
             "comment_like_count": int(comment.id) % 9,
         }
+        if comment.edited_at:
+            data["edited_at"] = int(comment.edited_at.timestamp())
         if comment.parent is None:
             data["child_comment_count"] = len(descendants(post, comment))
         else:

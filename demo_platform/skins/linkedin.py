@@ -37,6 +37,9 @@ class LinkedInSkin(Skin):
     name = "linkedin"
     prefix = "/linkedin"
     official = (("ministerie-demo", "Ministerie van Demo", 64),)
+    comment_api = r"/linkedin/voyager/api/feed/comments"
+    login_prompt_text = "Meld u aan om reacties te bekijken"
+    accent = "#0a66c2"
 
     def __init__(self) -> None:
         self.assets = SkinAssets(self.name, self.prefix)
@@ -151,6 +154,9 @@ class LinkedInSkin(Skin):
                 "image": base + self.assets.avatar(world, who)}
 
     def update_json(self, world: World, post: Post, base: str) -> dict[str, Any]:
+        return edited(self._update_json(world, post, base), post)
+
+    def _update_json(self, world: World, post: Post, base: str) -> dict[str, Any]:
         content: dict[str, Any] | None = None
         images = [m for m in post.media if m.kind == "image"]
         if images:
@@ -177,7 +183,7 @@ class LinkedInSkin(Skin):
     def comment_json(self, world: World, comment: Comment, post: Post, base: str
                      ) -> dict[str, Any]:
         children = post.children(comment.id)
-        return {
+        return edited({
             "urn": f"urn:li:comment:(activity:{post.id},{comment.id})", "id": comment.id,
             "parentId": comment.parent,
             "commenter": self.actor_json(world, comment.author, base),
@@ -186,4 +192,11 @@ class LinkedInSkin(Skin):
             "numReplies": len(children),
             # Only the replies the first view shows; the rest need "Eerdere antwoorden weergeven".
             "replies": [self.comment_json(world, c, post, base) for c in children if c.inline],
-        }
+        }, comment)
+
+
+def edited(data: dict[str, Any], status: Post | Comment) -> dict[str, Any]:
+    """`editedAt` (ms) only on edited updates and comments (unedited ones keep their shape)."""
+    if status.edited_at:
+        data["editedAt"] = int(status.edited_at.timestamp() * 1000)
+    return data

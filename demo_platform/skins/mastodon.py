@@ -35,6 +35,10 @@ class MastodonSkin(Skin):
     name = "mastodon"
     prefix = ""
     official = (("ministerie-demo", "Ministerie van Demo", 64),)
+    # Mastodon answers 410 Gone for a deleted status (its ActivityPub tombstone semantics).
+    deleted_post_status = 410
+    comment_api = r"/api/v1/statuses/\d+/(context|replies)"
+    accent = "#6364ff"
 
     def __init__(self) -> None:
         self.assets = SkinAssets(self.name, self.prefix)
@@ -178,7 +182,7 @@ class MastodonSkin(Skin):
             "replies_count": len(direct),
             "reblogs_count": post.boosts if is_post else 0,
             "favourites_count": post.favourites if is_post else int(status.id) % 7,
-            "edited_at": iso(post.edited_at) if is_post and post.edited_at else None,
+            "edited_at": iso(status.edited_at) if status.edited_at else None,
             "account": self.account_json(author, base),
             "media_attachments": [],
             "mentions": self.mentions_json(world, status.text, base),

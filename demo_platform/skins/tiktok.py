@@ -35,6 +35,8 @@ class TikTokSkin(Skin):
     name = "tiktok"
     prefix = "/tiktok"
     official = (("ministerie-demo", "Ministerie van Demo", 64),)
+    comment_api = r"/tiktok/api/comment/list/(reply/)?"
+    accent = "#fe2c55"
 
     def __init__(self) -> None:
         self.assets = SkinAssets(self.name, self.prefix)
@@ -190,4 +192,6 @@ class TikTokSkin(Skin):
             data["reply_id"] = comment.parent
             # Deeper replies are shown flat in level 2, naming whom they answer.
             data["reply_to_username"] = parent.author.name if parent.parent is not None else ""
+        if comment.edited_at:  # only on edited comments: unedited ones keep their exact shape
+            data["edited_at"] = int(comment.edited_at.timestamp())
         return data

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from demo_platform.model import Account, Post
+from demo_platform.model import Account, Post, iso
 
 
 def number_nl(value: int) -> str:
@@ -107,7 +107,7 @@ def video_page(post: Post, avatar: str, comments: int) -> str:
 <span data-e2e="browser-nickname">{name} · {date}</span></a>
 <button data-e2e="browse-follow" type="button">Volgen</button>
 </div>
-<h1 data-e2e="browse-video-desc" class="DivDescription"><span>{escape(post.text)}</span></h1>
+<h1 data-e2e="browse-video-desc" class="DivDescription"><span>{escape(post.text)}</span>{edited(post)}</h1>
 <div class="DivActionBar">
 <button type="button" aria-label="Vind ik leuk: {post.favourites}"><span data-e2e="like-icon">♥</span>
 <strong data-e2e="like-count">{number_nl(post.favourites)}</strong></button>
@@ -132,6 +132,14 @@ def video_page(post: Post, avatar: str, comments: int) -> str:
     meta = (f'<meta property="og:title" content="{escape(title)}">\n'
             f'<meta property="og:type" content="video.other">\n')
     return layout(f"{title} | TikTok", main, meta=meta, page_kind="video")
+
+
+def edited(post: Post) -> str:
+    """Only on an edited description: "Bewerkt" under it, with the time for machines."""
+    if post.edited_at is None:
+        return ""
+    return (f' <small class="edited" data-e2e="video-edited" data-edited-at="{iso(post.edited_at)}">'
+            f"Bewerkt</small>")
 
 
 def landing_page(accounts: list[Account]) -> str:

@@ -49,6 +49,9 @@ class XSkin(Skin):
     name = "x"
     prefix = PREFIX
     official = (("ministerie-demo", "Ministerie van Demo", 64),)
+    comment_api = rf"{PREFIX}/i/api/graphql/(TweetDetail|TweetReplies)"
+    login_prompt_text = "Log in om de antwoorden te zien"
+    accent = "#1d9bf0"
 
     def __init__(self) -> None:
         self.assets = SkinAssets(self.name, PREFIX)
@@ -180,6 +183,8 @@ class XSkin(Skin):
             "favorite_count": post.favourites if is_post else int(status.id) % 9,
             "possibly_sensitive": is_post and sensitive(post),
         }
+        if status.edited_at:  # only on edited tweets, so unedited ones keep their exact shape
+            legacy["edited_at"] = iso(status.edited_at)
         if isinstance(status, Post):
             # Deviation: the whole conversation's size, which the reply counter shows.
             legacy["conversation_count"] = len(status.live_comments())

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from demo_platform import media
-from demo_platform.model import Account, Comment, Person, Post, World
+from demo_platform.model import Account, Comment, Person, Post, World, iso
 from demo_platform.skins import youtube_html as ui
 from demo_platform.skins.assets import HANDLE, SkinAssets, clip_response, flattened, number_nl, png
 from demo_platform.skins.base import Skin
@@ -69,6 +69,8 @@ class YouTubeSkin(Skin):
     name = "youtube"
     prefix = "/youtube"
     official = (("ministerie-demo", "Ministerie van Demo", 64),)
+    comment_api = r"/youtube/youtubei/v1/(next|replies)"
+    accent = "#065fd4"
 
     def __init__(self) -> None:
         self.assets = SkinAssets(self.name, self.prefix)
@@ -106,7 +108,8 @@ class YouTubeSkin(Skin):
             if post is None:
                 return None
             return page(ui.watch_page(post, self.avatar(world, post.account.handle),
-                                      ago(world.now, post.created_at), views(post)))
+                                      ago(world.now, post.created_at), views(post),
+                                      edited_at=iso(post.edited_at) if post.edited_at else None))
         if path.startswith("/youtubei/v1/"):
             return self._api(request, path[len("/youtubei/v1/"):])
         return self._media(world, path)
@@ -222,4 +225,6 @@ class YouTubeSkin(Skin):
         }
         if comment.parent is None:
             data["replyCount"] = len(flattened(post, comment))
+        if comment.edited_at:  # only on edited comments: unedited ones keep their exact shape
+            data["editedAt"] = iso(comment.edited_at)
         return data

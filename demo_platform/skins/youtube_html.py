@@ -83,7 +83,8 @@ def channel_page(account: Account, avatar: str, banner: str) -> str:
     return layout(f"{account.name} - YouTube", main, meta=meta, page_subtype="channels")
 
 
-def watch_page(post: Post, avatar: str, published: str, view_count: int) -> str:
+def watch_page(post: Post, avatar: str, published: str, view_count: int,
+               edited_at: str | None = None) -> str:
     account = post.account
     handle, name = escape(account.handle), escape(account.name)
     title = post.text if len(post.text) <= 70 else post.text[:67].rstrip() + "…"
@@ -107,7 +108,7 @@ def watch_page(post: Post, avatar: str, published: str, view_count: int) -> str:
 </div>
 <div id="description"><div id="info">
 <span class="view-count" data-count="{view_count}">{number_nl(view_count)} weergaven</span>
-<span class="date">{escape(published)}</span></div>
+<span class="date">{escape(published)}</span>{edited_marker(edited_at)}</div>
 <yt-attributed-string id="description-text"><span>{escape(post.text)}</span></yt-attributed-string>
 </div>
 </div>
@@ -127,6 +128,13 @@ def watch_page(post: Post, avatar: str, published: str, view_count: int) -> str:
             f'<meta property="og:type" content="video.other">\n'
             f'<meta property="og:video" content="/youtube/videoplayback/{post.id}.webm">\n')
     return layout(f"{title} - YouTube", main, meta=meta, page_subtype="watch")
+
+
+def edited_marker(edited_at: str | None) -> str:
+    """Only on an edited video: YouTube itself does not mark these, the demo does for tests."""
+    if edited_at is None:
+        return ""
+    return f' <span class="edited" data-edited-at="{escape(edited_at)}">(bewerkt)</span>'
 
 
 def landing_page(accounts: list[Account]) -> str:

@@ -80,13 +80,24 @@
     }).join('') + '</div>';
   }
 
+  function editedHtml(at) {
+    // Facebook shows "Bewerkt" next to the time of an edited post or comment.
+    if (!at) { return ''; }
+    return ' · <span class="edited" data-edited-at="' + esc(at) + '" title="Bewerkt op ' + esc(dateNl(at)) + '">Bewerkt</span>';
+  }
+
+  function loginRequired() {
+    // The server shows this prompt instead of the comments to visitors without a session.
+    return document.querySelector('[data-login-required]') !== null;
+  }
+
   function storyHtml(story, full) {
     var actor = story.actors[0], count = story.feedback.comment_count.total_count;
     var link = '/facebook/' + esc(actor.handle) + '/posts/' + esc(story.post_id);
     return '<div role="article" class="story" data-post-id="' + esc(story.post_id) + '">' +
       '<div class="story-header"><img src="/facebook/avatars/' + esc(actor.handle) + '" alt="" width="40" height="40">' +
       '<div><h3><a href="/facebook/' + esc(actor.handle) + '"><strong>' + esc(actor.name) + '</strong></a></h3>' +
-      '<a class="timestamp" href="' + link + '"><time datetime="' + esc(story.creation_time) + '">' + esc(dateNl(story.creation_time)) + '</time></a></div></div>' +
+      '<a class="timestamp" href="' + link + '"><time datetime="' + esc(story.creation_time) + '">' + esc(dateNl(story.creation_time)) + '</time></a>' + editedHtml(story.edited_time) + '</div></div>' +
       '<div data-ad-preview="message">' + (full ? '<div class="message" dir="auto">' + esc(story.message.text) + '</div>'
         : textHtml(story.message.text, 'message')) + '</div>' +
       mediaHtml(story) + '<div class="story-footer"><span data-counter="reactions" data-count="' +
@@ -141,7 +152,8 @@
       '<div class="bubble"><a class="author" href="/facebook/' + esc(a.handle) + '">' + esc(a.name) + '</a>' +
       textHtml(c.body.text, 'comment-body') + '</div>' +
       '<ul class="comment-actions"><li>Vind ik leuk</li><li>Reageren</li><li><time datetime="' + esc(c.created_time) + '">' +
-      esc(dateNl(c.created_time)) + '</time></li></ul></div>' +
+      esc(dateNl(c.created_time)) + '</time></li>' + (c.edited_time ? '<li>' + editedHtml(c.edited_time).slice(3) + '</li>' : '') +
+      '</ul></div>' +
       '<ul class="replies" data-parent="' + esc(c.id) + '"></ul></li>';
   }
 
@@ -244,6 +256,7 @@
       var story = data.data.node;
       root.innerHTML = '';
       root.appendChild(fromHtml(storyHtml(story, true)));
+      if (loginRequired()) { return null; }
       return new Comments(root.querySelector('[role="article"]'), story).page(false);
     }).catch(function (err) {
       console.error(err);

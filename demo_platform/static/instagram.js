@@ -187,6 +187,17 @@
     next.addEventListener('click', function () { go(1); });
   }
 
+  function editedHtml(epoch) {
+    // Instagram marks an edited caption or comment with "Bewerkt".
+    if (!epoch) { return ''; }
+    return ' · <span class="edited" data-edited-at="' + new Date(epoch * 1000).toISOString() + '">Bewerkt</span>';
+  }
+
+  function loginRequired() {
+    // The server shows this prompt instead of the comments to visitors without a session.
+    return document.querySelector('[data-login-required]') !== null;
+  }
+
   function commentHtml(c, isReply) {
     var replies = '';
     if (!isReply && c.child_comment_count > 0) {
@@ -200,7 +211,7 @@
       '" width="32" height="32"></a><div class="comment-main"><a class="username" href="/instagram/' +
       esc(c.user.username) + '/">' + esc(c.user.username) + '</a> <span class="comment-text">' + esc(c.text) +
       '</span><div class="comment-meta"><time datetime="' + c.created_at + '">' + esc(dateNl(c.created_at)) +
-      '</time> · ' + c.comment_like_count + ' vind-ik-leuks · <span>Beantwoorden</span></div></div></div>' +
+      '</time>' + editedHtml(c.edited_at) + ' · ' + c.comment_like_count + ' vind-ik-leuks · <span>Beantwoorden</span></div></div></div>' +
       replies + '</li>';
   }
 
@@ -274,16 +285,19 @@
       '<section class="post-actions"><span class="likes" data-count="' + item.like_count + '">' + numberNl(item.like_count) +
       ' vind-ik-leuks</span> · <span class="comment-count" data-counter="comments" data-count="' + item.comment_count + '">' +
       numberNl(item.comment_count) + ' reacties</span><time datetime="' + item.taken_at + '">' + esc(dateNl(item.taken_at)) +
-      '</time></section></div></div>';
+      '</time>' + editedHtml(item.caption.edited_at) + '</section></div></div>';
   }
 
   function initPost(root) {
     var mediaId = root.getAttribute('data-media-id');
     var base = API + '/media/' + encodeURIComponent(mediaId);
-    Promise.all([getJSON(base + '/info/'), getJSON(base + '/comments/')]).then(function (results) {
+    var gated = loginRequired();
+    var firstComments = gated ? Promise.resolve(null) : getJSON(base + '/comments/');
+    Promise.all([getJSON(base + '/info/'), firstComments]).then(function (results) {
       var item = results[0].items[0], first = results[1];
       root.innerHTML = postHtml(item);
       initCarousel(root.querySelector('.post-media'));
+      if (gated) { root.setAttribute('aria-busy', 'false'); return; }
       var comments = new Comments(root, mediaId);
       comments.add(first.comments);
       comments.setMore(first.has_more_comments ? first.next_min_id : null);

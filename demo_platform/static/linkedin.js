@@ -72,6 +72,17 @@
       }).join('') + '</div>';
   }
 
+  function editedHtml(ms) {
+    // LinkedIn writes "Bewerkt" after the age of an edited post or comment.
+    if (!ms) { return ''; }
+    return ' • <span class="edited" data-edited-at="' + new Date(ms).toISOString() + '">Bewerkt</span>';
+  }
+
+  function loginRequired() {
+    // The server shows this prompt instead of the comments to visitors without a session.
+    return document.querySelector('[data-login-required]') !== null;
+  }
+
   function cut(text) {
     if (text.length <= CUT) { return null; }
     var at = text.lastIndexOf(' ', CUT);
@@ -89,7 +100,7 @@
       '<span class="update-components-actor__description">' + esc(a.description) + '</span>' +
       '<a class="update-components-actor__sub-description-link" href="' + link + '">' +
       '<span class="update-components-actor__sub-description"><time datetime="' + u.createdAt + '">' +
-      esc(dateNl(u.createdAt)) + '</time> • 🌐</span></a></div></div>' +
+      esc(dateNl(u.createdAt)) + '</time>' + editedHtml(u.editedAt) + ' • 🌐</span></a></div></div>' +
       '<div class="feed-shared-inline-show-more-text"><div class="update-components-text" dir="ltr">' +
       '<span class="break-words">' + esc(short || u.commentary.text) + '</span></div>' +
       (short ? '<button type="button" class="feed-shared-inline-show-more-text__see-more-less-toggle" ' +
@@ -168,7 +179,7 @@
       '" alt="' + esc(a.name) + '" width="40" height="40"></a><div class="comments-comment-item__content">' +
       '<div class="comments-post-meta"><span class="comments-post-meta__name-text">' + esc(a.name) + '</span>' +
       '<span class="comments-post-meta__headline">' + esc(a.description) + '</span>' +
-      '<time class="comments-comment-item__timestamp">' + esc(dateNl(c.createdAt)) + '</time></div>' +
+      '<time class="comments-comment-item__timestamp">' + esc(dateNl(c.createdAt)) + '</time>' + editedHtml(c.editedAt) + '</div>' +
       '<div class="comments-comment-item__main-content update-components-text" dir="ltr"><span dir="ltr">' +
       esc(c.commentary.text) + '</span></div><div class="comments-comment-social-bar">Interessant · Reageren' +
       (c.numReplies ? ' · ' + c.numReplies + (c.numReplies === 1 ? ' antwoord' : ' antwoorden') : '') +
@@ -241,13 +252,16 @@
 
   function initUpdate(root) {
     var urn = root.getAttribute('data-urn');
+    var gated = loginRequired();
     Promise.all([
       getJSON(API + '/feed/updates/' + encodeURIComponent(urn)),
-      getJSON(API + '/feed/comments?updateId=' + encodeURIComponent(urn) + '&start=0&count=' + FIRST_COMMENTS)
+      gated ? Promise.resolve(null)
+        : getJSON(API + '/feed/comments?updateId=' + encodeURIComponent(urn) + '&start=0&count=' + FIRST_COMMENTS)
     ]).then(function (results) {
       var update = results[0], first = results[1];
       root.innerHTML = '';
       root.appendChild(renderUpdate(update));
+      if (gated) { root.setAttribute('aria-busy', 'false'); return; }
       root.appendChild(fromHtml('<div class="comments-comments-list"><div class="comments-sort-order-toggle">' +
         'Meest relevant ▾</div><div class="comments-comments-list__comments"></div></div>'));
       var thread = new Thread(root, urn);

@@ -89,6 +89,20 @@
     return '<div class="media-gallery media-gallery--' + items.length + '">' + parts.join('') + '</div>';
   }
 
+  function editedHtml(status, long) {
+    // Mastodon marks edited statuses: "bewerkt op <datum>" in the detailed view, "bewerkt" elsewhere.
+    if (!status.edited_at) { return ''; }
+    var when = dateLong(status.edited_at);
+    return ' <span class="' + (long ? 'detailed-status__edited' : 'status__edited') + '" data-edited-at="' +
+      esc(status.edited_at) + '" title="Bewerkt op ' + esc(when) + '">' +
+      (long ? 'bewerkt op ' + esc(when) : 'bewerkt') + '</span>';
+  }
+
+  function loginRequired() {
+    // The server shows this prompt instead of the comments to visitors without a session.
+    return document.querySelector('[data-login-required]') !== null;
+  }
+
   function contentHtml(status) {
     // status.content is server-generated, escaped HTML (one <p>, mention links).
     return '<div class="status__content" lang="' + esc(status.language || 'nl') + '">' +
@@ -104,7 +118,7 @@
       '" tabindex="0"><div class="status__info">' +
       '<a class="status__relative-time status__permalink" href="' + permalink + '">' +
       '<time datetime="' + esc(status.created_at) + '" title="' + esc(dateLong(status.created_at)) +
-      '">' + esc(dateShort(status.created_at)) + '</time></a>' +
+      '">' + esc(dateShort(status.created_at)) + '</time></a>' + editedHtml(status, false) +
       displayNameHtml(status.account, 46) + '</div>' + contentHtml(status) + mediaHtml(status) +
       '<div class="status__action-bar">' +
       '<a class="status__action-bar__button" href="' + permalink + '" title="Reageren">' + ICONS.reply +
@@ -194,7 +208,7 @@
       '<div class="detailed-status__meta">' +
       '<a class="detailed-status__datetime status__relative-time" href="/@' + esc(status.account.acct) +
       '/' + esc(status.id) + '"><time datetime="' + esc(status.created_at) + '">' +
-      esc(dateLong(status.created_at)) + '</time></a> · ' +
+      esc(dateLong(status.created_at)) + '</time></a>' + editedHtml(status, true) + ' · ' +
       '<span class="counter" data-counter="replies" data-count="' + count + '"><strong>' +
       numberNl(count) + '</strong> reacties</span> · ' +
       '<span class="detailed-status__reblogs" data-count="' + status.reblogs_count + '"><strong>' +
@@ -209,7 +223,7 @@
       '" id="' + esc(status.id) + '"><div class="status__info">' +
       '<span class="status__relative-time"><time datetime="' + esc(status.created_at) + '" title="' +
       esc(dateLong(status.created_at)) + '">' + esc(dateShort(status.created_at)) + '</time></span>' +
-      displayNameHtml(status.account, 36) + '</div>' + contentHtml(status) +
+      editedHtml(status, false) + displayNameHtml(status.account, 36) + '</div>' + contentHtml(status) +
       '<div class="status__action-bar"><span class="status__action-bar__button status__replies-count" title="Reacties">' +
       ICONS.reply + '<span>' + status.replies_count + '</span></span></div></article>' +
       '<div class="replies" data-parent="' + esc(status.id) + '"></div></div>';
@@ -279,10 +293,13 @@
   function initThread(root) {
     var postId = root.getAttribute('data-status-id');
     var base = '/api/v1/statuses/' + encodeURIComponent(postId);
-    Promise.all([getJSON(base), getJSON(base + '/context')]).then(function (results) {
+    var gated = loginRequired();
+    var context = gated ? Promise.resolve(null) : getJSON(base + '/context');
+    Promise.all([getJSON(base), context]).then(function (results) {
       var status = results[0], context = results[1];
       root.innerHTML = '';
       root.appendChild(fromHtml(detailedStatusHtml(status)));
+      if (gated) { root.setAttribute('aria-busy', 'false'); return; }
       var wrapper = fromHtml('<div class="thread-root"><div class="replies replies--root" data-parent="' +
         esc(postId) + '"></div></div>');
       root.appendChild(wrapper);

@@ -128,6 +128,11 @@
 
   /* ---- video page: comment panel ----------------------------------------------------------- */
 
+  function loginRequired() {
+    // The server shows this prompt instead of the comments to visitors without a session.
+    return document.querySelector('[data-login-required]') !== null;
+  }
+
   function commentHtml(c, level) {
     var to = c.reply_to_username ? ' <span class="reply-to">▸ ' + esc(c.reply_to_username) + '</span>' : '';
     return '<div class="DivCommentContentWrapper" data-cid="' + esc(c.cid) + '">' +
@@ -137,7 +142,9 @@
       esc(c.user.unique_id) + '"><span>' + esc(c.user.nickname) + '</span></a>' + to +
       '<p data-e2e="comment-level-' + level + '" class="PCommentText"><span dir="">' + esc(c.text) +
       '</span></p><p class="PCommentSubContent"><span data-e2e="comment-time-' + level + '">' +
-      dateNl(c.create_time) + '</span> <span data-e2e="comment-reply-' + level +
+      dateNl(c.create_time) + '</span>' + (c.edited_at ? ' <span class="edited" data-e2e="comment-edited-' + level +
+      '" data-edited-at="' + new Date(c.edited_at * 1000).toISOString() + '">· Bewerkt</span>' : '') +
+      ' <span data-e2e="comment-reply-' + level +
       '">Beantwoorden</span></p></div><div class="DivLikeWrapper"><span data-e2e="comment-like-count">' +
       (c.digg_count || '') + '</span></div></div>';
   }
@@ -202,7 +209,7 @@
       var open = panel.hidden;
       panel.hidden = !open;
       button.setAttribute('aria-expanded', String(open));
-      if (open && !started) {
+      if (open && !started && !loginRequired()) {
         started = true; // nothing is requested before the panel is opened
         whenNear(sentinel, 400, loadPage);
       }

@@ -85,6 +85,17 @@
   function textHtml(legacy) {
     return '<div data-testid="tweetText" lang="' + esc(legacy.lang) + '" dir="auto">' + esc(legacy.full_text) + '</div>';
   }
+  function editedHtml(tweet) {
+    // X marks edited posts with "Laatst bewerkt <tijd>".
+    var at = tweet.legacy.edited_at;
+    if (!at) { return ''; }
+    return ' <span data-testid="editedIndicator" class="edited" data-edited-at="' + esc(at) + '">Laatst bewerkt ' +
+      esc(new Date(at).toLocaleString('nl-NL', { dateStyle: 'medium', timeStyle: 'short' })) + '</span>';
+  }
+  function loginRequired() {
+    // The server shows this prompt instead of the replies to visitors without a session.
+    return document.querySelector('[data-login-required]') !== null;
+  }
   function permalink(tweet) {
     return '/x/' + esc(tweet.core.user_results.result.legacy.screen_name) + '/status/' + esc(tweet.rest_id);
   }
@@ -100,7 +111,7 @@
     var count = l.conversation_count != null ? l.conversation_count : l.reply_count;
     return '<div data-testid="cellInnerDiv" data-index="' + index + '"><article data-testid="tweet" role="article" tabindex="0">' +
       avatarHtml(tweet.core.user_results.result) + '<div class="body"><div class="head">' +
-      userNameHtml(tweet.core.user_results.result) + ' · ' + timeHtml(tweet, true) + '</div>' +
+      userNameHtml(tweet.core.user_results.result) + ' · ' + timeHtml(tweet, true) + editedHtml(tweet) + '</div>' +
       textHtml(l) + mediaHtml(l) + actionsHtml(l, count) + '</div></article></div>';
   }
 
@@ -220,7 +231,7 @@
       : textHtml(l) + mediaHtml(l);
     return '<div data-testid="focalTweet"><article data-testid="tweet" role="article" tabindex="-1" data-focal="true">' +
       '<div class="head">' + avatarHtml(tweet.core.user_results.result) + userNameHtml(tweet.core.user_results.result) + '</div>' +
-      '<div class="focal-body">' + body + '</div><div class="meta">' + timeHtml(tweet, true) + '</div>' +
+      '<div class="focal-body">' + body + '</div><div class="meta">' + timeHtml(tweet, true) + editedHtml(tweet) + '</div>' +
       actionsHtml(l, l.conversation_count) + '</article></div>';
   }
 
@@ -229,7 +240,7 @@
     return '<div data-testid="cellInnerDiv" class="reply-node" data-id="' + esc(tweet.rest_id) + '">' +
       '<article data-testid="tweet" role="article" tabindex="0" data-reply-to="' + esc(l.in_reply_to_status_id_str) + '" id="t' + esc(tweet.rest_id) + '">' +
       avatarHtml(tweet.core.user_results.result) + '<div class="body"><div class="head">' +
-      userNameHtml(tweet.core.user_results.result) + ' · ' + timeHtml(tweet, false) + '</div>' +
+      userNameHtml(tweet.core.user_results.result) + ' · ' + timeHtml(tweet, false) + editedHtml(tweet) + '</div>' +
       textHtml(l) + '<div role="group" class="actions"><span data-testid="replyCount">💬 ' + l.reply_count + '</span></div>' +
       '</div></article><div class="replies" data-parent="' + esc(tweet.rest_id) + '"></div></div>';
   }
@@ -296,17 +307,20 @@
     var detailUrl = API + 'TweetDetail?focalTweetId=' + encodeURIComponent(id);
     getJSON(API + 'TweetResultByRestId?tweetId=' + encodeURIComponent(id)).then(function (data) {
       var focal = data.data.tweetResult.result;
-      var hidden = focal.legacy.possibly_sensitive;
+      var hidden = focal.legacy.possibly_sensitive, gated = loginRequired();
       root.innerHTML = '';
       root.appendChild(fromHtml(focalHtml(focal, hidden)));
       if (!hidden) {
+        if (gated) { return null; }
         return getJSON(detailUrl).then(function (detail) { showConversation(root, focal, detail); });
       }
       root.querySelector('[data-testid="sensitive-show"]').addEventListener('click', function () {
-        var detail;
-        try { detail = getJSONSync(detailUrl); } catch (err) { console.error(err); return; }
+        var detail = null;
+        if (!gated) {
+          try { detail = getJSONSync(detailUrl); } catch (err) { console.error(err); return; }
+        }
         root.querySelector('.focal-body').innerHTML = textHtml(focal.legacy) + mediaHtml(focal.legacy);
-        showConversation(root, focal, detail);
+        if (detail) { showConversation(root, focal, detail); }
       });
       return null;
     }).catch(function (err) {

@@ -112,6 +112,11 @@
 
   /* ---- watch page: lazy comments --------------------------------------------------------- */
 
+  function loginRequired() {
+    // The server shows this prompt instead of the comments to visitors without a session.
+    return document.querySelector('[data-login-required]') !== null;
+  }
+
   function commentHtml(c, reply) {
     return '<ytd-comment-view-model id="comment" class="' + (reply ? 'reply' : 'top-level') +
       '" data-comment-id="' + esc(c.commentId) + '">' +
@@ -119,7 +124,8 @@
       (reply ? 24 : 40) + '" height="' + (reply ? 24 : 40) + '"></div><div id="main">' +
       '<div id="header-author"><a id="author-text" title="' + esc(c.author.channelName) + '">' +
       esc(c.author.displayName) + '</a> <span id="published-time-text">' + esc(c.publishedTimeText) +
-      '</span></div><yt-attributed-string id="content-text"><span>' + esc(c.content) +
+      '</span>' + (c.editedAt ? ' <span class="edited" data-edited-at="' + esc(c.editedAt) + '">(bewerkt)</span>' : '') +
+      '</div><yt-attributed-string id="content-text"><span>' + esc(c.content) +
       '</span></yt-attributed-string><div id="toolbar"><span id="vote-count-middle">' +
       (c.likeCount || '') + '</span> <span class="reply-button">Antwoorden</span></div></div>' +
       '</ytd-comment-view-model>';
@@ -231,7 +237,7 @@
     var grid = document.querySelector('ytd-rich-grid-renderer[data-channel-id]');
     if (grid) { initGrid(grid); }
     var comments = document.querySelector('ytd-comments#comments[data-video-id]');
-    if (comments) { initComments(comments); }
+    if (comments && !loginRequired()) { initComments(comments); }
   }
 
   if (document.readyState === 'loading') {
