@@ -154,7 +154,8 @@ def _page(request: GatewayRequest, store: WooStore, woo: WooRequest, pid: str, a
         return _error(404, "Niet gevonden")
     if request.method != "POST":
         return _error(405, "Niet toegestaan")
-    handlers = {"decide": _decide, "text": _text, "region": _region, "remove": _remove, "approve": _approve}
+    handlers = {"decide": _decide, "acceptrest": _accept_rest, "text": _text, "region": _region, "remove": _remove,
+                "approve": _approve}
     if action not in handlers:
         return _error(404, "Niet gevonden")
     return handlers[action](request, store, woo.id, page)
@@ -199,6 +200,20 @@ def _decide(request: GatewayRequest, store: WooStore, rid: str, page: Page) -> G
         review = _open_review(woo, page.id)
         review.items[item] = {"decision": decision, "ground": ground, "by": request.user, "at": now_iso()}
     request.audit("decision", f"{rid}/{page.id}", {"item": item, "decision": decision, "ground": ground})
+    return _redirect(f"/_sma/woo/requests/{rid}/pages/{page.id}")
+
+
+def _accept_rest(request: GatewayRequest, store: WooStore, rid: str, page: Page) -> GatewayResponse:
+    """Every item still without a decision: accepted (redacted) with the chosen ground."""
+    ground = check_ground(request.form.get("ground") or DEFAULT_GROUND)
+    keys = [i.key for i in open_access(request.archive_dir).items(page)]
+    with store.update(rid) as woo:
+        review = _open_review(woo, page.id)
+        rest = [k for k in keys if k not in review.items]
+        for key in rest:
+            review.items[key] = {"decision": "accept", "ground": ground, "by": request.user, "at": now_iso()}
+    for key in rest:
+        request.audit("decision", f"{rid}/{page.id}", {"item": key, "decision": "accept", "ground": ground})
     return _redirect(f"/_sma/woo/requests/{rid}/pages/{page.id}")
 
 

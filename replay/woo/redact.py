@@ -97,46 +97,38 @@ class Redactor:
         self.kept = kept
         self.count = 0
 
-    def _apply(self, text: str, label: Callable[[str, int, str], str]) -> str:
+    def _apply(self, text: str, label: Callable[[str, str, re.Match[str]], str]) -> str:
+        """Each rule in turn over `text`; label(ground, text as the rule saw it, match) spells the label."""
         for rule in self.rules:
-            text = rule.pattern.sub(lambda m, g=rule.ground: self._hit(label(g, m.start(), m.group(0))), text)
+            text = rule.pattern.sub(lambda m, g=rule.ground, t=text: self._hit(label(g, t, m)), text)
         # The safety net: any pseudonym left that the officer did not explicitly keep.
-        return _ANY_PSEUDONYM.sub(
-            lambda m: m.group(0) if _bare(m.group(0)) in self.kept else self._hit(label(DEFAULT_GROUND, m.start(),
-                                                                                       m.group(0))), text)
+        return _ANY_PSEUDONYM.sub(lambda m, t=text: m.group(0) if _bare(m.group(0)) in self.kept
+                                  else self._hit(label(DEFAULT_GROUND, t, m)), text)
 
     def _hit(self, label: str) -> str:
         self.count += 1
         return label
 
     def url(self, url: str) -> str:
-        return self._apply(url, lambda g, _pos, _m: url_label(g))
+        return self._apply(url, lambda g, _t, _m: url_label(g))
 
     def text(self, text: str) -> str:
-        return self._apply(text, lambda g, _pos, m: url_label(g) if "%" in m else text_label(g))
+        return self._apply(text, lambda g, t, m: url_label(g) if _in_url(t, m) else text_label(g))
 
     def html(self, body: str) -> str:
-        lowered = body.lower()
-
-        def label(ground: str, pos: int, matched: str) -> str:
-            tags = "".join(re.findall(r"<[^<>]*>", matched))
-            if "%" in matched:
+        def label(ground: str, text: str, m: re.Match[str]) -> str:
+            if _in_url(text, m):
                 return url_label(ground)
-            if lowered.rfind("<", 0, pos) > lowered.rfind(">", 0, pos):  # inside a tag: an attribute value
+            pos = m.start()
+            if text.rfind("<", 0, pos) > text.rfind(">", 0, pos):  # inside a tag: an attribute value
                 return text_label(ground)
+            lowered = text[max(0, pos - 200_000):pos].lower()
             for element in ("script", "style", "textarea", "title"):
-                if lowered.rfind(f"<{element}", 0, pos) > lowered.rfind(f"</{element}", 0, pos):
+                if lowered.rfind(f"<{element}") > lowered.rfind(f"</{element}"):
                     return text_label(ground)
-            return html_label(ground) + tags
+            return html_label(ground) + "".join(re.findall(r"<[^<>]*>", m.group(0)))
 
-        # Positions refer to the body as it was before this rule's substitutions; recompute per rule.
-        for rule in self.rules:
-            lowered = body.lower()
-            body = rule.pattern.sub(lambda m, g=rule.ground: self._hit(label(g, m.start(), m.group(0))), body)
-        lowered = body.lower()
-        return _ANY_PSEUDONYM.sub(
-            lambda m: m.group(0) if _bare(m.group(0)) in self.kept else self._hit(label(DEFAULT_GROUND, m.start(),
-                                                                                       m.group(0))), body)
+        return self._apply(body, label)
 
     def body(self, payload: bytes, content_type: str, uri: str) -> bytes:
         kind = content_type.lower()
@@ -155,6 +147,13 @@ class Redactor:
             else:
                 out.append((name, self.text(value)))
         return out
+
+
+def _in_url(text: str, m: re.Match[str]) -> bool:
+    """Part of a URL (a path segment, a query value, URL-encoded): the label must stay a URL token,
+    the same one the record's target URI got, so links keep resolving."""
+    before = text[max(0, m.start() - 3):m.start()]
+    return "%" in m.group(0) or before.endswith(("/", "=", "%2F", "%2f", "\\/")) or before.endswith("/@")
 
 
 def _bare(pseudonym: str) -> str:

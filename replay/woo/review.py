@@ -126,7 +126,8 @@ def review_page(request: WooRequest, page: Page, items: list[Item], review: Page
         f"</iframe><aside><h1>{esc(page.title or page.url)}</h1><p class=muted>{esc(page.url)} · {esc(page.ts)}</p>"
         f"{f'<p class=error>{esc(notice)}</p>' if notice else ''}{status}"
         f"<h2>Persoonsgegevens ({len(items)})</h2><table id=items>{_item_rows(request, page, items, review, token)}"
-        f"</table><h2>Handmatig lakken</h2>"
+        f'</table><form method=post action="{base}/acceptrest">{csrf(token)}{ground_select()} '
+        f"<button id=accept-rest type=submit>Alle overige lakken</button></form><h2>Handmatig lakken</h2>"
         f'<form id=redact-text-form method=post action="{base}/text">{csrf(token)}'
         f'<input type=hidden name=text><input type=hidden name=boxes>{ground_select()}'
         f'<button id=redact-selection type=submit>Selectie lakken</button> <span id=text-hint class=muted>'

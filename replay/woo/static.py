@@ -79,6 +79,7 @@ REVIEW_JS = r"""
       }
       row.querySelector('.overlays').textContent = String(found);
     }
+    document.body.dataset.overlays = 'drawn';
   }
   function selectionBoxes(sel) {
     const out = [];
