@@ -12,6 +12,7 @@ from pathlib import Path
 COMMAND_MODULES: tuple[str, ...] = (
     "sma.commands.accounts", "sma.commands.sessions", "sma.commands.run", "sma.commands.privacy",
     "sma.commands.replay_users",
+    "sma.commands.woo",
 )
 
 
