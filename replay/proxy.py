@@ -11,7 +11,7 @@ from __future__ import annotations
 import http.client
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from replay.routes import Route, is_document_view
 from replay.views import INTERNAL_HOST
@@ -44,6 +44,9 @@ def forward(gateway: Gateway, environ: dict, start_response: Callable[..., Any],
     if route.view == "public" and route.kind != "static" and not views.has_warcs("public"):
         return gateway.error_response(start_response, 404, "Er is nog niets goedgekeurd voor publicatie.")
     port = int(urlsplit(views.internal_url(route.view)).port or 0)
+    if route.kind in ("query", "timemap") and not _captured(port, route.url):
+        # pywb's query page prints the URL asked for; only a URL the view holds may be echoed
+        return gateway.error_response(start_response, 404)
     headers = {"Host": environ["HTTP_HOST"], "Connection": "close"}
     for name in REQUEST_HEADERS:
         value = environ.get("HTTP_" + name.upper().replace("-", "_"))
@@ -95,6 +98,20 @@ def forward(gateway: Gateway, environ: dict, start_response: Callable[..., Any],
         conn.close()
         return []
     return _Stream(resp, conn)
+
+
+def _captured(port: int, raw_url: str) -> bool:
+    """Whether the view's index has at least one capture for the URL (or URL prefix, `...*`)."""
+    query = "/archive/cdx?limit=1&url=" + quote(unquote(raw_url), safe=":/*@!$'(),;~")
+    conn = http.client.HTTPConnection(INTERNAL_HOST, port, timeout=TIMEOUT)
+    try:
+        conn.request("GET", query, headers={"Host": "localhost", "Connection": "close"})
+        resp = conn.getresponse()
+        return resp.status == 200 and bool(resp.read(4096).strip())
+    except OSError:
+        return False
+    finally:
+        conn.close()
 
 
 def _inside_gateway(location: str, host: str) -> bool:

@@ -51,7 +51,8 @@ _REPLAY = re.compile(r"^(?P<ts>\d{1,14})(?P<mod>[a-z]{2}_)?/(?P<url>.+)$", re.S)
 _QUERY = re.compile(r"^(?:\*|\d{1,14}\*|\d{1,14}-\d{0,14}\*?)/(?P<url>.+)$", re.S)
 _TIMEMAP = re.compile(r"^timemap/(?:link|json|cdxj)/(?P<url>.+)$", re.S)
 # A URL as pywb reads it from the path: a scheme or a host-looking first label, or a urn: record.
-_URL_START = re.compile(r"^(?:https?:/{1,2}|urn:[a-z]+:|[A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,}(?:[:/]|$))", re.I)
+_URL_START = re.compile(r"^(?:https?:/{1,2}|urn:[a-z]+:|(?:[A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,}|"
+                        r"\d{1,3}(?:\.\d{1,3}){3}|localhost)(?:[:/]|$))", re.I)
 _DOT_SEGMENT = re.compile(r"(?:^|/|%2f)(?:\.|%2e|%252e){1,2}(?:/|$|%2f|\\|\?)", re.I)
 
 
