@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from urllib.parse import urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from replay.gateway_types import GatewayRequest, GatewayResponse
 
@@ -178,6 +178,9 @@ def _resource(access: AccessArchive, page: Page, url: str) -> GatewayResponse:
         return _response(b"", 404, "text/plain")
     record = access.load(ref)
     http = record.http_headers
+    location = http.get_header("Location") if http and (http.get_statuscode() or "").startswith("3") else None
+    if location:  # e.g. /avatars/<pseudonym> -> the neutral avatar: follow it inside the access copy
+        return GatewayResponse(status=302, headers=[("Location", "res?u=" + quote(urljoin(url, location), safe=""))])
     content_type = ((http.get_header("Content-Type") if http else None) or ref.content_type
                     or "application/octet-stream").split(";")[0].strip()
     if content_type.startswith(("text/html", "image/svg")):  # could carry script: never as a resource

@@ -6,6 +6,11 @@ pointed at `res?u=<url>`, which serves only records of the access copy. So the o
 never receives an original byte, never runs archived code inside the signed-in gateway origin
 (the iframe is sandboxed without scripts and the response carries a CSP without script-src), and
 never contacts the live platform. Its layout is the capture's, so screenshot boxes line up.
+
+Scripts are kept out twice: the sanitiser drops them and every handler attribute, and the CSP has no
+script-src. The iframe's sandbox allows scripts only because Chromium with scripting disabled in a
+frame stalls synthetic mouse input (text selection by drag never finishes under Playwright); it still
+forbids forms, popups and top-level navigation.
 """
 
 from __future__ import annotations

@@ -122,7 +122,8 @@ def review_page(request: WooRequest, page: Page, items: list[Item], review: Page
               else f"<p id=page-status>In beoordeling · {undecided} item(s) nog zonder besluit (die worden bij "
                    "goedkeuren gelakt met 5.1.2e)</p>")
     body = (
-        f'<iframe id=woo-frame src="{base}/frame" sandbox="allow-same-origin" title="pagina (gepseudonimiseerd)">'
+        f'<iframe id=woo-frame src="{base}/frame" sandbox="allow-same-origin allow-scripts" '
+        f' title="pagina (gepseudonimiseerd)">'
         f"</iframe><aside><h1>{esc(page.title or page.url)}</h1><p class=muted>{esc(page.url)} · {esc(page.ts)}</p>"
         f"{f'<p class=error>{esc(notice)}</p>' if notice else ''}{status}"
         f"<h2>Persoonsgegevens ({len(items)})</h2><table id=items>{_item_rows(request, page, items, review, token)}"
