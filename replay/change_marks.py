@@ -20,8 +20,9 @@ LABELS = {
 }
 
 _TEMPLATE = """{%- set marks = MARKS -%}
-{%- set shown = (marks[wb_url.url] if wb_url.url in marks else [])
-    | selectattr('ts', 'gt', wb_url.timestamp or '99999999999999') | list -%}
+{#- cdx.timestamp: the capture actually served (a request without timestamp gets the latest) -#}
+{%- set shown = (marks[cdx.url] if cdx.url in marks else [])
+    | selectattr('ts', 'gt', cdx.timestamp or '99999999999999') | list -%}
 {%- if shown -%}
 <div id="sma-change-marks" role="note" style="position:relative;z-index:2147483647;background:#fff3cd;
  color:#3d2f00;border-bottom:2px solid #b8860b;padding:8px 12px;font:14px/1.4 sans-serif">

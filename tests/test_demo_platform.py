@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from demo_platform.pii import bsn_valid, iban_valid
+from demo_platform.model import PII_TYPES
+from demo_platform.pii import bsn_valid, iban_valid, plate_valid
 from demo_platform.server import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,9 +150,13 @@ def test_pii_is_recorded_exactly_and_passes_checksums(truth: dict) -> None:
                     assert re.fullmatch(r"[a-z0-9._]+@[a-z0-9.-]+\.[a-z]+", value), value
                 elif kind == "mention":
                     assert value.startswith("@") and value[1:] in handles, value
+                elif kind == "plate":
+                    assert plate_valid(value), value
+                elif kind == "birthdate":
+                    assert re.search(r"(19|20)\d\d", value), value
                 else:
                     assert kind == "name" and len(value.split()) >= 2, value
-    assert kinds == {"name", "email", "phone", "postcode", "iban", "bsn", "mention"}
+    assert kinds == set(PII_TYPES)
 
 
 def test_checksum_validators_reject_typos() -> None:
