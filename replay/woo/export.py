@@ -210,28 +210,32 @@ def package_texts(out_dir: Path) -> dict[str, bytes]:
     return texts
 
 
-def secret_values(archive_dir: Path, access: AccessArchive, pages: list[Page], hand: list[str]) -> set[str]:
-    """The plaintext of every ledger entry of the pages' crawls, and the hand-selected strings."""
+def secret_values(archive_dir: Path, access: AccessArchive, pages: list[Page], hand: list[str]) -> dict[str, str]:
+    """value -> its type: the plaintext of every ledger entry of the pages' crawls and the hand-selected
+    strings. Replaced avatar payloads are left out: their value is the image URL, which stays (the
+    image became the neutral one); the person's handle in such a URL is a value of its own."""
     from crawler.privacy.keys import load_keys
     from crawler.privacy.ledger import LEDGER_NAME, read_entries
 
-    values = {h for h in hand if len(h) >= 4}
+    values = {h: "selection" for h in hand if len(h) >= 4}
     for crawl in sorted({p.crawl_id for p in pages}):
         path = Path(archive_dir) / "crawls" / crawl / LEDGER_NAME
         if path.exists():
-            entries = read_entries(path, load_keys(organisation_of(archive_dir, crawl)).fernet())
-            values |= {e["value"] for e in entries if len(e.get("value") or "") >= 4}
+            for e in read_entries(path, load_keys(organisation_of(archive_dir, crawl)).fernet()):
+                if len(e.get("value") or "") >= 4 and "payload" not in e["location"]:
+                    values.setdefault(e["value"], e["type"])
     return values
 
 
-def check_package(out_dir: Path, values: set[str]) -> list[str]:
-    """Names of the files (or members) holding any form of any value; [] when clean."""
+def check_package(out_dir: Path, values: dict[str, str]) -> list[str]:
+    """'file: type' for every file (or member) holding any form of a value; [] when clean. Never the value."""
     forms = {v: _value_forms(v) for v in values}
     hits = []
     for name, data in package_texts(out_dir).items():
         lowered = data.lower()
-        if any(f in data or f.lower() in lowered for fs in forms.values() for f in fs):
-            hits.append(name)
+        found = sorted({values[v] for v, fs in forms.items() if any(f in data or f.lower() in lowered for f in fs)})
+        if found:
+            hits.append(f"{name}: {', '.join(found)}")
     return hits
 
 
