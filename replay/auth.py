@@ -110,6 +110,11 @@ class UserStore:
         user = self._load().get(name)
         return user.get("role") if isinstance(user, dict) and user.get("role") in ROLES else None
 
+    def stored_hash(self, name: str) -> str | None:
+        user = self._load().get(name)
+        stored = user.get("hash") if isinstance(user, dict) else None
+        return stored if isinstance(stored, str) else None
+
     def authenticate(self, name: str, password: str) -> str | None:
         """The user's role when the password is right, else None (in about the same time)."""
         user = self._load().get(name)
@@ -194,6 +199,38 @@ class SessionStore:
 
 def tokens_equal(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
+
+
+class VerifiedCache:
+    """Basic auth sends the password with every request, and one argon2id verification costs
+    50 ms to seconds (it is meant to): a script's requests would crawl. A success is remembered
+    for TTL seconds under HMAC(process secret, name, password, stored hash) -- in memory only, the
+    key dies with the process, and a changed or removed user's stored hash no longer matches."""
+
+    TTL = 300.0
+
+    def __init__(self) -> None:
+        self._secret = secrets.token_bytes(32)
+        self._seen: dict[bytes, tuple[str, float]] = {}
+        self._lock = threading.Lock()
+
+    def _key(self, name: str, password: str, stored: str) -> bytes:
+        return hmac.new(self._secret, "\0".join((name, password, stored)).encode("utf-8"), "sha256").digest()
+
+    def get(self, name: str, password: str, stored: str | None) -> str | None:
+        if stored is None:
+            return None
+        with self._lock:
+            hit = self._seen.get(self._key(name, password, stored))
+        return hit[0] if hit and hit[1] > time.monotonic() else None
+
+    def put(self, name: str, password: str, stored: str | None, role: str) -> None:
+        if stored is None:
+            return
+        with self._lock:
+            if len(self._seen) > 10_000:
+                self._seen.clear()
+            self._seen[self._key(name, password, stored)] = (role, time.monotonic() + self.TTL)
 
 
 # -- sign-in throttling ------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from urllib.parse import parse_qsl, unquote
 
 from replay import pages
 from replay.audit import AuditLog
-from replay.auth import LoginThrottle, Session, SessionStore, UserStore, tokens_equal
+from replay.auth import LoginThrottle, Session, SessionStore, UserStore, VerifiedCache, tokens_equal
 from replay.gateway_types import CSRF_FIELD, GatewayRequest, GatewayResponse
 from replay.proxy import forward
 from replay.routes import ROLE_VIEW, classify
@@ -64,6 +64,7 @@ class Gateway:
         self.users = UserStore(self.archive_dir)
         self.sessions = SessionStore()
         self.throttle = LoginThrottle()
+        self.basic_cache = VerifiedCache()
         self.audit_log = AuditLog(self.archive_dir)
         self.anonymous_public = anonymous_public
         # The Host values this gateway answers to (None: any well-formed one). pywb writes the Host
@@ -137,7 +138,14 @@ class Gateway:
                 name, sep, password = base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")
             except (binascii.Error, UnicodeDecodeError):
                 return "bad-basic"
-            role = self._check_password(environ, name, password) if sep else None
+            if not sep:
+                return "bad-basic"
+            stored = self.users.stored_hash(name)
+            role = self.basic_cache.get(name, password, stored)
+            if role is None or self.users.role_of(name) != role:
+                role = self._check_password(environ, name, password)
+                if role is not None:
+                    self.basic_cache.put(name, password, stored, role)
             return Principal(name, role, basic=True) if role else "bad-basic"
         sid = _cookies(environ).get(SESSION_COOKIE)
         session = self.sessions.get(sid) if sid else None

@@ -30,8 +30,11 @@ def serve_archive(archive_dir: Path, port: int, host: str = "127.0.0.1", anonymo
     if not list_warcs(archive_dir):
         raise ReplayError(f"no WARC files in {archive_dir / 'warcs'}: nothing to replay (run `sma crawl` first)")
 
+    stopping, died = threading.Event(), threading.Event()
+
     def on_term(signum: int, frame: FrameType | None) -> None:
-        raise _Stop()
+        if not stopping.is_set():  # a second SIGTERM must not cut the clean-up short
+            raise _Stop()
 
     try:
         previous = signal.signal(signal.SIGTERM, on_term)  # before the views start: never orphan a pywb
@@ -48,7 +51,7 @@ def serve_archive(archive_dir: Path, port: int, host: str = "127.0.0.1", anonymo
                                    clear_untrusted_proxy_headers=True)
         except OSError as exc:
             raise ReplayError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
-        watchdog = threading.Thread(target=_watch, args=(views,), daemon=True)
+        watchdog = threading.Thread(target=_watch, args=(views, stopping, died), daemon=True)
         watchdog.start()
         shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
         print(f"Replaying {archive_dir} on http://{shown}:{port}/ (sign in at http://{shown}:{port}/_sma/login)")
@@ -64,12 +67,13 @@ def serve_archive(archive_dir: Path, port: int, host: str = "127.0.0.1", anonymo
         return 0
     except (KeyboardInterrupt, _Stop):
         dead = views.dead()
-        if dead:
+        if died.is_set():  # not for Ctrl-C, which reaches the pywbs (same process group) as well
             print(f"sma: error: pywb of view(s) {', '.join(dead)} exited unexpectedly (see {archive_dir}/.pywb/)",
                   file=sys.stderr)
             return 1
         return 0
     finally:
+        stopping.set()
         if server is not None:
             server.close()
         views.stop()
@@ -87,11 +91,12 @@ def allowed_hosts(host: str, port: int, public_hosts: list[str]) -> set[str]:
     return hosts | {h.strip().lower() for h in public_hosts if h.strip()}
 
 
-def _watch(views: ViewSet) -> None:
+def _watch(views: ViewSet, stopping: threading.Event, died: threading.Event) -> None:
     """Stops serving when a view's pywb dies: a gateway answering 502 forever helps nobody."""
     import os
-    import time
 
-    while not views.dead():
-        time.sleep(1.0)
-    os.kill(os.getpid(), signal.SIGTERM)
+    while not stopping.wait(1.0):
+        if views.dead():
+            died.set()
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
