@@ -127,10 +127,12 @@ def test_unchanged_recapture_stores_no_payload_twice(story: Story) -> None:
 
 
 def net_changes(truth: list[dict], kind: str) -> dict[str, str]:
-    """id -> the change a capture before and after the advance can see (new+deleted cancel out)."""
+    """id -> the change a capture before and after the advance can see (new+deleted cancel out;
+    the comments of a new post come with it, as "new post with N comments")."""
     seen: dict[str, set[str]] = {}
+    new_posts = {c["url"] for c in truth if c["kind"] == "post" and c["change"] == "new"}
     for change in truth:
-        if change["kind"] == kind:
+        if change["kind"] == kind and not (kind == "comment" and change["url"] in new_posts):
             seen.setdefault(change["id"] if kind == "comment" else change["url"], set()).add(change["change"])
     net = {}
     for ident, what in seen.items():
