@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -167,8 +167,12 @@ class AccountHistory:
         return plan
 
     # -- comparing -----------------------------------------------------------------------------
-    def observe(self, seen: PostContent, crawl_id: str, when: datetime) -> list[Change]:
-        """Compares a post page with what the archive knew; updates the state; returns the changes."""
+    def compare(self, seen: PostContent, crawl_id: str, when: datetime) -> tuple[list[Change], PostState]:
+        """What changed since the archive last saw this post, and the post's state after this visit.
+
+        Changes nothing: `commit` does, once the page is safely in the WARC, so a crawl killed in
+        between revisits the post next time instead of believing it archived.
+        """
         now = rfc3339(when)
         old = self.posts.get(seen.url)
         changes: list[Change] = []
@@ -178,21 +182,19 @@ class AccountHistory:
             changes.append(Change(kind, what, seen.url, ident, now, crawl_id, previous, evidence))
 
         if seen.status in (404, 410):
+            state = replace(old) if old is not None else PostState(first_seen=now, last_captured=now)
             if old is not None and old.deleted_at is None:
-                old.deleted_at = now
+                state.deleted_at = now
                 change("post", "deleted", seen.url, f"HTTP {seen.status}")
-            self._log(changes)
-            return changes
+            return changes, state
+        old_comments: dict[str, str] = {}
         if old is None or old.deleted_at is not None:
-            state = PostState(first_seen=now, last_captured=now, published=seen.published)
-            if old is not None:  # deleted before, back now (restored by the platform)
-                state.first_seen = old.first_seen
-            self.posts[seen.url] = state
+            # New, or deleted before and back now (restored by the platform).
+            state = PostState(first_seen=old.first_seen if old else now, last_captured=now, published=seen.published)
             change("post", "new", seen.url, f"{len(seen.comments)} comments")
-            old_comments: dict[str, str] = {}
         else:
-            state = old
-            old_comments = dict(old.comments)
+            state = replace(old, comments=dict(old.comments))
+            old_comments = old.comments
             if seen.text is not None and state.text_sha256 and digest_text(seen.text) != state.text_sha256:
                 state.edited_at = now
                 change("post", "edited", seen.url, "post text changed")
@@ -212,12 +214,14 @@ class AccountHistory:
         kept = {} if seen.thread_complete else old_comments
         state.comments = {**kept, **{cid: digest_text(text) for cid, text in seen.comments.items()}}
         state.last_captured = now
-        self._log(changes)
-        return changes
+        return changes, state
 
-    def _log(self, changes: list[Change]) -> None:
-        for item in changes:
-            self._append("changes.jsonl", item.as_dict())
+    def commit(self, url: str, state: PostState, changes: list[dict[str, Any]]) -> None:
+        """Records a visit whose page is written: the post's new state and its changes, on disk."""
+        self.posts[url] = state
+        for change in changes:
+            self._append("changes.jsonl", change)
+        self.save()
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:

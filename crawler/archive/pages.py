@@ -33,7 +33,12 @@ def read_pages(archive_dir: Path) -> Iterator[dict]:
             line = line.strip()
             if not line:
                 continue
-            row = json.loads(line)
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a torn last line: the process was killed while appending it
+            if not isinstance(row, dict):
+                continue
             if "format" in row and "url" not in row:
                 continue
             yield row

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import CloseSpider
 
 from ..archive.history import AccountHistory, account_key
@@ -58,6 +59,8 @@ class AccountSpider(scrapy.Spider):
         self.history: AccountHistory | None = None
         self.plan: dict[str, list[str]] = {}
         self.changes: list[dict[str, Any]] = []
+        # Post visits whose page is not yet in the WARC: committed to the history on item_scraped.
+        self.pending: dict[str, tuple[str, Any, list[dict[str, Any]]]] = {}
         self.profile: Profile | None = None
         self.url_matched = False
         self.fatal_error: str | None = None
@@ -65,6 +68,20 @@ class AccountSpider(scrapy.Spider):
         self.errors: list[str] = []
         # Completeness: what each page displayed against what was captured (see extensions).
         self.completeness: dict[str, Any] = {"profile": None, "posts": [], "actions": []}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> AccountSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.page_written, signal=signals.item_scraped)
+        return spider
+
+    def page_written(self, item: Any, response: Any, spider: Any) -> None:
+        """The page passed every pipeline (it is in the WARC): now the history may say so."""
+        pending = self.pending.pop(getattr(item, "url", ""), None)
+        if pending is not None and self.history is not None:
+            url, state, changes = pending
+            self.history.commit(url, state, changes)
+            self.changes.extend(changes)
 
     # scrapy >= 2.13 prefers `start`; keep start_requests for older versions too.
     async def start(self):  # type: ignore[override]
@@ -219,14 +236,14 @@ class AccountSpider(scrapy.Spider):
             comments = await driver.count(spec.selectors["comment"]) if "comment" in spec.selectors else None
             seen = post_content(response.url, response.status, await read_post_content(page, self.profile),
                                 counters.get("comments") if self.comments else 0)
-            changes = [c.as_dict() for c in self.history.observe(seen, self.settings.get("SMA_CRAWL_ID"), utc_now())]
-            self.history.save()
-            self.changes.extend(changes)
+            found, state = self.history.compare(seen, self.settings.get("SMA_CRAWL_ID"), utc_now())
+            changes = [c.as_dict() for c in found]
             if seen.status in (404, 410):
                 # The last good copy stays what replay shows: the deletion is recorded as evidence
                 # (metadata), not as a capture of the error page over the post.
                 capture = await snapshot(page, "gone", facts={"status": seen.status}, screenshot=False)
                 capture.facts["changes"] = changes
+                self.pending[capture.url] = (response.url, state, changes)
                 yield capture
                 return
             self.completeness["posts"].append(
@@ -244,6 +261,7 @@ class AccountSpider(scrapy.Spider):
                 facts["selection-reason"] = self.reason
             capture = await snapshot(page, "post", facts=facts)
             capture.facts["changes"] = changes
+            self.pending[capture.url] = (response.url, state, changes)
         finally:
             await page.close()
         yield capture
