@@ -44,11 +44,19 @@ def run_crawl(args: argparse.Namespace) -> int:
         print(f"sma: error: {exc}", file=sys.stderr)
         return 1
     print_summary(outcome)
+    _record_run(archive, args, outcome, started)
     if outcome.exit_code:
         print(f"sma: {'error: ' if outcome.exit_code == 1 else ''}{outcome.message}", file=sys.stderr)
+    return outcome.exit_code
+
+
+def _record_run(archive: Path, args: argparse.Namespace, outcome, started) -> None:  # noqa: ANN001
+    """Appends the run to the account's history; a full disk costs the log line, not the outcome."""
     summary = outcome.summary
-    if summary.get("crawl_id"):
-        history = AccountHistory(archive, args.account or account_key(args.url))
+    if not summary.get("crawl_id"):
+        return
+    history = AccountHistory(archive, args.account or account_key(args.url))
+    try:
         history.record_run({
             "crawl_id": summary["crawl_id"], "started": started.isoformat(), "ended": utc_now().isoformat(),
             "exit_code": outcome.exit_code, "message": outcome.message, "pages": summary.get("pages"),
@@ -58,4 +66,5 @@ def run_crawl(args: argparse.Namespace) -> int:
         if outcome.exit_code != 4 and history.paused:
             history.paused = None  # logged in again: the account runs normally from now on
             history.save()
-    return outcome.exit_code
+    except OSError as exc:
+        print(f"sma: warning: could not record the run in {history.dir}: {exc.strerror or exc}", file=sys.stderr)

@@ -80,7 +80,12 @@ class AccountSpider(scrapy.Spider):
         pending = self.pending.pop(getattr(item, "url", ""), None)
         if pending is not None and self.history is not None:
             url, state, changes = pending
-            self.history.commit(url, state, changes)
+            try:
+                self.history.commit(url, state, changes)
+            except OSError as exc:
+                # The page is in the WARC; unrecorded, it is only visited again next time.
+                self.logger.warning("could not record %s in the account history: %s", url, exc)
+                return
             self.changes.extend(changes)
 
     # scrapy >= 2.13 prefers `start`; keep start_requests for older versions too.
