@@ -60,6 +60,8 @@ class RegistryError(Exception):
 class Organisation:
     id: str
     name: str
+    # How the organisation's staff sign their replies ("^JV", "- Team Webcare"): never third parties.
+    staff_signatures: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -213,8 +215,12 @@ def _organisation(data: LineDict, report) -> Organisation | None:
     if not isinstance(raw, LineDict):
         report(line, "'organisation' must be a mapping with 'id' and 'name'")
         return None
-    _unknown_fields(raw, ORGANISATION_FIELDS, "organisation: ", report)
-    values = {}
+    _unknown_fields(raw, (*ORGANISATION_FIELDS, "staff_signatures"), "organisation: ", report)
+    signatures = raw.get("staff_signatures") or []
+    if not isinstance(signatures, list) or not all(isinstance(x, str) and x.strip() for x in signatures):
+        report(raw.line_of("staff_signatures"), "organisation: 'staff_signatures' must be a list of texts")
+        signatures = []
+    values: dict[str, Any] = {}
     for name in ORGANISATION_FIELDS:
         value = raw.get(name)
         if name not in raw:
@@ -223,7 +229,9 @@ def _organisation(data: LineDict, report) -> Organisation | None:
             report(raw.line_of(name), f"organisation: {name!r} must be non-empty text")
         else:
             values[name] = value.strip()
-    return Organisation(**values) if len(values) == len(ORGANISATION_FIELDS) else None
+    if len(values) != len(ORGANISATION_FIELDS):
+        return None
+    return Organisation(**values, staff_signatures=tuple(x.strip() for x in signatures))
 
 
 def _account(

@@ -65,6 +65,11 @@ def crawl_command(registry: Registry, account: Account, archive: Path, *extra: s
     return command
 
 
+def crawl_env(registry: Registry) -> dict[str, str]:
+    signatures = "|".join(registry.organisation.staff_signatures)
+    return {**os.environ, "SMA_STAFF_SIGNATURES": signatures} if signatures else dict(os.environ)
+
+
 @contextmanager
 def archive_lock(archive: Path) -> Iterator[None]:
     """One `sma run` per archive at a time: a cron job that overlaps a slow run waits its turn."""
@@ -136,7 +141,7 @@ def run_once(registry: Registry, archive: Path, args: argparse.Namespace) -> int
             extra = ["--full"] if args.full else []
             if args.max_posts:
                 extra += ["--max-posts", str(args.max_posts)]
-            code = subprocess.call(crawl_command(registry, account, archive, *extra))
+            code = subprocess.call(crawl_command(registry, account, archive, *extra), env=crawl_env(registry))
             print(f"{account.id}: {_outcome(code)}", flush=True)
             codes.append(code)
     return next((c for c in SEVERITY if c in codes), 0) if codes else 0
@@ -187,7 +192,8 @@ def _capture_post(args: argparse.Namespace) -> int:
         return _error(f"{args.url} is not on the host of account {account.id} ({account.url})")
     archive = Path(args.archive)
     with archive_lock(archive):
-        return subprocess.call(crawl_command(registry, account, archive, "--post", args.url, "--reason", args.reason))
+        command = crawl_command(registry, account, archive, "--post", args.url, "--reason", args.reason)
+        return subprocess.call(command, env=crawl_env(registry))
 
 
 def _timeline(args: argparse.Namespace) -> int:
