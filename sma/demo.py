@@ -12,7 +12,9 @@ from pathlib import Path
 def start_platform(port: int, seed: int = 1, host: str = "127.0.0.1") -> subprocess.Popen:
     proc = subprocess.Popen(
         [sys.executable, "-m", "demo_platform", "--host", host, "--port", str(port), "--seed", str(seed)],
+        # Its access log would bury the capture's own progress and summary.
         stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
