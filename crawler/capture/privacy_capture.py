@@ -41,7 +41,9 @@ _READ_THIRD_PARTIES = """
       if (r.width > 0 && r.height > 0)
         boxes.push({type, x: r.left + sx, y: r.top + sy, width: r.width, height: r.height});
     }
-    people.push({name: text(name), handle: text(handle),
+    // A platform may show a name only in an attribute (YouTube's title): the profile says which.
+    const read = (el, attr) => el ? (attr ? (el.getAttribute(attr) || '').trim() || null : text(el)) : null;
+    people.push({name: read(name, spec.name_attr), handle: read(handle, spec.handle_attr),
                  profile_url: link ? (link.href || null) : null,
                  avatar_url: avatar ? (avatar.currentSrc || avatar.src || null) : null, boxes});
   }
