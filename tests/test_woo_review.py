@@ -36,6 +36,31 @@ def _plain_comment_words(post: dict) -> str:
     raise AssertionError("no plain comment to select")
 
 
+def _plain_comment_in_frame(page, post: dict, selected: str) -> tuple[str, dict]:  # noqa: ANN001
+    """A comment without personal data (not the hand-selected one) shown as one text node in the review
+    frame, scrolled into view: its text and its box in the frame's viewport."""
+    candidates = [c["text"].strip() for c in post["comments"] if not c["pii"] and "@" not in c["text"]
+                  and len(c["text"].split()) >= 6 and selected not in c["text"]]
+    found = page.evaluate("""candidates => {
+        const doc = document.getElementById('woo-frame').contentDocument;
+        const walker = doc.createTreeWalker(doc.body, NodeFilter.SHOW_TEXT);
+        let node;
+        while ((node = walker.nextNode())) {
+            const text = node.nodeValue.trim();
+            if (!candidates.includes(text) || node.parentElement.closest('.sma-woo-overlay')) continue;
+            node.parentElement.scrollIntoView({block: 'center'});
+            const range = doc.createRange();
+            range.selectNodeContents(node);
+            const r = range.getBoundingClientRect();
+            if (r.width < 20 || r.height < 5) continue;
+            return {text, x: r.left, y: r.top, w: r.width, h: r.height};
+        }
+        return null;
+    }""", candidates)
+    assert found, f"none of {len(candidates)} plain comments is a text node of the review frame"
+    return found.pop("text"), found
+
+
 def _frame_html(page) -> str:  # noqa: ANN001 - playwright Page
     # The frame is sandboxed without scripts: it is read from the review page (same origin), not evaluated in.
     return page.evaluate("document.getElementById('woo-frame').contentDocument.documentElement.outerHTML")
@@ -126,17 +151,26 @@ def test_review_flow_then_public_sees_only_the_redacted_page(woo_archive: WooArc
     page.click("#redact-selection")
     page.wait_for_selector("#manual tr:has-text('5.1.2a')")
 
-    # Draw a region over the page.
+    # Draw a region over a plain comment (no PII, not the selection): its text must go, not only its pixels.
     _wait_overlays(page)
+    covered, rect = _plain_comment_in_frame(page, reviewed, selected)
+    access_bytes = b"".join(gzip.decompress(p.read_bytes())
+                            for p in (woo_archive.archive / "access" / "warcs").glob("*.warc.gz"))
+    assert any(f in access_bytes for f in byte_forms(covered)), "the covered comment is not in the access copy"
     page.click("#draw-region")
     box = page.locator("#woo-frame").bounding_box()
-    page.mouse.move(box["x"] + 40, box["y"] + 60)
+    page.mouse.move(box["x"] + rect["x"] + 1, box["y"] + rect["y"] + 1)
     page.mouse.down()
-    page.mouse.move(box["x"] + 200, box["y"] + 110, steps=6)
+    page.mouse.move(box["x"] + rect["x"] + rect["w"] - 1, box["y"] + rect["y"] + rect["h"] - 1, steps=6)
     page.mouse.up()
     page.wait_for_selector("#region-form:not([hidden])")
+    sent = json.loads(page.locator("#region-form input[name=texts]").input_value())
+    assert covered in sent, sent
     page.click("#redact-region")
     page.wait_for_selector("#manual tr:has-text('gebied')")
+    region_row = page.locator("#manual tr:has-text('gebied')")
+    assert int(region_row.locator(".region-texts").get_attribute("data-count")) == len(sent), region_row.inner_text()
+    assert f"lakt ook {len(sent)} tekstfragment" in region_row.inner_text()
 
     page.click("#approve")
     page.wait_for_selector("#page-status.approved")
@@ -167,6 +201,10 @@ def test_review_flow_then_public_sees_only_the_redacted_page(woo_archive: WooArc
     everything = b"\n".join(body for _, body in responses) + "\n".join(url for url, _ in responses).encode()
     assert not pii_hits(everything, pii_values(woo_archive.truth))
     assert not any(f in everything for f in byte_forms(selected)), "the hand-selected text is still served"
+    public_bytes = b"".join(gzip.decompress(p.read_bytes())
+                            for p in (woo_archive.archive / "public" / "warcs").glob("*.warc.gz"))
+    for served in (everything, public_bytes):
+        assert not any(f in served for f in byte_forms(covered)), "the text under the drawn region is still served"
     # A rejected item keeps its pseudonym in the public version (replies behind a click included).
     public_warcs = list((woo_archive.archive / "public" / "warcs").glob("*.warc.gz"))
     assert len(public_warcs) == 1

@@ -6,7 +6,7 @@
     GET  /_sma/woo/requests/<rid>                    the request and the pages found for it
     GET  /_sma/woo/requests/<rid>/pages/<pid>        review one page (overlays, decisions)
     GET  …/frame, …/res?u=URL                        the script-free access copy of the page and its resources
-    POST …/decide (item, decision, ground) · …/text (text, boxes, ground) · …/region (x, y, w, h, ground)
+    POST …/decide (item, decision, ground) · …/text (text, boxes, ground) · …/region (x, y, w, h, ground, texts)
          …/remove (id) · …/approve                   every one audited
 """
 
@@ -41,6 +41,7 @@ from .static import REVIEW_CSS, REVIEW_JS
 
 _ROUTE = re.compile(r"^/_sma/woo(?:/requests/(?P<rid>[^/]+)(?:/pages/(?P<pid>[^/]+)(?:/(?P<action>[a-z]+))?)?)?/?$")
 MAX_SELECTION = 2000
+MAX_REGION_TEXTS = 500
 
 
 def _response(body: bytes, status: int = 200, content_type: str = "text/html; charset=utf-8",
@@ -252,6 +253,23 @@ def _text(request: GatewayRequest, store: WooStore, rid: str, page: Page) -> Gat
     return _redirect(f"/_sma/woo/requests/{rid}/pages/{page.id}")
 
 
+def _region_texts(raw: str) -> list[str]:
+    """The text fragments the browser found under a drawn region: a JSON list of strings, each trimmed
+    and with its spacing collapsed; empty and repeated ones dropped."""
+    try:
+        data = json.loads(raw or "[]")
+    except ValueError as exc:
+        raise WooError("texts must be a JSON list of strings") from exc
+    if not isinstance(data, list):
+        raise WooError("texts must be a JSON list of strings")
+    fragments = [" ".join(str(t).split()) for t in data if isinstance(t, str)]
+    # A fragment of only punctuation ("·", "|") names nobody and would only blot out the page's syntax.
+    fragments = [f for f in fragments if f and any(c.isalnum() for c in f)]
+    if any(len(f) > MAX_SELECTION for f in fragments) or len(fragments) > MAX_REGION_TEXTS:
+        raise WooError(f"a region covers at most {MAX_REGION_TEXTS} text fragments of {MAX_SELECTION} characters")
+    return list(dict.fromkeys(fragments))
+
+
 def _region(request: GatewayRequest, store: WooStore, rid: str, page: Page) -> GatewayResponse:
     try:
         box = [float(request.form[k]) for k in ("x", "y", "w", "h")]
@@ -260,10 +278,21 @@ def _region(request: GatewayRequest, store: WooStore, rid: str, page: Page) -> G
     if box[2] <= 0 or box[3] <= 0 or min(box[:2]) < 0:
         raise WooError("a region needs a positive size")
     ground = check_ground(request.form.get("ground") or DEFAULT_GROUND)
+    fragments = _region_texts(request.form.get("texts", ""))
     entry = Region(id="r" + secrets.token_hex(4), ground=ground, box=box, by=request.user, at=now_iso())
+    # The text under the region is redacted in every record like a hand selection, and stored the same
+    # way (encrypted: it may be personal data the detector missed), tied to the region so it goes with it.
+    fernet = _fernet(request, page) if fragments else None
+    covered = [TextRedaction(id="t" + secrets.token_hex(4), ground=ground, sha256=digest(f), length=len(f),
+                             token=fernet.encrypt(f.encode("utf-8")).decode("ascii"), by=request.user,
+                             at=entry.at, region=entry.id) for f in fragments] if fernet else []
     with store.update(rid) as woo:
-        _open_review(woo, page.id).regions.append(entry)
-    request.audit("decision", f"{rid}/{page.id}", {"redact_region": entry.id, "box": box, "ground": ground})
+        review = _open_review(woo, page.id)
+        review.regions.append(entry)
+        review.texts.extend(covered)
+    request.audit("decision", f"{rid}/{page.id}", {"redact_region": entry.id, "box": box, "ground": ground,
+                                                   "texts": [{"sha256": t.sha256, "length": t.length}
+                                                             for t in covered]})
     return _redirect(f"/_sma/woo/requests/{rid}/pages/{page.id}")
 
 
@@ -272,7 +301,7 @@ def _remove(request: GatewayRequest, store: WooStore, rid: str, page: Page) -> G
     with store.update(rid) as woo:
         review = _open_review(woo, page.id)
         before = len(review.texts) + len(review.regions)
-        review.texts = [t for t in review.texts if t.id != target]
+        review.texts = [t for t in review.texts if target not in (t.id, t.region)]  # a region takes its texts
         review.regions = [r for r in review.regions if r.id != target]
         if before == len(review.texts) + len(review.regions):
             raise WooError("no such manual redaction")
@@ -287,7 +316,8 @@ def _approve(request: GatewayRequest, store: WooStore, rid: str, page: Page) -> 
         review = _open_review(woo, page.id)
         texts = _texts(request, page, review)
         public = write_public_page(request.archive_dir, access, page, items, review,
-                                   [(texts[t.id], t.ground) for t in review.texts])
+                                   [(texts[t.id], t.ground) for t in review.texts if not t.region],
+                                   [(texts[t.id], t.ground) for t in review.texts if t.region])
         review.status, review.approved_by, review.approved_at = "approved", request.user, now_iso()
         review.public_warc = public.path.name
     request.views.refresh("public")
@@ -297,5 +327,6 @@ def _approve(request: GatewayRequest, store: WooStore, rid: str, page: Page) -> 
         "replacements": public.replacements, "accepted": sum(v == "accept" for v in decided.values()),
         "rejected": sum(v == "reject" for v in decided.values()),
         "undecided_redacted": sum(1 for i in items if i.key not in decided),
-        "texts": len(review.texts), "regions": len(review.regions)})
+        "texts": sum(not t.region for t in review.texts), "regions": len(review.regions),
+        "region_texts": sum(bool(t.region) for t in review.texts)})
     return _redirect(f"/_sma/woo/requests/{rid}/pages/{page.id}")

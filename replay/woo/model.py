@@ -69,6 +69,7 @@ class TextRedaction:
     boxes: list[list[float]] = field(default_factory=list)  # where the selection was, page coordinates
     by: str = ""
     at: str = ""
+    region: str = ""  # set when the text lay under a drawn region: that region's id (removed with it)
 
 
 @dataclass

@@ -1,8 +1,9 @@
 """Applying a page's Woo decisions to its ACCESS records: the public version, written as a WARC.
 
-Starting from the pseudonymised access copy (never the original), every accepted item's pseudonym
-and every string the officer selected is replaced, in every spelling it takes in the bytes (HTML
-entities, JSON escapes, URL encoding, any case), by a label that names the ground:
+Starting from the pseudonymised access copy (never the original), every accepted item's pseudonym,
+every string the officer selected and every text fragment under a drawn region is replaced, in every
+spelling it takes in the bytes (HTML entities, JSON escapes, URL encoding, any case), by a label
+that names the ground:
 
     HTML text      <span class="sma-woo-gelakt" ...>[5.1.2e]</span>
     everything else (attributes, scripts, JSON, CSS, text, headers)   [gelakt: 5.1.2e]
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,8 +70,12 @@ def selection_regex(text: str) -> str:
     return _SELECTION_GAP.join("".join(forms.char_forms(c) for c in word) for word in words)
 
 
-def build_rules(items: list[Item], review: PageReview, texts: list[tuple[str, str]]) -> tuple[list[Rule], set[str]]:
-    """Rules for the page (longest first) and the pseudonyms that stay (rejected items)."""
+def build_rules(items: list[Item], review: PageReview, texts: list[tuple[str, str]],
+                words: Sequence[tuple[str, str]] = ()) -> tuple[list[Rule], set[str]]:
+    """Rules for the page (longest first) and the pseudonyms that stay (rejected items). `texts` are
+    hand selections (matched anywhere: a selection may start inside a word); `words` are the text
+    fragments under drawn regions, whole words, matched only as whole words so that a short one ("de",
+    "3") does not blot out every word or number that contains it."""
     rules: list[tuple[int, Rule]] = []
     kept: set[str] = set()
     for item in items:
@@ -86,6 +91,10 @@ def build_rules(items: list[Item], review: PageReview, texts: list[tuple[str, st
     for text, ground in texts:
         if text.strip():
             rules.append((len(text) + 1000, Rule(re.compile(selection_regex(text), re.IGNORECASE), ground)))
+    for text, ground in words:
+        if text.strip():
+            source = forms.bounded(selection_regex(text))
+            rules.append((len(text) + 1000, Rule(re.compile(source, re.IGNORECASE), ground)))
     return [r for _, r in sorted(rules, key=lambda x: -x[0])], kept
 
 
@@ -220,10 +229,10 @@ def _exchange(access: AccessArchive, rec: LoadedRecord, redactor: Redactor) -> E
 
 
 def write_public_page(archive_dir: Path, access: AccessArchive, page: Page, items: list[Item], review: PageReview,
-                      texts: list[tuple[str, str]]) -> PublicPage:
+                      texts: list[tuple[str, str]], region_texts: Sequence[tuple[str, str]] = ()) -> PublicPage:
     """Writes DIR/public/warcs/sma-public-…-<page id>-00000.warc.gz (replacing the page's earlier
     public file) and the page's row in DIR/public/pages.jsonl."""
-    rules, kept = build_rules(items, review, texts)
+    rules, kept = build_rules(items, review, texts, region_texts)
     redactor = Redactor(rules, kept)
     public_dir = Path(archive_dir) / PUBLIC_DIRNAME
     old = sorted((public_dir / "warcs").glob(f"{PUBLIC_PREFIX}-*-{page.id}-*.warc.gz"))

@@ -96,14 +96,21 @@ def _manual_rows(request: WooRequest, page: Page, review: PageReview, texts: dic
     remove = f"{BASE}/requests/{esc(request.id)}/pages/{esc(page.id)}/remove"
     rows = []
     for t in review.texts:
+        if t.region:
+            continue  # shown with its region
         rows.append(f'<tr class=accept data-item-key="manual-{esc(t.id)}" data-manual=1 data-state=accept '
                     f'data-caption="selectie · {esc(t.ground)}" data-boxes="{esc(json.dumps(t.boxes))}"><td>tekst '
                     f'“{esc(texts.get(t.id, "?"))}” ({t.length} tekens) · overlays <span class=overlays>0</span></td>'
                     f"<td>{esc(t.ground)}</td><td>{_remove_form(remove, t.id, token)}</td></tr>")
     for r in review.regions:
+        covered = [texts.get(t.id, "?") for t in review.texts if t.region == r.id]
+        listed = "".join(f"<li>“{esc(text)}”</li>" for text in covered)
         rows.append(f'<tr class=accept data-item-key="manual-{esc(r.id)}" data-manual=1 data-state=accept '
                     f'data-caption="gebied · {esc(r.ground)}" data-boxes="{esc(json.dumps([r.box]))}"><td>gebied '
-                    f'{" × ".join(str(round(v)) for v in r.box[2:])} px · overlays <span class=overlays>0</span></td>'
+                    f'{" × ".join(str(round(v)) for v in r.box[2:])} px · overlays <span class=overlays>0</span>'
+                    f'<br><span class=region-texts data-count="{len(covered)}">lakt ook {len(covered)} '
+                    f"tekstfragment(en) onder het gebied, in alle records van de pagina</span>"
+                    f"{f'<details><summary>tonen</summary><ul>{listed}</ul></details>' if covered else ''}</td>"
                     f"<td>{esc(r.ground)}</td><td>{_remove_form(remove, r.id, token)}</td></tr>")
     return "".join(rows)
 
@@ -135,6 +142,7 @@ def review_page(request: WooRequest, page: Page, items: list[Item], review: Page
         f"Selecteer tekst in de pagina.</span></form><p><button id=draw-region type=button>Draw a region</button></p>"
         f'<form id=region-form method=post action="{base}/region" hidden>{csrf(token)}'
         '<input type=hidden name=x><input type=hidden name=y><input type=hidden name=w><input type=hidden name=h>'
+        '<input type=hidden name=texts>'
         f'<span id=region-size></span> {ground_select()} <button id=redact-region type=submit>Gebied lakken</button>'
         f"</form><table id=manual>{_manual_rows(request, page, review, texts, token)}</table>"
         f'<h2>Goedkeuren</h2><form id=approve-form method=post action="{base}/approve">{csrf(token)}'

@@ -91,6 +91,42 @@ REVIEW_JS = r"""
     }
     return out;
   }
+  // The text under a drawn region (page coordinates): per text node, its whole words whose boxes meet
+  // the region, consecutive ones as one fragment. The server redacts these in every record of the page.
+  function regionTexts(doc, x, y, w, h) {
+    const win = doc.defaultView, sx = win.scrollX, sy = win.scrollY;
+    const meets = r => r.width > 0 && r.height > 0 && r.right + sx > x && r.left + sx < x + w &&
+      r.bottom + sy > y && r.top + sy < y + h;
+    const skip = 'script,style,noscript,template,.sma-woo-overlay,#sma-woo-draw-pane';
+    const fragments = [];
+    const walker = doc.createTreeWalker(doc.body, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode())) {
+      const value = node.nodeValue;
+      if (!value.trim() || (node.parentElement && node.parentElement.closest(skip))) continue;
+      const whole = doc.createRange();
+      whole.selectNodeContents(node);
+      if (!Array.from(whole.getClientRects()).some(meets)) continue;
+      let start = -1, end = -1;
+      const flush = () => {
+        const text = start >= 0 ? value.slice(start, end).trim() : '';
+        if (text) fragments.push(text);
+        start = end = -1;
+      };
+      for (const m of value.matchAll(/\S+/g)) {
+        const range = doc.createRange();
+        range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+        if (Array.from(range.getClientRects()).some(meets)) {
+          if (start < 0) start = m.index;
+          end = m.index + m[0].length;
+        } else {
+          flush();
+        }
+      }
+      flush();
+    }
+    return fragments;
+  }
   const textForm = document.getElementById('redact-text-form');
   textForm.addEventListener('submit', function (ev) {
     const sel = frame.contentWindow.getSelection();
@@ -135,9 +171,11 @@ REVIEW_JS = r"""
       start = null;
       if (w < 3 || h < 3) return;
       for (const [name, v] of [['x', x], ['y', y], ['w', w], ['h', h]]) regionForm.elements[name].value = Math.round(v);
+      const texts = regionTexts(doc, x, y, w, h);
+      regionForm.elements.texts.value = JSON.stringify(texts);
       regionForm.hidden = false;
       document.getElementById('region-size').textContent = Math.round(w) + ' × ' + Math.round(h) + ' px at ' +
-        Math.round(x) + ', ' + Math.round(y);
+        Math.round(x) + ', ' + Math.round(y) + ' · ' + texts.length + ' tekstfragment(en)';
       drawing = false;
       drawButton.classList.remove('drawing');
       drawButton.textContent = 'Draw a region';
