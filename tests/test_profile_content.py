@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -49,32 +50,40 @@ def parse_published(value: str) -> datetime:
 
 
 class Chromium:
-    """One headless Chromium for the module, driven from one event loop (PageDriver is async)."""
+    """One headless Chromium for the module, driven from one event loop (PageDriver is async).
+
+    The loop runs in a thread of its own: pytest-playwright's sync API (the `page` fixture of other
+    test files) keeps an event loop running in the main thread for the rest of the session."""
 
     def __init__(self) -> None:
         self.runner = asyncio.Runner()
+        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="profile-content")
         self.playwright: Any = None
         self.browser: Any = None
+
+    def _run(self, coroutine: Any) -> Any:
+        return self.thread.submit(self.runner.run, coroutine).result()
 
     def start(self) -> None:
         async def launch() -> None:
             self.playwright = await async_playwright().start()
             self.browser = await self.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
-        self.runner.run(launch())
+        self._run(launch())
 
     def close(self) -> None:
         async def stop() -> None:
             await self.browser.close()
             await self.playwright.stop()
 
-        self.runner.run(stop())
-        self.runner.close()
+        self._run(stop())
+        self.thread.submit(self.runner.close).result()
+        self.thread.shutdown()
 
     def read(self, skin: str, url: str, thread: bool = True, status: int = 200) -> dict[str, Any]:
         """Opens a post page as the crawler does, runs the profile's post-page actions (without
         the thread actions when `thread` is false) and reads the page's content."""
-        return self.runner.run(self._read(skin, url, thread, status))
+        return self._run(self._read(skin, url, thread, status))
 
     async def _read(self, skin: str, url: str, thread: bool, status: int) -> dict[str, Any]:
         profile = PROFILES[skin]
