@@ -7,13 +7,16 @@ import importlib
 import sys
 from pathlib import Path
 
-# Modules that add their own subcommands: each has `register(subparsers) -> None` and sets
-# `func` on its parsers. Keeps this file from growing with every area of the product.
-COMMAND_MODULES: tuple[str, ...] = (
-    "sma.commands.accounts", "sma.commands.sessions", "sma.commands.run", "sma.commands.privacy",
-    "sma.commands.replay_users",
-    "sma.commands.woo",
-)
+
+
+def command_modules() -> list[str]:
+    """Every module of `sma.commands` adds its own subcommands: each has `register(subparsers) -> None`
+    and sets `func` on its parsers. Found by listing the package, so a new area adds a file, not a line here."""
+    import pkgutil
+
+    import sma.commands
+
+    return sorted(f"sma.commands.{m.name}" for m in pkgutil.iter_modules(sma.commands.__path__) if not m.ispkg)
 
 
 def _platform_serve(args: argparse.Namespace) -> int:
@@ -115,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--platform-port", type=int, default=8700)
     demo.add_argument("--max-posts", type=int, default=None)
     demo.set_defaults(func=_demo)
-    for name in COMMAND_MODULES:
+    for name in command_modules():
         importlib.import_module(name).register(sub)
     return parser
 

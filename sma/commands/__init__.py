@@ -1,1 +1,1 @@
-"""Subcommand modules of the `sma` CLI, one per area (see COMMAND_MODULES in sma/cli.py)."""
+"""Subcommand modules of the `sma` CLI, one per area : each module here has `register(subparsers)`; sma/cli.py finds them by listing this package."""
