@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from pathlib import Path
-
 
 
 def command_modules() -> list[str]:
@@ -124,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Archive files are owner-only (0600 files, 0700 folders): everything sma and the pywb
+    # processes it starts create, whatever the shell's umask (issue 13; replay/at_rest.py).
+    os.umask(0o077)
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
