@@ -10,7 +10,8 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,8 +30,8 @@ from sma.schedule import Schedule
 
 ACCOUNT_TYPES = ("corporate", "hybrid", "personal")
 REQUIRED_FIELDS = ("id", "platform", "url", "type", "comments", "process", "schedule")
-OPTIONAL_FIELDS = ("session", "revisit_days")
-TOP_FIELDS = ("organisation", "accounts", "defaults")
+OPTIONAL_FIELDS = ("session", "revisit_days", "category", "ended")
+TOP_FIELDS = ("organisation", "accounts", "defaults", "processes", "hotspots")
 ORGANISATION_FIELDS = ("id", "name")
 DEFAULT_FIELDS = ("revisit_days",)
 DEFAULT_REVISIT_DAYS = 7
@@ -76,6 +77,8 @@ class Account:
     session: str | None
     revisit_days: int  # how long young posts are revisited for late comments
     line: int  # line of the account in the registry file
+    category: str | None = None  # selection-list category code; default: its process, then its scenario
+    ended: date | None = None  # when the organisation stopped using it (starts a dialogue's term)
 
     @property
     def scenario(self) -> str:
@@ -95,6 +98,8 @@ class Registry:
     path: Path
     organisation: Organisation
     accounts: tuple[Account, ...]
+    processes: dict[str, str] = field(default_factory=dict)  # work process -> selection-list category code
+    hotspots: tuple[str, ...] = ()  # "name YYYY-MM-DD..YYYY-MM-DD term ..." (records/hotspots.py)
 
     def account(self, account_id: str) -> Account:
         for account in self.accounts:
@@ -200,10 +205,38 @@ def _parse(path: Path, text: str, platforms: dict[str, Any], known_lines: int | 
                 first_urls[_url_key(raw_url)] = (raw_id or f"#{index + 1}", line)
             if account is not None:
                 accounts.append(account)
+    processes, hotspots = _records_fields(data, report)
     if problems:
         raise RegistryError(sorted(problems, key=lambda p: p.line or 10**9))
     assert organisation is not None
-    return Registry(path, organisation, tuple(accounts))
+    return Registry(path, organisation, tuple(accounts), processes, hotspots)
+
+
+def _records_fields(data: LineDict, report) -> tuple[dict[str, str], tuple[str, ...]]:
+    """`processes` (work process -> category code) and `hotspots` (one line each), for appraisal."""
+    processes: dict[str, str] = {}
+    raw = data.get("processes")
+    if "processes" in data:
+        if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, (str, int, float))
+                                                for k, v in raw.items()):
+            report(data.line_of("processes"), "'processes' must map a work process to a category code")
+        else:
+            processes = {k.strip(): str(v).strip() for k, v in raw.items()}
+    hotspots: list[str] = []
+    raw = data.get("hotspots")
+    if "hotspots" in data:
+        from records.hotspots import Hotspot, HotspotError  # light: re and dataclasses only
+
+        if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+            report(data.line_of("hotspots"), "'hotspots' must be a list of 'name YYYY-MM-DD..YYYY-MM-DD terms'")
+        else:
+            for index, line in enumerate(raw):
+                try:
+                    Hotspot.parse(line)
+                    hotspots.append(line.strip())
+                except HotspotError as exc:
+                    report(raw.lines[index] if isinstance(raw, LineList) else data.line_of("hotspots"), str(exc))
+    return processes, tuple(hotspots)
 
 
 def _organisation(data: LineDict, report) -> Organisation | None:
@@ -284,6 +317,12 @@ def _account(
     revisit_days = raw.get("revisit_days", default_revisit)
     if not _positive_int(revisit_days):
         bad("revisit_days", _revisit_message("", revisit_days))
+    category = raw.get("category")
+    if category is not None and (not isinstance(category, (str, int, float)) or not str(category).strip()):
+        bad("category", f"category must be a selection-list code, not {category!r}")
+    ended = raw.get("ended")
+    if ended is not None and not (isinstance(ended, date) and not isinstance(ended, datetime)):
+        bad("ended", f"ended must be a date (YYYY-MM-DD), not {ended!r}")
     if not ok or schedule is None:
         return None
     return Account(
@@ -297,6 +336,8 @@ def _account(
         session=session,
         revisit_days=revisit_days,
         line=line,
+        category=str(category).strip() if category is not None else None,
+        ended=ended,
     )
 
 

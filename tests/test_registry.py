@@ -209,7 +209,7 @@ def test_scenario_cannot_be_written_in_the_file(tmp_path: Path):
     assert proc.returncode == 2
     assert problem_lines(proc) == [f"{path}:13: account 'mastodon-main': unknown field 'scenario' "
                                    "(allowed: id, platform, url, type, comments, process, schedule, session, "
-                                   "revisit_days)"]
+                                   "revisit_days, category, ended)"]
 
 
 def test_revisit_days_default_and_override(tmp_path: Path):
