@@ -42,3 +42,15 @@ class InformationObject:
     reason: str = ""  # why this waardering: scenario, category, hotspot
     comments: int = 0  # comments captured with the post
     held_by: tuple[str, ...] = field(default=())  # ids of the legal holds on it
+
+
+def information_objects(archive_dir, registry, selection_list, hotspots) -> list[InformationObject]:  # noqa: ANN001
+    """Every account and post in the archive, appraised (records/appraisal.py); accounts first.
+
+    `registry` is a sma.registry.Registry (or None: accounts are then unknown to it and get the
+    scenario-B default), `selection_list` a records.selection.SelectionList, `hotspots` a list of
+    records.hotspots.Hotspot. Holds are not applied here: records.holds does that.
+    """
+    from .appraisal import appraise_archive
+
+    return appraise_archive(archive_dir, registry, selection_list, hotspots)

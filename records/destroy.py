@@ -1,0 +1,282 @@
+"""Destruction with accountability: a proposed list (vernietigingslijst), an archivist's approval, a
+crash-safe run, and a statement (verklaring van vernietiging) that is kept permanently.
+
+    DIR/records/vernietigingslijsten/<id>.json   the list: what, category, term; approval
+    DIR/records/verklaringen/<id>.json, .txt      what was destroyed, under which category, approved
+                                                  by whom and when, which files were rewritten
+    DIR/.sma/destroy/<id>.jsonl                   the run's journal (plan first, then each step)
+
+The plan (every record id to remove) is written and fsynced before anything changes; every step is
+idempotent (a WARC that no longer holds the records is left alone), so a run killed at any point
+leaves each file old or new (write beside it, fsync, rename) and the next run finishes the job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from .holds import Holds, _audit
+from .objects import InformationObject
+from .warcmap import TREES, records_of, scan, scan_all
+
+LISTS = Path("records") / "vernietigingslijsten"
+STATEMENTS = Path("records") / "verklaringen"
+JOURNALS = Path(".sma") / "destroy"
+KILL_ENV = "SMA_DESTROY_KILL_AFTER_STEP"  # tests: SIGKILL the run after this many journal steps
+
+
+class DestroyError(Exception):
+    pass
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, indent=1, ensure_ascii=False, default=str)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+
+
+def _items_digest(items: list[dict]) -> str:
+    return hashlib.sha256(json.dumps(items, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _item(obj: InformationObject) -> dict:
+    return {"id": obj.id, "url": obj.url, "account": obj.account_id, "title": obj.title,
+            "category_code": obj.category_code, "category_title": obj.category_title,
+            "category_list": obj.category_list, "waardering": obj.waardering, "bewaartermijn": obj.bewaartermijn,
+            "term_start": str(obj.term_start), "term_end": str(obj.term_end), "comments": obj.comments}
+
+
+def propose(archive_dir: Path, objects: list[InformationObject], texts: dict[str, str], due_date: date,
+            by: str) -> Path:
+    """Writes a list of the posts whose term ended by `due_date`, without the held ones."""
+    holds = Holds(archive_dir)
+    items, held = [], []
+    for obj in objects:
+        if obj.kind != "post" or obj.waardering != "V" or not obj.term_end or obj.term_end > due_date:
+            continue
+        holding = holds.holding(obj, texts.get(obj.url, ""))
+        if holding:
+            held.append({"id": obj.id, "holds": [h.id for h in holding]})
+        else:
+            items.append(_item(obj))
+    list_id = "vl-" + datetime.now(UTC).strftime("%Y%m%d%H%M%S") + "-" + os.urandom(2).hex()
+    path = Path(archive_dir) / LISTS / f"{list_id}.json"
+    _write_json(path, {"id": list_id, "created": _now(), "created_by": by, "due": str(due_date),
+                       "status": "proposed", "items": items, "held": held, "digest": _items_digest(items)})
+    _audit(archive_dir, by, "archivist", "destroy.propose", list_id, {"items": len(items), "held": len(held)})
+    return path
+
+
+def load_list(archive_dir: Path, ref: str) -> tuple[Path, dict]:
+    path = Path(ref)
+    if not path.exists():
+        path = Path(archive_dir) / LISTS / (ref if ref.endswith(".json") else ref + ".json")
+    try:
+        return path, json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DestroyError(f"cannot read destruction list {ref}: {exc}") from None
+
+
+def approve(archive_dir: Path, ref: str, by: str) -> dict:
+    path, data = load_list(archive_dir, ref)
+    if data.get("digest") != _items_digest(data.get("items", [])):
+        raise DestroyError(f"{path}: the list was changed after it was proposed; propose a new one")
+    if data.get("approved"):
+        raise DestroyError(f"{path}: already approved by {data['approved']['by']}")
+    data["approved"] = {"by": by, "at": _now(), "digest": data["digest"]}
+    data["status"] = "approved"
+    _write_json(path, data)
+    _audit(archive_dir, by, "archivist", "destroy.approve", data["id"], {"items": len(data["items"]),
+                                                                        "digest": data["digest"]})
+    return data
+
+
+class Run:
+    """One destruction run of an approved list; `run()` resumes from the journal."""
+
+    def __init__(self, archive_dir: Path, ref: str, by: str, fernet: Any = None, texts: dict | None = None) -> None:
+        self.archive_dir = Path(archive_dir)
+        self.path, self.list = load_list(archive_dir, ref)
+        self.by = by
+        self.fernet = fernet
+        self.texts = texts or {}
+        self.journal = self.archive_dir / JOURNALS / f"{self.list['id']}.jsonl"
+        self.steps = 0
+
+    def _check(self) -> None:
+        approved = self.list.get("approved")
+        if not approved:
+            raise DestroyError(f"{self.path}: not approved (sma destroy approve {self.list['id']} --by NAME)")
+        if approved.get("digest") != _items_digest(self.list["items"]):
+            raise DestroyError(f"{self.path}: the list differs from what {approved['by']} approved")
+        holds = Holds(self.archive_dir)
+        held = []
+        for item in self.list["items"]:
+            obj = InformationObject(item["id"], "post", item["account"], "", item["url"], item["title"], None,
+                                    item["category_code"], item["category_title"], "V", None, None, None, None)
+            for hold in holds.holding(obj, self.texts.get(item["url"], "")):
+                held.append(f"{item['url']} ({hold.id}: {hold.reason})")
+        if held:
+            raise DestroyError("refused: held objects in the list: " + "; ".join(held))
+
+    def _log(self, row: dict) -> None:
+        self.journal.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with open(self.journal, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        self.steps += 1
+        if os.environ.get(KILL_ENV) == str(self.steps):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    def _done_steps(self) -> list[dict]:
+        if not self.journal.exists():
+            return []
+        rows = []
+        for line in self.journal.read_text(encoding="utf-8").splitlines():
+            try:
+                rows.append(json.loads(line))
+            except ValueError:
+                continue
+        return rows
+
+    def run(self) -> dict:
+        if self.list.get("status") == "destroyed":
+            raise DestroyError(f"{self.path}: already destroyed (verklaring {self.list.get('verklaring')})")
+        done = self._done_steps()
+        plan = next((r for r in done if r["step"] == "plan"), None)
+        if plan is None:
+            self._check()  # a resumed run was checked when it started
+            posts = {item["url"] for item in self.list["items"]}
+            infos = scan_all(self.archive_dir)
+            drop = records_of(infos, posts)
+            files: dict[str, list[str]] = {}
+            for info in drop:
+                files.setdefault(str(info.file.relative_to(self.archive_dir)), []).append(info.record_id)
+            plan = {"step": "plan", "at": _now(), "posts": sorted(posts), "files": files}
+            self._log(plan)
+        finished = {r["file"] for r in done if r["step"] == "file"}
+        drop_ids = {rid for ids in plan["files"].values() for rid in ids}
+        results = {r["file"]: r for r in done if r["step"] == "file"}
+        for name, ids in sorted(plan["files"].items()):
+            if name in finished:
+                continue
+            results[name] = {"step": "file", "file": name, **_rewrite(self.archive_dir / name, set(ids))}
+            self._log(results[name])
+        posts = set(plan["posts"])
+        if not any(r["step"] == "side" for r in done):
+            side = {"step": "side", **self._side_files(posts, drop_ids, plan["files"])}
+            self._log(side)
+        else:
+            side = next(r for r in done if r["step"] == "side")
+        statement = self._statement(plan, results, side)
+        self._log({"step": "done", "verklaring": statement["file"]})
+        self.list["status"] = "destroyed"
+        self.list["verklaring"] = statement["file"]
+        _write_json(self.path, self.list)
+        _audit(self.archive_dir, self.by, "archivist", "destroy.run", self.list["id"],
+               {"posts": len(posts), "records": len(drop_ids), "verklaring": statement["file"]})
+        return statement
+
+    def _side_files(self, posts: set[str], drop_ids: set[str], files: dict) -> dict:
+        """Ledgers, history, pages lists, derived indexes and reports: every trace outside the WARCs."""
+        from .sidefiles import clean_side_files
+
+        return clean_side_files(self.archive_dir, posts, drop_ids, files, self.fernet)
+
+    def _statement(self, plan: dict, results: dict, side: dict) -> dict:
+        approved = self.list["approved"]
+        statement = {
+            "verklaring_van_vernietiging": self.list["id"],
+            "organisation_archive": str(self.archive_dir),
+            "list": str(self.path.relative_to(self.archive_dir)),
+            "approved_by": approved["by"], "approved_at": approved["at"],
+            "run_by": self.by, "run_started": plan["at"], "run_finished": _now(),
+            "destroyed": self.list["items"],
+            "records_removed": sum(r["removed"] for r in results.values()),
+            "files": [{k: v for k, v in r.items() if k != "step"} for r in results.values()],
+            "side_files": {k: v for k, v in side.items() if k != "step"},
+        }
+        base = self.archive_dir / STATEMENTS / self.list["id"]
+        _write_json(base.with_suffix(".json"), statement)
+        lines = [f"Verklaring van vernietiging {self.list['id']}", "",
+                 f"Goedgekeurd door {approved['by']} op {approved['at']}; uitgevoerd door {self.by} op "
+                 f"{statement['run_finished']}.", f"Vernietigd: {len(self.list['items'])} informatieobjecten, "
+                 f"{statement['records_removed']} WARC-records in {len(results)} bestanden.", ""]
+        for item in self.list["items"]:
+            lines.append(f"- {item['url']} | {item['category_code']} {item['category_title']} | "
+                         f"{item['waardering']} {item['bewaartermijn']} | termijn {item['term_start']} t/m "
+                         f"{item['term_end']}")
+        tmp = base.with_suffix(".txt.tmp")
+        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, base.with_suffix(".txt"))
+        statement["file"] = str(base.with_suffix(".json").relative_to(self.archive_dir))
+        return statement
+
+
+def _rewrite(path: Path, drop: set[str]) -> dict:
+    """Copies every record but `drop` (each record is its own gzip member: copied byte for byte)
+    into a new file beside it, fsyncs it and renames it over the old one."""
+    if not path.exists():
+        return {"removed": 0, "kept": 0, "sha256": None, "deleted": True}
+    infos = list(scan(path))
+    keep = [i for i in infos if i.record_id not in drop]
+    removed = len(infos) - len(keep)
+    if removed == 0:
+        return {"removed": 0, "kept": len(keep), "sha256": _sha256(path), "deleted": False}
+    if all(i.type == "warcinfo" for i in keep):
+        path.unlink()
+        _fsync_dir(path.parent)
+        return {"removed": removed, "kept": 0, "sha256": None, "deleted": True}
+    tmp = path.with_name(path.name + ".destroy-tmp")
+    with open(path, "rb") as src, open(tmp, "wb") as out:
+        for info in keep:
+            src.seek(info.offset)
+            out.write(src.read(info.length))
+        out.flush()
+        os.fsync(out.fileno())
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+    return {"removed": removed, "kept": len(keep), "sha256": _sha256(path), "deleted": False}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_derived(archive_dir: Path) -> None:
+    """pywb's state is derived from the WARCs: drop it so the next replay re-indexes."""
+    shutil.rmtree(Path(archive_dir) / ".pywb", ignore_errors=True)
+
+
+__all__ = ["TREES", "DestroyError", "Run", "approve", "load_list", "propose", "remove_derived"]
