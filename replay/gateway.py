@@ -120,6 +120,10 @@ class Gateway:
             return self._landing(start_response, principal)
         if path.startswith("/_sma/woo/") or path == "/_sma/woo":
             return self._woo(environ, start_response, principal, method, path, raw_query, form, body)
+        if path in ("/_sma/search", "/_sma/dataset"):  # search page, dataset download (replay/search_views.py)
+            from replay import search_views
+
+            return search_views.serve(self, environ, start_response, principal, method, path, raw_query)
         if method not in ("GET", "HEAD"):
             return self._error(start_response, 405)
         route = classify(raw_path, principal.role)

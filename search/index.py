@@ -1,0 +1,137 @@
+"""The search index of one copy: SQLite FTS5 (Python's own sqlite3), diacritics folded.
+
+    DIR/.sma/search/<copy>.sqlite    0600 in a 0700 folder; derived, always rebuildable
+
+`items` holds one row per post and per comment (the latest capture that shows it wins; an item
+a later capture no longer shows stays, with the capture that has it). `fts` is an external-content
+FTS5 table over its text, author and hashtags, kept in step by triggers. `files` lists the WARC
+files already read: indexing is incremental, and a WARC that is gone (destroyed) takes its rows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .copies import SearchError, copy_dir, index_path, secure_dir
+from .extract import Extractor, Item, account_map
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS files(name TEXT PRIMARY KEY, size INTEGER NOT NULL, items INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS items(
+  rowid INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, id TEXT NOT NULL,
+  parent_id TEXT, post_id TEXT NOT NULL, page_url TEXT NOT NULL, account TEXT NOT NULL,
+  platform TEXT NOT NULL, published TEXT, captured TEXT NOT NULL, sort_time TEXT NOT NULL,
+  author_name TEXT, author_handle TEXT, author TEXT NOT NULL, text TEXT NOT NULL, hashtags TEXT NOT NULL,
+  counts TEXT NOT NULL, media TEXT NOT NULL, has_comments INTEGER NOT NULL,
+  warc_file TEXT NOT NULL, warc_offset INTEGER NOT NULL, warc_digest TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS items_time ON items(sort_time);
+CREATE INDEX IF NOT EXISTS items_account ON items(account, sort_time);
+CREATE INDEX IF NOT EXISTS items_file ON items(warc_file);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
+  text, author, hashtags, content='items', content_rowid='rowid',
+  tokenize='unicode61 remove_diacritics 2');
+CREATE TRIGGER IF NOT EXISTS items_ai AFTER INSERT ON items BEGIN
+  INSERT INTO fts(rowid, text, author, hashtags)
+  VALUES (new.rowid, new.text, new.author, new.hashtags);
+END;
+CREATE TRIGGER IF NOT EXISTS items_ad AFTER DELETE ON items BEGIN
+  INSERT INTO fts(fts, rowid, text, author, hashtags)
+  VALUES ('delete', old.rowid, old.text, old.author, old.hashtags);
+END;
+"""
+COLUMNS = ("key", "kind", "id", "parent_id", "post_id", "page_url", "account", "platform", "published", "captured",
+           "sort_time", "author_name", "author_handle", "author", "text", "hashtags", "counts", "media", "has_comments",
+           "warc_file", "warc_offset", "warc_digest")
+
+
+@dataclass
+class BuildResult:
+    files_read: int
+    files_dropped: int
+    items: int
+    seconds: float
+
+
+def open_index(path: Path, create: bool = False) -> sqlite3.Connection:
+    path = Path(path)
+    if not path.exists():
+        if not create:
+            raise SearchError(f"no search index at {path}: run `sma index --archive DIR` first")
+        secure_dir(path.parent)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # 0600 before SQLite writes a byte
+    os.chmod(path, 0o600)
+    conn = sqlite3.connect(path, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    if create:
+        conn.executescript(SCHEMA)
+    return conn
+
+
+def item_row(item: Item) -> tuple:
+    has_comments = 1 if item.kind == "comment" or int(item.counts.get("comments_captured") or 0) > 0 else 0
+    key = f"{item.platform}|{item.page_url}|{item.kind}|{item.id}"
+    return (key, item.kind, item.id, item.parent_id, item.post_id, item.page_url, item.account, item.platform,
+            item.published, item.captured, item.published or item.captured, item.author_name, item.author_handle,
+            " ".join(v for v in (item.author_name, item.author_handle) if v), item.text,
+            " ".join(f"#{t}" for t in item.hashtags), json.dumps(item.counts, ensure_ascii=False),
+            json.dumps(item.media, ensure_ascii=False), has_comments, item.warc_file, item.warc_offset,
+            item.warc_digest)
+
+
+def add_items(conn: sqlite3.Connection, items: Iterable[Item]) -> int:
+    """Upserts items; a row is replaced only by a capture at least as new as its own."""
+    rows = [item_row(i) for i in items]
+    if not rows:
+        return 0
+    marks = ", ".join("?" for _ in COLUMNS)
+    # Delete-then-insert (not UPDATE) so that the FTS triggers see every change.
+    insert = f"INSERT OR IGNORE INTO items({', '.join(COLUMNS)}) VALUES ({marks})"
+    for row in rows:  # in capture order: a page captured twice in one file keeps its later state
+        conn.execute("DELETE FROM items WHERE key = ? AND captured <= ?", (row[0], row[9]))
+        conn.execute(insert, row)
+    return len(rows)
+
+
+def build(archive_dir: Path, copy: str) -> BuildResult:
+    """Brings the copy's index up to date with the copy's closed WARC files."""
+    import time
+
+    started = time.perf_counter()
+    archive_dir = Path(archive_dir)
+    source = copy_dir(archive_dir, copy)
+    conn = open_index(index_path(archive_dir, copy), create=True)
+    try:
+        present = {str(p.relative_to(source)): p for p in sorted((source / "warcs").glob("*.warc.gz"))}
+        known = {r["name"] for r in conn.execute("SELECT name FROM files")}
+        dropped = sorted(known - set(present))
+        with conn:
+            for name in dropped:
+                conn.execute("DELETE FROM items WHERE warc_file = ?", (name,))
+                conn.execute("DELETE FROM files WHERE name = ?", (name,))
+        extractor = Extractor(source, account_map(archive_dir))
+        total = read = 0
+        for name, path in present.items():
+            if name in known:
+                continue
+            with conn:
+                count = add_items(conn, extractor.items_of_file(path))
+                conn.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", (name, path.stat().st_size, count))
+            total += count
+            read += 1
+    finally:
+        conn.close()
+    return BuildResult(read, len(dropped), total, time.perf_counter() - started)
+
+
+def build_all(archive_dir: Path) -> dict[str, BuildResult]:
+    """Every copy the archive has (the access and public copies appear with privacy and approval)."""
+    out: dict[str, BuildResult] = {}
+    for copy in ("original", "access", "public"):
+        if (copy_dir(archive_dir, copy) / "warcs").is_dir():
+            out[copy] = build(archive_dir, copy)
+    return out
