@@ -45,6 +45,7 @@ def run_crawl(args: argparse.Namespace) -> int:
         return 1
     print_summary(outcome)
     _record_run(archive, args, outcome, started)
+    _update_search_index(archive)
     if outcome.exit_code:
         print(f"sma: {'error: ' if outcome.exit_code == 1 else ''}{outcome.message}", file=sys.stderr)
     return outcome.exit_code
@@ -68,3 +69,14 @@ def _record_run(archive: Path, args: argparse.Namespace, outcome, started) -> No
             history.save()
     except OSError as exc:
         print(f"sma: warning: could not record the run in {history.dir}: {exc.strerror or exc}", file=sys.stderr)
+
+
+def _update_search_index(archive: Path) -> None:
+    """The new WARCs' posts and comments into each copy's search index (search/, docs/search.md);
+    a failure here costs the index, which `sma index` rebuilds, never the capture."""
+    from search.index import build_all
+
+    try:
+        build_all(archive)
+    except Exception as exc:  # noqa: BLE001 - the capture is done and must stay reported as it went
+        print(f"sma: warning: search index not updated ({exc}); run `sma index --archive {archive}`", file=sys.stderr)
