@@ -14,14 +14,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from crawler.privacy import forms
+from crawler.privacy import forms, lexicon
 
-FINDING_TYPES = ("name", "handle", "email", "phone", "bsn", "iban", "postcode", "plate", "birthdate", "mention", "url")
+FINDING_TYPES = ("name", "handle", "email", "phone", "bsn", "iban", "postcode", "address", "plate", "birthdate",
+                 "mention", "url")
 PERSON_TYPES = ("name", "handle", "mention", "url")
 # When spans overlap, the more specific finding wins (a learned handle inside an e-mail address
 # loses to the address; a mention of a known commenter is still one person).
-_PRIORITY = {"url": 0, "email": 1, "iban": 2, "bsn": 3, "phone": 4, "postcode": 5, "plate": 6, "birthdate": 7,
-             "mention": 8, "handle": 9, "name": 10}
+_PRIORITY = {"url": 0, "email": 1, "iban": 2, "bsn": 3, "phone": 4, "address": 5, "postcode": 5, "plate": 6,
+             "birthdate": 7, "mention": 8, "handle": 9, "name": 10}
 _AT_BEFORE = re.compile(r"(?:@|%40|\\u0040|&#64;|&#x40;)$")
 
 
@@ -191,7 +192,8 @@ class PiiDetector:
         for finding, _score in candidates:
             if _overlaps(excluded, finding.start, finding.end):
                 continue
-            if finding.type in ("name", "mention", "handle") and self.is_own(finding.value):
+            if finding.type in ("name", "mention", "handle") and (
+                    self.is_own(finding.value) or (finding.source == "text" and lexicon.is_public_body(finding.value))):
                 continue
             i = bisect.bisect_right(starts, finding.start)
             if (i > 0 and ends[i - 1] > finding.start) or (i < len(starts) and starts[i] < finding.end):

@@ -31,7 +31,7 @@ from crawler.privacy.recognizers import normalise_phone
 PERSON_PREFIX = "Burger-"
 SHORT = 4
 LABELS = {"email": "e-mail", "phone": "telefoon", "bsn": "BSN", "iban": "IBAN", "postcode": "postcode",
-          "plate": "kenteken", "birthdate": "geboortedatum"}
+          "plate": "kenteken", "birthdate": "geboortedatum", "address": "adres"}
 _MONTHS = {m: i for i, m in enumerate(("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
                                        "september", "oktober", "november", "december"), start=1)}
 
@@ -47,6 +47,8 @@ def normalise(finding_type: str, value: str) -> str:
         return normalise_form(v).replace(" ", "")
     if finding_type == "birthdate":
         return _iso_date(v)
+    if finding_type == "address":
+        return re.sub(r"[\s,.\-]+", " ", v.lower()).strip()
     return v
 
 

@@ -48,6 +48,7 @@ class PatternSpec:
     threshold: float = 0.5
     flags: int = 0
     group: str | None = None  # named group holding the value (the rest is anchoring context)
+    negative: tuple[str, ...] = ()  # words before it that make it not a third party's (an organisation's number)
     compiled: list[tuple[re.Pattern[str], float]] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
@@ -72,13 +73,15 @@ def iban_valid(value: str) -> bool:
 
 
 def phone_valid(value: str) -> bool:
+    """Ten national digits; not the organisations' ranges (088 company numbers, 0800/090x services)."""
     digits = normalise_phone(value)
-    return len(digits) == 10 and digits.startswith("0") and digits[1] != "0"
+    return (len(digits) == 10 and digits.startswith("0") and digits[1] != "0"
+            and not digits.startswith(("088", "0800", "0900", "0906", "0909")))
 
 
 def normalise_phone(value: str) -> str:
     """National 10-digit form: '+31 6 1234 5678' -> '0612345678'."""
-    digits = re.sub(r"\D", "", value)
+    digits = re.sub(r"\D", "", value.replace("(0)", ""))
     if value.strip().startswith("+31") or digits.startswith("0031"):
         digits = "0" + digits[4:] if digits.startswith("0031") else "0" + digits[2:]
     return digits
@@ -112,6 +115,32 @@ def birthdate_valid(value: str) -> bool:
     return bool(years) and 1900 <= int(years[-1]) <= 2025
 
 
+_SEP = r"(?:[ \t\xa0]?[-./][ \t\xa0]?|[ \t\xa0])?"
+_SEP_REQ = r"(?:[ \t\xa0]?[-./][ \t\xa0]?|[ \t\xa0])"
+_HOUSE_NR = (r"(?:,?[ \t\xa0]+(?:nr\.?[ \t\xa0]*)?\d{1,5}(?:-\d{1,4}|[A-Za-z]{1,3}\b|[ \t\xa0](?:bis|hs|[A-Z])\b)?"
+             r"(?!\s*(?:%|euro|eur|km|uur)))?")
+# Words that make a number the organisation's, not a citizen's ("bel de gemeente op 020-...").
+ORGANISATION_WORDS = ("gemeente", "belastingdienst", "klantenservice", "helpdesk", "servicenummer", "informatienummer",
+                      "ministerie", "uwv", "svb", "duo", "cak", "rdw", "politie", "kantoor", "bedrijf", "ziekenhuis",
+                      "apotheek", "huisartsenpost", "balie", "alarmnummer", "storingsnummer", "belastingtelefoon",
+                      "toeslagen", "ggd", "infolijn", "hulplijn", "klantcontact")
+# Two-letter words that follow a number in lower case ("1500 en", "2024 is"): not a postcode then.
+_NOT_POSTCODE_LETTERS = frozenset("""
+en de is in op om te al ik je we ze er na of nu uw zo ja tm td dd mb kb gb km cm mm kg pm am ha ml cc nr st jr
+ex pp hh ct ca wk hr mn sr dr mr bv nv
+""".split())
+
+
+def postcode_valid(value: str) -> bool:
+    m = re.match(r"\d{4}\s*([A-Za-z]{2})", value)
+    if not m:
+        return False
+    letters = m.group(1)
+    if letters.upper() in ("SA", "SD", "SS"):
+        return False
+    return letters.isupper() or letters.lower() not in _NOT_POSTCODE_LETTERS
+
+
 SPECS: list[PatternSpec] = [
     PatternSpec(
         "email",
@@ -140,42 +169,29 @@ SPECS: list[PatternSpec] = [
     PatternSpec(
         "phone",
         [
-            # mobile: 06-12345678, 0612345678, 06 12 34 56 78, 06 1234 5678
-            (_NUM_L + r"06[\s-]?(?:\d{8}|\d{2}(?:[\s-]?\d{2}){3}|\d{4}[\s-]?\d{4})" + _NUM_R, 0.7),
-            # +31 6 12345678, +316..., 0031 6..., +31 (0)6 ...
-            (r"(?<![\w+])(?:\+|00)31[\s-]?(?:\(0\)[\s-]?)?[1-9](?:[\s-]?\d){8}" + _NUM_R, 0.8),
-            # landline: 020-1234567, 030 123 4567, (070) 123 45 67, 0591-123456
-            (r"(?<![\w.,/+-])(?:\(0\d{2}\)\s?|0\d{2}[\s-])\d{3}[\s-]?\d{2}[\s-]?\d{2}" + _NUM_R, 0.6),
-            (r"(?<![\w.,/+-])(?:\(0\d{3}\)\s?|0\d{3}[\s-])\d{2,3}[\s-]?\d{2}[\s-]?\d{2}" + _NUM_R, 0.6),
+            # mobile in any spelling: 06-12345678, 0612345678, 06 12 34 56 78, 06 - 1234 5678, 06.123.456.78
+            (_NUM_L + r"06(?:" + _SEP + r"\d){8}" + _NUM_R, 0.7),
+            # +31 6 12345678, +316..., 0031 6..., +31 (0)6 ..., +31(0)20-1234567
+            (r"(?<![\w+])(?:\+|00)31[ \t\xa0-]?(?:\(0\)[ \t\xa0-]?)?[1-9](?:" + _SEP + r"\d){8}" + _NUM_R, 0.8),
+            # landline with a separator after the area code: 020-1234567, 030 123 4567, 0591 12 34 56
+            (_NUM_L + r"0[1-9]\d{0,2}" + _SEP_REQ + r"\d(?:" + _SEP + r"\d){4,7}" + _NUM_R, 0.6),
+            # area code in parentheses: (020) 123 4567, (0591)-123456, (06) 12345678
+            (r"(?<![\w.,/+-])\(0[1-9]\d{0,2}\)[ \t\xa0]?-?[ \t\xa0]?\d(?:" + _SEP + r"\d){4,7}" + _NUM_R, 0.65),
             (_NUM_L + r"0[1-9]\d{8}" + _NUM_R, 0.4),
         ],
         validate=phone_valid,
-        context=("bel", "bellen", "nummer", "telefoon", "tel", "bereikbaar", "mobiel", "whatsapp", "terugbel"),
+        context=("bel", "bellen", "nummer", "telefoon", "telefoonnummer", "tel", "tel.", "bereikbaar", "mobiel",
+                 "whatsapp", "whatsappen", "app", "appen", "terugbel", "terugbellen", "sms", "mob", "mij op"),
+        negative=ORGANISATION_WORDS,
         threshold=0.5,
     ),
     PatternSpec(
         "postcode",
-        [(r"(?<![\w])[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}(?:,?\s+(?:nr\.?\s*)?\d{1,5}(?:-\d{1,4}|[A-Za-z]{1,3})?)?(?![\w-])",
-          0.6)],
-        context=("postcode", "adres", "wonen", "woon", "wijk", "straat"),
+        [(r"(?<![\w])[1-9]\d{3}[ \t\xa0]{0,2}(?!SA|SD|SS)[A-Z]{2}" + _HOUSE_NR + r"(?![\w-])", 0.6),
+         (r"(?<![\w])[1-9]\d{3}[ \t\xa0]{0,2}(?i:[a-z]{2})" + _HOUSE_NR + r"(?![\w-])", 0.4)],
+        validate=postcode_valid,
+        context=("postcode", "adres", "wonen", "woon", "woont", "wijk", "straat", "verhuisd", "postbus", "huisnummer"),
         threshold=0.5,
-    ),
-    PatternSpec(
-        "plate",
-        [(_sidecode_regex(), 0.6)],
-        validate=plate_valid,
-        context=("kenteken", "nummerbord", "auto", "kentekenplaat", "wagen", "busje", "scooter"),
-        threshold=0.5,
-    ),
-    PatternSpec(
-        "birthdate",
-        [(r"(?:geboren|geb\.|geboortedatum|geb\. ?datum|verjaardag|jarig)\W{0,4}(?:op|is|:)?\s{0,3}"
-          r"(?P<value>(?:[0-3]?\d[-/.][01]?\d[-/.](?:19|20)\d\d)"
-          r"|(?:[0-3]?\d\s+(?:" + _MONTH_RE + r")\.?\s+(?:19|20)\d\d)"
-          r"|(?:(?:19|20)\d\d-[01]\d-[0-3]\d))(?!\d)", 0.85)],
-        validate=birthdate_valid,
-        flags=re.IGNORECASE,
-        group="value",
     ),
 ]
 
@@ -190,10 +206,17 @@ def scan(text: str, specs: list[PatternSpec] | None = None) -> list[Match]:
                 value = text[start:end]
                 if spec.validate and not spec.validate(value):
                     continue
-                score = base + (0.35 if has_context(text, start, spec.context, spec.context_chars) else 0.0)
+                personal = has_context(text, start, spec.context, spec.context_chars)
+                score = base + (0.35 if personal else 0.0)
+                if spec.negative and has_context(text, start, spec.negative, spec.context_chars) and not (
+                        has_context(text, start, PERSONAL_WORDS, spec.context_chars)):
+                    continue  # the organisation's own number, named as such
                 if score >= spec.threshold:
                     found.append(Match(spec.type, start, end, min(score, 1.0)))
     return found
+
+
+PERSONAL_WORDS = ("mijn", "me", "mij", "ik", "privé", "prive", "zijn", "haar", "hem", "ons", "onze", "mobiel", "thuis")
 
 
 def has_context(text: str, start: int, words: tuple[str, ...], window: int) -> bool:

@@ -1,63 +1,72 @@
 """Names and @mentions in free text, without a trained model.
 
-A blank spaCy pipeline has no NER, so names of people who are not commenters ("Mijn buurman Pieter
-Jansen ...") are found by shape plus context: two or more capitalised words, optionally joined by
-Dutch tussenvoegsels (van, de, van der, ter, ...), directly after a word that introduces a person
-(buurman, moeder, partner, "op naam van", ...). Shape alone is too weak in Dutch texts (every
-sentence start and every proper noun is capitalised), so without context a candidate needs a known
-common first name; the precision target is 90% on the demo platform's texts.
+Citizens write names as they like: "Pieter van den Berg", "jan de vries", "mevrouw Jansen", "Hoi
+Sanne,", "groetjes, Anouk", "mijn zoon Daan". A blank spaCy pipeline has no NER, so names are found
+from word lists (crawler/privacy/data/: first names, surnames, tussenvoegsels) and from what marks a
+person in Dutch: an honorific, a relation word, a greeting, a sign-off, "ik ben/heet". Candidates
+start at every word, so a capitalised word just before a name ("Gisteren Pieter Jansen") does not
+hide it. Public office holders named in office ("minister De Jonge"), government bodies, places,
+months and professions ("de bakker") are not names.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
+from crawler.privacy import lexicon
 from crawler.privacy.recognizers import Match
 
-TUSSENVOEGSELS = ("van der", "van den", "van de", "van 't", "in 't", "in de", "op de", "op den", "uit de",
-                  "van", "de", "den", "der", "ter", "ten", "te", "het", "'t", "la", "le", "du", "da", "dos",
-                  "el", "al", "bin", "ben", "von")
-# Words that introduce a person; the name follows within a few words.
-PERSON_CONTEXT = (
-    "buurman", "buurvrouw", "buren", "vader", "moeder", "pa", "ma", "zoon", "dochter", "broer", "zus", "zuster",
-    "partner", "man", "vrouw", "echtgenoot", "echtgenote", "vriend", "vriendin", "collega", "oom", "tante",
-    "opa", "oma", "neef", "nicht", "schoonvader", "schoonmoeder", "zwager", "schoonzus", "baas", "werkgever",
-    "huisgenoot", "kind", "klant", "cliënt", "client", "patiënt", "patient", "naam", "heet", "genaamd",
-    "meneer", "mevrouw", "mevr.", "mw.", "dhr.", "de heer", "contactpersoon", "behandelaar", "ambtenaar",
-    "medewerker", "ondertekend", "groet", "groeten", "gr.", "namens", "van", "met", "door", "aan",
-)
-# Common Dutch first names (CBS top lists and names common in the Netherlands), a weak signal on
-# its own; with it, a name at a sentence start without a context word is still found.
-FIRST_NAMES = frozenset("""
-adam ahmed ahmet aisha alexander amber anna anne anouk arjen bart bas bram britt chantal daan dennis dirk
-eline emma esra eva evi fatima femke fleur floor frank freek gerrit hanna hanneke hans henk hugo ilse ingrid
-iris jan jasper jesse johan joke joost jeroen julia kees kevin koen lars lieke linda lisa lotte loes lucas
-luuk maarten marieke mark martijn max mila milan mohamed mohammed mustafa nadia niels noah noor nina peter
-pieter priya rik robin romy ruud sam sanne sara sarah sem sophie stefan sven thijs thomas tim tom wim willem
-wouter yasmina youssef zeynep
+TUSSENVOEGSELS = frozenset(("van", "de", "den", "der", "ter", "ten", "te", "het", "'t", "in", "op", "uit", "la", "le",
+                            "du", "da", "dos", "el", "al", "bin", "ben", "von", "d'", "ait", "abou", "ibn", "vd",
+                            "v.d."))
+HONORIFICS = frozenset(("meneer", "mevrouw", "mevr", "mw", "mvr", "dhr", "heer", "hr", "juffrouw", "juf", "fam",
+                        "familie", "mr", "dr", "ir", "drs", "ing", "mrs", "mister", "miss", "ms", "sir"))
+RELATIONS = frozenset("""
+buurman buurvrouw buren buurjongen buurmeisje vader moeder pa ma papa mama zoon zoontje dochter dochtertje broer
+broertje zus zusje zuster partner man vrouw echtgenoot echtgenote vriend vriendje vriendin vriendinnetje collega
+oom tante opa oma neef nicht schoonvader schoonmoeder zwager schoonzus schoonzoon schoondochter baas werkgever
+huisgenoot huisbaas verhuurder kind kinderen kleinzoon kleindochter kleinkind stiefvader stiefmoeder stiefzoon
+stiefdochter klant cliënt client patiënt patient contactpersoon behandelaar ex verloofde zoon's mantelzorger
 """.split())
-# Capitalised words that are not people even after a context word ("met Utrecht", "van Ministerie").
-NOT_NAMES = frozenset("""
-ministerie rijksoverheid gemeente overheid belastingdienst duo svb uwv cak knmi rdw digid nederland
-nederlandse den haag amsterdam rotterdam utrecht zwolle groningen tilburg almere breda nijmegen enschede
-haarlem arnhem leeuwarden maastricht delft bosch apeldoorn dordrecht assen middelburg lelystad emmen
-maandag dinsdag woensdag donderdag vrijdag zaterdag zondag januari februari maart april mei juni juli
-augustus september oktober november december ik je jij u wij we zij hij ze het de een dit dat deze die
-mijn jouw uw ons onze hun haar zijn waarom wat wie hoe waar wanneer ja nee dank bedankt groet graag
-team webcare helpdesk klantenservice alvast succes sterkte hallo hoi beste geachte
+INTRODUCERS = frozenset(("heet", "genaamd", "namens", "naam", "is", "ben", "called"))
+GREETINGS = frozenset(("hoi", "hallo", "hey", "hee", "hé", "he", "beste", "dag", "lieve", "geachte", "goedemorgen",
+                       "goedemiddag", "goedenavond", "hi", "ha", "hoii", "hallo's", "yo", "dear", "morgen"))
+SIGN_OFFS = frozenset(("groet", "groeten", "groetjes", "gr", "grt", "grtz", "mvg", "mvgr", "vgr", "liefs", "x", "xx",
+                       "xxx", "bedankt", "thanks", "cheers", "doei", "greetz", "gegroet", "hg", "dankjewel",
+                       "alvast", "dank"))
+OFFICES = frozenset("""
+minister staatssecretaris burgemeester wethouder premier minister-president kamerlid gedeputeerde commissaris
+raadslid ombudsman koning koningin prinses prins president partijleider fractievoorzitter lijsttrekker
+staatshoofd directeur-generaal inspecteur-generaal secretaris-generaal kamervoorzitter ministers
 """.split())
-
-_CAP = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?"
-_TV = "|".join(sorted((re.escape(t) for t in TUSSENVOEGSELS), key=len, reverse=True))
-# First name, then optional capitalised middle names / particles, then a capitalised surname.
-NAME_RE = re.compile(
-    rf"(?<![\w@#/.-])(?P<first>{_CAP})(?:\s+(?:(?:{_TV})\s+)?(?:[A-Z][a-z]{{0,2}}\s+)?{_CAP}){{1,3}}(?![\w@-])"
-)
-_CONTEXT_RE = re.compile(
-    r"(?<![\w])(?:" + "|".join(sorted((re.escape(w) for w in PERSON_CONTEXT), key=len, reverse=True))
-    + r")\s*[:,]?\s*$",
-    re.IGNORECASE,
-)
+# Surnames that are also occupations: lower case after an article they are the occupation ("de bakker").
+PROFESSIONS = frozenset("""
+bakker visser smit smid kok schilder timmerman metselaar molenaar koster boer kuiper brouwer mulder visscher
+kramer koopman jager schipper ridder prins koning haan graaf wagenaar schenk snel post bos groen klein mol
+""".split())
+# Capitalised words that start sentences or name things, never people.
+COMMON = frozenset("""
+ik je jij u wij we zij hij ze het de een dit dat deze die mijn jouw uw ons onze hun haar zijn waarom wat wie hoe waar
+wanneer ja nee dank bedankt groet graag team webcare helpdesk klantenservice alvast succes sterkte hallo hoi beste
+geachte allemaal iedereen mensen medewerker medewerkers heren dames lezer lezers redactie afdeling gisteren vandaag
+morgen eergisteren vanochtend vanavond vanmiddag vannacht toen nu straks daarna sinds volgens na voor bij met door
+aan op in uit over onder tussen zonder tegen tot om of en maar want dus echter toch ook nog al weer wel niet geen
+als omdat hoewel terwijl zodra helaas gelukkig natuurlijk eindelijk inmiddels intussen ondertussen trouwens ps
+goedemorgen goedemiddag goedenavond fijne prettige super top mooi lekker thanks sorry oke oké ok hey hee
+belasting toeslag toeslagen aanvraag formulier brief bericht mail website app site rijbewijs paspoort
+kerst pasen pinksteren koningsdag oud nieuw corona covid nederland nederlands nederlandse engels
+albert heijn jumbo lidl aldi action hema kruidvat bol google facebook twitter instagram youtube tiktok whatsapp
+linkedin microsoft apple samsung ns ov gvb ret htm arriva connexxion ziggo kpn vodafone odido eneco essent vattenfall
+""".split())
+MONTHS_DAYS = frozenset("""
+januari februari maart april mei juni juli augustus september oktober november december maandag dinsdag woensdag
+donderdag vrijdag zaterdag zondag jan feb mrt apr jun jul aug sep sept okt nov dec
+""".split())
+_WORD = re.compile(r"'t|'s|[A-Za-zÀ-ÖØ-öø-ÿ](?:[A-Za-zÀ-ÖØ-öø-ÿ'’]*[A-Za-zÀ-ÖØ-öø-ÿ])?(?:-[A-Za-zÀ-ÖØ-öø-ÿ]+)*\.?")
+_SPACE_ONLY = re.compile(r"[ \t\xa0]{1,3}")
+_SOFT_GAP = re.compile(r"[ \t\xa0]*[,:(]?[ \t\xa0]*")
+_SIGN_GAP = re.compile(r"[ \t\xa0]*[,.!:\-–~]*[ \t\xa0]*(?:\r?\n[ \t\xa0]*[-–~]?[ \t\xa0]*)?")
 # "@handle", not e-mail addresses (a word character before "@") nor CSS/JSDoc at-rules.
 MENTION_RE = re.compile(r"(?<![\w@.%\\&#;])@(?P<h>[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,28}[A-Za-z0-9_])?)"
                         r"(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?(?![\w-])")
@@ -68,22 +77,181 @@ author version throws override const enum interface todo fileoverview class modu
 """.split())
 
 
+@cache
+def _not_names() -> frozenset[str]:
+    return COMMON | MONTHS_DAYS | lexicon.places() | frozenset(w for e in lexicon.public_bodies() for w in e.split())
+
+
+def _word(token: str) -> str:
+    return token.rstrip(".").lower()
+
+
+class _Text:
+    """The words of a text with their offsets, and the gaps between them."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
+        self.lower = [_word(t[2]) for t in self.tokens]
+
+    def gap(self, i: int) -> str:
+        """The characters between token i-1 and token i."""
+        start = self.tokens[i - 1][1] if i > 0 else 0
+        return self.text[start:self.tokens[i][0]]
+
+    def joined(self, i: int) -> bool:
+        """Token i follows token i-1 on the same line, separated by spaces only (a token ending in
+        a dot is an abbreviation or initial: 'dhr. Jansen', 'J. de Vries')."""
+        if i == 0 or _SPACE_ONLY.fullmatch(self.gap(i)) is None:
+            return False
+        prev = self.tokens[i - 1][2]
+        return not prev.endswith(".") or len(prev) <= 2 or _word(prev) in HONORIFICS or _word(prev) == "v.d"
+
+    def capitalised(self, i: int) -> bool:
+        return self.tokens[i][2][:1].isupper()
+
+    def sentence_start(self, i: int) -> bool:
+        before = self.text[:self.tokens[i][0]].rstrip()
+        return not before or before[-1] in ".!?\n:;\"'(" or "\n" in self.gap(i)
+
+
+_INTRO_BEFORE = frozenset(("ik", "mijn", "naam", "heet", "hij", "zij", "ze", "die", "dat", "is")) | RELATIONS
+
+
+def _is_first(t: _Text, i: int) -> bool:
+    w = t.lower[i]
+    if w not in lexicon.first_names():
+        return False
+    return t.capitalised(i) or w not in lexicon.ambiguous_names()
+
+
+def _is_surname(t: _Text, i: int, after_particle: bool) -> bool:
+    w = t.lower[i]
+    if w in _not_names() or len(w) < 2:
+        return False
+    if t.capitalised(i):
+        return True
+    return w in lexicon.surnames() and not (after_particle and w in PROFESSIONS and t.lower[i - 1] == "de")
+
+
+def _surname_end(t: _Text, i: int) -> int | None:
+    """Index of the last token of a surname starting at token i (particles first), or None."""
+    k, n, particles = i, len(t.tokens), 0
+    while k < n and t.lower[k] in TUSSENVOEGSELS and particles < 3 and (k == i or t.joined(k)):
+        k, particles = k + 1, particles + 1
+    if k < n and (k == i or t.joined(k)) and _is_surname(t, k, particles > 0):
+        return k
+    return None
+
+
+def _lower_full_name(t: _Text, i: int, end: int | None) -> bool:
+    """'jan de vries': an ambiguous first name in lower case, a particle and a listed surname."""
+    return (end is not None and t.lower[i] in lexicon.first_names() and end > i + 1
+            and t.lower[i + 1] in TUSSENVOEGSELS and t.lower[end] in lexicon.surnames()
+            and t.lower[end] not in PROFESSIONS)
+
+
+def _full_name_end(t: _Text, i: int) -> int | None:
+    """Token i as a first name: the index of its surname's last token, or None."""
+    k = i + 1
+    # Initials and middle names: 'Jan P. de Vries', 'Anna Maria Jansen'.
+    while k < len(t.tokens) and t.joined(k) and (re.fullmatch(r"[A-Z]\.?", t.tokens[k][2])
+                                                 or (_is_first(t, k) and t.capitalised(k))) and k - i <= 3:
+        k += 1
+    if k < len(t.tokens) and t.joined(k):
+        end = _surname_end(t, k)
+        if end is not None:
+            return end
+    # 'Jan Pieter' without a surname: the last middle name ends the name.
+    return k - 1 if k - 1 > i and _is_first(t, k - 1) else None
+
+
+def _marker(t: _Text, i: int) -> str | None:
+    """What marks token i as a person's name, from the words before it."""
+    if i == 0:
+        return None
+    prev = t.lower[i - 1]
+    gap = t.gap(i)
+    if prev in OFFICES or (i > 1 and t.lower[i - 2] in OFFICES and prev in TUSSENVOEGSELS):
+        return "office"
+    if prev in HONORIFICS and (_SPACE_ONLY.fullmatch(gap) or gap.strip() == "."):
+        return "honorific"
+    if prev == "de" and i > 1 and t.lower[i - 2] in ("heer", "familie"):
+        return "honorific"
+    if prev in SIGN_OFFS and _SIGN_GAP.fullmatch(gap):
+        return "sign-off"
+    if prev in GREETINGS and _SOFT_GAP.fullmatch(gap) and (i == 1 or t.sentence_start(i - 1)):
+        return "greeting"
+    if prev in RELATIONS and _SOFT_GAP.fullmatch(gap):
+        return "relation"
+    if prev in INTRODUCERS and _SOFT_GAP.fullmatch(gap) and i > 1 and t.lower[i - 2] in _INTRO_BEFORE:
+        return "intro"
+    if prev in ("heet", "genaamd", "namens") and _SOFT_GAP.fullmatch(gap):
+        return "intro"
+    if gap.strip() in ("-", "–", "~") and i >= len(t.tokens) - 3:
+        return "sign-off"
+    return None
+
+
+def _signature_line(t: _Text, i: int) -> bool:
+    """Token i starts the comment's last line, and that line is one to three words (a signature)."""
+    if i == 0 or "\n" not in t.gap(i):
+        return False
+    rest = t.text[t.tokens[i][0]:].strip()
+    return "\n" not in rest and len(rest.split()) <= 3
+
+
+def _is_official(t: _Text, start: int, end: int) -> bool:
+    value = " ".join(t.lower[start:end + 1])
+    return value in lexicon.officials()
+
+
 def names(text: str) -> list[Match]:
-    found = []
-    for m in NAME_RE.finditer(text):
-        words = [w for w in re.split(r"\s+", m.group(0)) if w]
-        capitalised = [w for w in words if w[0].isupper()]
-        if len(capitalised) < 2 or any(w.lower() in NOT_NAMES for w in capitalised):
+    t = _Text(text)
+    found: list[Match] = []
+    i, n = 0, len(t.tokens)
+    not_names = _not_names()
+    while i < n:
+        w = t.lower[i]
+        marker = _marker(t, i)
+        full_end = _full_name_end(t, i) if w in not_names else None
+        if marker == "office" or (w in not_names and w not in TUSSENVOEGSELS and not (
+                full_end is not None and (_is_first(t, i) or _lower_full_name(t, i, full_end)))):
+            i += 1
             continue
-        before = text[max(0, m.start() - 30):m.start()]
-        contextual = bool(_CONTEXT_RE.search(before))
-        known_first = m.group("first").lower() in FIRST_NAMES
-        score = 0.3 + (0.5 if contextual else 0.0) + (0.3 if known_first else 0.0)
-        if score >= 0.6:
-            found.append(Match("name", m.start(), m.end(), min(score, 1.0)))
+        end: int | None = None
+        score = 0.0
+        if marker == "honorific":  # 'mevrouw Jansen', 'meneer de vries', 'dhr. J. van Dam'
+            k = i
+            while k < n - 1 and re.fullmatch(r"[A-Za-z]\.", t.tokens[k][2]) and t.joined(k + 1):
+                k += 1
+            end = _full_name_end(t, k) if _is_first(t, k) else None
+            end = end if end is not None else _surname_end(t, k)
+            score = 0.9
+        elif w not in TUSSENVOEGSELS:
+            full = _full_name_end(t, i)
+            first = _is_first(t, i)
+            if full is not None and (first or (marker and t.capitalised(i)) or _lower_full_name(t, i, full)):
+                end, score = full, 0.85
+            elif (full is not None and t.capitalised(i) and t.lower[full] in lexicon.surnames()
+                  and not t.sentence_start(i)):
+                end, score = full, 0.7  # an unknown first name before a common surname
+            elif marker and (first or (t.capitalised(i) and len(w) >= 3)):
+                end, score = i, 0.75  # a single name marked by a greeting, sign-off, relation, "ik ben"
+            elif first and (t.capitalised(i) or _signature_line(t, i)) and w not in lexicon.ambiguous_names():
+                end, score = i, 0.6  # a known first name alone
+            elif first and _signature_line(t, i):
+                end, score = i, 0.6
+        if end is None or _is_official(t, i, end):
+            i += 1
+            continue
+        found.append(Match("name", t.tokens[i][0], t.tokens[end][1] - (1 if t.tokens[end][2].endswith(".") else 0),
+                           score))
+        i = end + 1
     return found
 
 
 def mentions(text: str) -> list[Match]:
-    return [Match("mention", m.start(), m.end(), 0.8)
-            for m in MENTION_RE.finditer(text) if m.group("h").lower() not in AT_RULES and len(m.group("h")) >= 3]
+    return [Match("mention", m.start(), m.end(), 0.8) for m in MENTION_RE.finditer(text)
+            if m.group("h").lower() not in AT_RULES and len(m.group("h")) >= 3
+            and not lexicon.is_public_body(m.group("h"))]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from crawler.privacy import recognizers, recognizers_names
+from crawler.privacy import recognizers, recognizers_free, recognizers_names
 from crawler.privacy.recognizers import Match
 
 LANGUAGE = "nl"
@@ -24,9 +24,16 @@ MAX_LENGTH = 20_000_000
 # to the recognisers directly (Presidio's tokenising and context pass cost ~50 ms per KB there).
 PRESIDIO_MAX_CHARS = 4_000
 ENTITY = {t: f"NL_{t.upper()}" for t in ("email", "iban", "bsn", "phone", "postcode", "plate", "birthdate",
-                                          "name", "mention")}
+                                          "name", "mention", "address")}
 TYPE_OF = {v: k for k, v in ENTITY.items()}
 
+# The recognisers that are functions of the text rather than one PatternSpec each.
+FUNCTIONS = (("DutchNameRecognizer", ["name"], recognizers_names.names),
+             ("DutchMentionRecognizer", ["mention"], recognizers_names.mentions),
+             ("DutchPlateRecognizer", ["plate"], recognizers_free.plates),
+             ("DutchBirthdateRecognizer", ["birthdate"], recognizers_free.birthdates),
+             ("ObfuscatedEmailRecognizer", ["email"], recognizers_free.emails),
+             ("DutchAddressRecognizer", ["address"], recognizers_free.addresses))
 _engine: Any = None
 _lock = threading.Lock()
 
@@ -66,26 +73,26 @@ def _build() -> Any:
             return [RecognizerResult(ENTITY[m.type], m.start, m.end, m.score)
                     for m in recognizers.scan(text, [self.spec])]
 
-    class NameMentionRecognizer(EntityRecognizer):
-        """Capitalised Dutch names with tussenvoegsels after a person word; @mentions."""
+    class FunctionRecognizer(EntityRecognizer):
+        """One of the word-list/structure recognisers (names, mentions, addresses, plates, ...)."""
 
-        def __init__(self) -> None:
-            super().__init__(supported_entities=[ENTITY["name"], ENTITY["mention"]], name="DutchNameRecognizer",
-                             supported_language=LANGUAGE)
+        def __init__(self, name: str, types: list[str], function: Any) -> None:
+            self.function = function
+            super().__init__(supported_entities=[ENTITY[t] for t in types], name=name, supported_language=LANGUAGE)
 
         def load(self) -> None:
             pass
 
         def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[Any]:
-            found = recognizers_names.names(text) + recognizers_names.mentions(text)
-            return [RecognizerResult(ENTITY[m.type], m.start, m.end, m.score) for m in found]
+            return [RecognizerResult(ENTITY[m.type], m.start, m.end, m.score) for m in self.function(text)]
 
     nlp_engine = BlankDutchNlpEngine()
     nlp_engine.load()
     registry = RecognizerRegistry(supported_languages=[LANGUAGE])
     for spec in recognizers.SPECS:
         registry.add_recognizer(SpecRecognizer(spec))
-    registry.add_recognizer(NameMentionRecognizer())
+    for name, types, function in FUNCTIONS:
+        registry.add_recognizer(FunctionRecognizer(name, types, function))
     return AnalyzerEngine(nlp_engine=nlp_engine, registry=registry, supported_languages=[LANGUAGE],
                           default_score_threshold=SCORE_THRESHOLD)
 
@@ -102,7 +109,7 @@ def engine() -> Any:
 def recognise(text: str) -> list[Match]:
     """The same recognisers without Presidio's engine around them: identical matches (they use no
     NLP artifacts), for large bodies where tokenising every script and style costs seconds."""
-    return recognizers.scan(text) + recognizers_names.names(text) + recognizers_names.mentions(text)
+    return recognizers.scan(text) + [m for _name, _types, function in FUNCTIONS for m in function(text)]
 
 
 def analyze(text: str) -> list[Match]:

@@ -1,0 +1,200 @@
+"""Recognisers for the forms citizens really write, beyond one fixed layout per type.
+
+- licence plates in every sidecode, any case, with hyphens, spaces or none ("12bdf3" needs a
+  context word: lower-case letter/digit runs are common in identifiers);
+- dates of birth: after a birth word with or without dot or colon ("geb 3-4-85", "geboortedatum:"),
+  "ik ben van 12 maart 1984", "* 12-03-1984", and a bare date of an old year right after a name
+  ("Jan de Vries, 12-03-1984"); event dates ("vanaf 12 maart 2025", "op 12-03-1984 is de wet ...")
+  are not birth dates;
+- e-mail addresses written to dodge harvesters: "jan [at] gmail [punt] com", "jan(at)ziggo.nl";
+- addresses: street + house number (the Dutch street suffixes, any case, with prefixes such as
+  "Burgemeester de", "Van Gogh"), with or without postcode and place; a postcode with a place.
+Amounts, distances and times after a number ("Kerkweg 12 km") are not house numbers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crawler.privacy import lexicon
+from crawler.privacy.recognizers import _MONTH_RE, SIDECODES, Match, has_context
+
+_PLATE_LETTER = "[BCDFGHJKLMNPQRSTVWXZbcdfghjklmnpqrstvwxz]"
+PLATE_CONTEXT = ("kenteken", "nummerbord", "auto", "kentekenplaat", "wagen", "busje", "scooter", "motor", "camper",
+                 "geflitst", "boete", "parkeer", "parkeren", "geparkeerd", "bekeuring", "rdw", "apk", "gestolen",
+                 "rijdt", "reed", "voertuig", "aanhanger", "caravan", "taxi", "bus", "bestelbus", "brommer", "plaat",
+                 "kentekens", "flitser", "parkeerboete", "vergunning", "bumper")
+BIRTH_WORDS = r"(?:geboren|geb\.?|geboortedatum|geboortedag|geb\.?\s?datum|gebdatum|verjaardag|jarig|d\.?o\.?b\.?|" \
+              r"geboorte|ik\s+ben\s+van|is\s+van|zijn\s+van|\*)"
+_DATE = (r"(?:[0-3]?\d[-/.][01]?\d[-/.](?:19|20)\d\d|[0-3]?\d\s*(?:" + _MONTH_RE + r")\.?\s*(?:19|20)\d\d"
+         r"|(?:19|20)\d\d-[01]\d-[0-3]\d)")
+_DATE_SHORT = r"(?:[0-3]?\d[-/.][01]?\d[-/.](?:'?\d\d)|[0-3]?\d\s+(?:" + _MONTH_RE + r")\.?\s+'\d\d)"
+_BIRTH_RE = re.compile(BIRTH_WORDS + r"[\s:.,]{0,4}(?:op|is|in|:|van|de)?[\s:]{0,3}(?P<value>" + _DATE + "|"
+                       + _DATE_SHORT + r")(?![\d])", re.IGNORECASE)
+_BARE_DATE_RE = re.compile(r"(?<![\w/.-])(?P<value>" + _DATE + r")(?![\d])", re.IGNORECASE)
+# A name-like word, then a comma or parenthesis, then the date: "Jan de Vries, 12-03-1984".
+_AFTER_NAME = re.compile(r"[A-Za-zÀ-ÿ]{2,}\s*(?:[,(]|\s-)\s*(?:geb\.?\s*|\*\s*)?$")
+_EVENT_WORDS = ("op", "vanaf", "sinds", "per", "tot", "datum", "d.d.", "dd", "brief", "besluit", "vonnis",
+                "uitspraak", "voor", "na", "tussen", "vóór", "van", "t/m", "deadline", "betaald", "ontvangen")
+_TLD = r"(?:nl|com|net|org|eu|be|de|info|biz|io|me|uk|co\.uk|fr|live|online|email|mail|nu|tv)"
+_AT_FORM = r"(?:\s?[\[\(\{<]\s?(?:at|apenstaartje|@)\s?[\]\)\}>]\s?|\s+(?:at|apenstaartje)\s+|\s@\s|@\s|\s@)"
+_DOT_FORM = r"(?:\.|\s?[\[\(\{<]\s?(?:dot|punt|\.)\s?[\]\)\}>]\s?|\s+(?:dot|punt)\s+)"
+_OBFUSCATED_EMAIL = re.compile(r"(?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}" + _AT_FORM
+                               + r"[A-Za-z0-9-]+(?:" + _DOT_FORM + r"[A-Za-z0-9-]+)*" + _DOT_FORM + _TLD + r"(?![\w-])",
+                               re.IGNORECASE)
+STREET_SUFFIXES = ("straatweg", "dwarsstraat", "straat", "laan", "weg", "plein", "gracht", "kade", "dijk", "singel",
+                   "hof", "pad", "steeg", "dreef", "park", "plantsoen", "markt", "baan", "ring", "wal", "haven",
+                   "burg", "veld", "erf", "hoek", "dam", "allee", "boulevard", "zijde", "kamp", "wetering", "vaart",
+                   "sloot", "brug", "poort", "kwartier", "hove", "oord", "hoeve", "gaarde", "akker", "horst", "donk",
+                   "dijkje", "weide", "heide", "promenade", "passage", "galerij", "kanaal", "tuin", "tuinen", "laantje",
+                   "steegje", "pleintje", "stede", "staete", "veste", "vest", "kerkhof", "hof", "werf", "straatje",
+                   "lei", "berg", "heuvel", "rak", "wijk", "kreek", "zoom", "einde", "beemd", "rade", "acker")
+NOT_STREETS = frozenset(("gerechtshof", "snelweg", "autoweg", "fietspad", "voetpad", "onderweg", "halverwege",
+                         "hof", "weg", "straat", "pad", "park", "markt", "baan", "ring", "wal", "haven", "veld",
+                         "hoek", "dam", "kamp", "brug", "poort", "tuin", "berg", "heuvel", "wijk", "werf", "einde",
+                         "rijbaan", "spoorweg", "uitweg", "omweg", "zijweg", "rijksweg", "provinciale", "rotonde",
+                         "bouwplaats", "kerkhof", "speeltuin", "buurt", "woonwijk", "jaargang", "ziekenhuis"))
+STREET_PREFIXES = ("van", "de", "der", "den", "het", "'t", "ter", "ten", "oude", "nieuwe", "korte", "lange", "hoge",
+                   "lage", "sint", "st.", "burg.", "dr.", "prof.", "mr.", "ir.", "prins", "prinses", "koningin",
+                   "koning", "eerste", "tweede", "derde", "kleine", "grote", "achter", "voor", "binnen", "buiten",
+                   "noord", "zuid", "oost", "west", "burgemeester", "generaal", "president", "professor", "dokter",
+                   "pastoor", "kapitein", "admiraal", "graaf", "hertog", "jonkheer", "willem", "jan", "johan",
+                   "hendrik", "pieter", "koningin", "emma", "wilhelmina", "juliana", "beatrix", "mgr.", "pater")
+_SUFFIX_RE = "|".join(sorted(STREET_SUFFIXES, key=len, reverse=True))
+_PREFIX_RE = "|".join(re.escape(p) for p in sorted(set(STREET_PREFIXES), key=len, reverse=True))
+_UNITS = (r"(?:%|euro|eur\b|€|km|m\b|meter|kilometer|jaar|jaren|uur|min\b|minuten|keer|procent|x\b|kg|cm|mm|dagen|"
+          r"weken|maanden|seconden|sec\b|graden|mensen|woningen|huizen|bomen|auto|bus\b|lijn\b|" + _MONTH_RE + r")")
+_STREET_RE = re.compile(
+    r"(?<![\w'-])(?P<pre>(?:(?:(?-i:[A-Z])[\w'.-]*|" + _PREFIX_RE + r")[ \t\xa0]+){0,3})"
+    r"(?P<street>[A-Za-zÀ-ÿ'.-]*(?:" + _SUFFIX_RE + r"))[ \t\xa0]*,?[ \t\xa0]*(?:nr\.?[ \t\xa0]*)?"
+    r"(?P<nr>[1-9]\d{0,3})"
+    r"(?P<add>[ \t\xa0]?(?:bis|hs|huis|bg|boven|rd|[a-zA-Z])\b|-\d{1,4}\b|[ \t\xa0]?-[ \t\xa0]?[a-zA-Z]\b)?"
+    r"(?![\d,.]?\d)(?![ \t\xa0]*" + _UNITS + r")"
+    r"(?P<pc>,?[ \t\xa0]+[1-9]\d{3}[ \t\xa0]?[A-Za-z]{2}\b)?", re.IGNORECASE)
+# The street word first: "Laan van Meerdervoort 23", "Plein 1944"-less forms, "Kade van het Noorden 4".
+_STREET_FIRST_RE = re.compile(
+    r"(?<![\w'-])(?:laan|plein|weg|kade|singel|dreef|hof|straat|park|burgwal|gracht|dijk|markt)[ \t\xa0]+"
+    r"(?:van|der|de|den|het|op|ten|te|tot|in|aan|naar|achter|over|bij)(?:[ \t\xa0]+(?:de|der|den|het|'t))?"
+    r"[ \t\xa0]+[A-Za-zÀ-ÿ][\w'-]+(?:[ \t\xa0]+[A-Z][\w'-]+)?[ \t\xa0]+[1-9]\d{0,3}(?:[ \t\xa0]?[a-zA-Z]\b|-\d{1,4}\b)?"
+    r"(?![\d,.]?\d)(?![ \t\xa0]*" + _UNITS + r")", re.IGNORECASE)
+_POSTCODE_PLACE_RE = re.compile(r"(?<![\w])[1-9]\d{3}[ \t\xa0]?[A-Za-z]{2}(?:,?[ \t\xa0]+(?:nr\.?[ \t\xa0]*)?\d{1,5}"
+                                r"(?:-\d{1,4}|[a-zA-Z]{1,3})?)?(?=,?[ \t\xa0]+(?:te[ \t\xa0]+)?\w)")
+_PLACE_AFTER = re.compile(r",?[ \t\xa0]+(?:te[ \t\xa0]+|in[ \t\xa0]+)?(?P<place>(?:'s-|den\s)?[A-Za-zÀ-ÿ][\w'-]+"
+                          r"(?:[ \t\xa0-](?:aan|op|den|de|[A-Z])[\w'-]*(?:[ \t\xa0][A-Z][\w'-]+)?)?)")
+
+
+def _plate_regex() -> re.Pattern[str]:
+    parts = []
+    for code in SIDECODES:
+        groups = ["(?:" + (r"\d" if g[0] == "9" else _PLATE_LETTER) + "{" + str(len(g)) + "})" for g in code.split("-")]
+        parts.append(r"(?:[-\s]?)".join(groups))
+    return re.compile(r"(?<![\w#-])(?:" + "|".join(parts) + r")(?![\w-])")
+
+
+_PLATE_RE = _plate_regex()
+
+
+def plates(text: str) -> list[Match]:
+    found = []
+    for m in _PLATE_RE.finditer(text):
+        value = m.group(0)
+        groups = re.findall(r"\d+|[A-Za-z]+", value)
+        # The sidecode's groups, as written or (no separators) as the letter/digit runs show them.
+        if len(groups) != 3 or not any(g.isalpha() for g in groups) or not any(g.isdigit() for g in groups):
+            continue
+        hyphens, spaces = value.count("-"), len(re.findall(r"\s", value))
+        context = has_context(text, m.start(), PLATE_CONTEXT, 50)
+        if hyphens == 2:
+            score = 0.6
+        elif spaces or hyphens:
+            score = 0.45 if value.isupper() or not any(c.isalpha() for c in value) else 0.2
+        else:
+            score = 0.55 if value.upper() == value else 0.3
+        score += 0.35 if context else 0.0
+        if score >= 0.5:
+            found.append(Match("plate", m.start(), m.end(), min(score, 1.0)))
+    return found
+
+
+def _year(value: str) -> int:
+    years = re.findall(r"(?:19|20)\d\d", value)
+    if years:
+        return int(years[-1])
+    two = re.findall(r"'?(\d\d)$", value.strip())
+    return (1900 + int(two[0]) if int(two[0]) > 25 else 2000 + int(two[0])) if two else 0
+
+
+def birthdates(text: str) -> list[Match]:
+    found = []
+    taken = set()
+    for m in _BIRTH_RE.finditer(text):
+        if 1900 <= _year(m.group("value")) <= 2026:
+            found.append(Match("birthdate", m.start("value"), m.end("value"), 0.85))
+            taken.add(m.start("value"))
+    for m in _BARE_DATE_RE.finditer(text):
+        if m.start("value") in taken or not 1900 <= _year(m.group("value")) <= 2012:
+            continue
+        before = text[max(0, m.start() - 40):m.start()]
+        if _AFTER_NAME.search(before) and not has_context(text, m.start(), _EVENT_WORDS, 12):
+            found.append(Match("birthdate", m.start("value"), m.end("value"), 0.6))
+    return found
+
+
+def emails(text: str) -> list[Match]:
+    """Obfuscated spellings only; the plain form is recognizers.SPECS' e-mail pattern."""
+    return [Match("email", m.start(), m.end(), 0.85) for m in _OBFUSCATED_EMAIL.finditer(text)
+            if not re.fullmatch(r"[^@]+@[^@\s]+", m.group(0))]
+
+
+def _place_end(text: str, end: int, after_postcode: bool) -> int:
+    """The end of a place name right after an address (a comma or 'te' needed without postcode)."""
+    m = _PLACE_AFTER.match(text, end)
+    if not m:
+        return end
+    place = m.group("place")
+    known = place.lower() in lexicon.places() or place.split()[0].lower() in lexicon.places()
+    marked = m.group(0).lstrip()[:1] == "," or re.match(r",?\s+(?:te|in)\s", m.group(0)) is not None
+    if known or (place[:1].isupper() and (after_postcode or marked) and place.lower() not in _NOT_PLACE):
+        return m.end() if known or len(place.split()) == 1 else m.start("place") + len(place.split()[0])
+    return end
+
+
+_NOT_PLACE = frozenset("""
+en de het ik we wij maar dus want graag kunnen kan is waar wat hoe of bij dat die dit ze zij hij u jullie
+""".split())
+
+
+def addresses(text: str) -> list[Match]:
+    found = []
+    for m in _STREET_RE.finditer(text):
+        street = m.group("street")
+        lower = street.lower().strip(".")
+        pre = m.group("pre")
+        if lower in NOT_STREETS and not pre.strip():
+            continue
+        if any(lower.endswith(x) for x in ("gerechtshof", "snelweg", "fietspad", "onderweg", "halverwege", "rijbaan")):
+            continue
+        start = m.start()
+        # An article or the sentence's first word before the street is not part of the address.
+        words = pre.split()
+        while words and (words[0].lower() in ("de", "het", "'t", "op", "aan", "in", "bij") or (
+                words[0][:1].isupper() and words[0].lower() in _NOT_PLACE)):
+            start = text.index(words[0], start) + len(words[0])
+            start += len(text[start:]) - len(text[start:].lstrip())
+            words = words[1:]
+        if lower in NOT_STREETS and not words:
+            continue
+        end = _place_end(text, m.end(), bool(m.group("pc")))
+        found.append(Match("address", start, end, 0.85))
+    for m in _STREET_FIRST_RE.finditer(text):
+        found.append(Match("address", m.start(), _place_end(text, m.end(), False), 0.8))
+    for m in _POSTCODE_PLACE_RE.finditer(text):
+        end = _place_end(text, m.end(), True)
+        letters = re.match(r"\d{4}\s?([A-Za-z]{2})", m.group(0)).group(1)
+        if end > m.end() and (letters.isupper() or letters.lower() not in ("en", "de", "is", "in", "op", "om")):
+            found.append(Match("address", m.start(), end, 0.8))
+    return found
+
+
+def recognise(text: str) -> list[Match]:
+    return plates(text) + birthdates(text) + emails(text) + addresses(text)
