@@ -1,0 +1,206 @@
+"""Appraisal, legal hold and destruction on a real (small) crawl of the demo platform.
+
+One crawl of three posts is shared by the module; every test works on its own copy. The clock is
+moved forward with `--due` (the day the list is drawn up), years after the posts' terms ended.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import crawl, run_sma
+
+RECORDS_DUE = "2031-01-01"  # five years and more after the demo's posts (2025)
+
+
+@pytest.fixture(scope="module")
+def small(platform, tmp_path_factory):
+    truth = platform.truth("mastodon")
+    archive = tmp_path_factory.mktemp("records-crawl") / "a"
+    run = crawl(truth["profile_url"], archive, "--account", "campaign", "--max-posts", "3")
+    assert run.returncode == 0, run.stderr
+    state = json.loads((archive / "accounts" / "campaign" / "state.json").read_text())
+    posts = {p["url"]: p for p in truth["posts"] if p["url"] in state["posts"]}
+    assert len(posts) == 3
+    ordered = sorted(posts.values(), key=lambda p: -p["comment_count"])
+    doomed, held, hot = ordered[0], ordered[1], ordered[2]
+    assert doomed["comment_count"] > 0
+    hot_word = max((w.strip(".,?!:") for w in hot["text"].split()), key=len).lower()
+    assert hot_word not in doomed["text"].lower() + held["text"].lower()
+    registry = tmp_path_factory.mktemp("records-registry") / "registry.yaml"
+    base = truth["profile_url"].split("/@")[0]
+    registry.write_text(f"""\
+organisation: {{id: ministerie-demo, name: Ministerie van Demo}}
+processes:
+  campagnes: PV-2
+hotspots:
+  - "test 2025-01-01..2025-12-31 {hot_word}"
+accounts:
+  - {{id: a-oneway, platform: linkedin, url: "{base}/linkedin/company/ministerie-demo/", type: corporate,
+     comments: false, process: publieksvoorlichting, schedule: daily}}
+  - {{id: b-dialog, platform: x, url: "{base}/x/ministerie-demo", type: corporate, comments: true,
+     process: webcare, schedule: daily}}
+  - {{id: c-hybrid, platform: x, url: "{base}/x/minister-demo", type: hybrid, comments: true,
+     process: webcare, schedule: manual}}
+  - {{id: campaign, platform: mastodon, url: "{truth['profile_url']}", type: corporate, comments: true,
+     process: campagnes, schedule: daily}}
+""")
+    return {"archive": archive, "registry": registry, "doomed": doomed, "held": held, "hot": hot,
+            "hot_word": hot_word}
+
+
+def copy(small, tmp_path: Path, name: str = "a") -> Path:
+    target = tmp_path / name
+    shutil.copytree(small["archive"], target, symlinks=True)
+    return target
+
+
+def sma(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return run_sma(*args, timeout=300, env=env)
+
+
+def every_byte(archive: Path) -> bytes:
+    """Every file of the archive, WARCs decompressed: what a disk search would find."""
+    chunks = []
+    for root, _, files in os.walk(archive):
+        for name in files:
+            data = (Path(root) / name).read_bytes()
+            chunks.append(gzip.decompress(data) if name.endswith(".gz") else data)
+    return b"\n".join(chunks)
+
+
+def report_rows(archive: Path, registry: Path) -> dict[str, dict]:
+    proc = sma("appraisal", "report", "--archive", str(archive), "--registry", str(registry), "--format", "csv")
+    assert proc.returncode == 0, proc.stderr
+    return {row["id"]: row for row in csv.DictReader(io.StringIO(proc.stdout))}
+
+
+def propose_and_approve(archive: Path, registry: Path) -> str:
+    proc = sma("destroy", "list", "--archive", str(archive), "--registry", str(registry), "--due", RECORDS_DUE,
+               "--by", "recordmanager")
+    assert proc.returncode == 0, proc.stderr
+    list_id = proc.stdout.strip().splitlines()[-1].split(":")[0]
+    proc = sma("destroy", "approve", list_id, "--archive", str(archive), "--by", "A. Archivaris")
+    assert proc.returncode == 0, proc.stderr
+    return list_id
+
+
+def test_every_post_is_appraised_with_category_hotspot_and_term(small, tmp_path: Path):
+    rows = report_rows(small["archive"], small["registry"])
+    doomed, hot = rows[f"post:{small['doomed']['url']}"], rows[f"post:{small['hot']['url']}"]
+    assert (doomed["category_code"], doomed["waardering"], doomed["bewaartermijn"]) == ("PV-2", "V", "P5Y")
+    year, rest = doomed["term_start"].split("-", 1)
+    assert doomed["term_end"] == f"{int(year) + 5}-{rest}" and doomed["term_start"] == doomed["post_date"]
+    assert int(doomed["comments"]) == small["doomed"]["comment_count"]
+    assert (hot["waardering"], hot["hotspot"], hot["term_end"]) == ("B", "test", "")
+    account = rows["account:campaign"]
+    assert account["kind"] == "account" and len(account["reason"]) > 0
+    html = sma("appraisal", "report", "--archive", str(small["archive"]), "--registry", str(small["registry"]),
+               "--format", "html").stdout
+    assert "<h2>Posts per category and year</h2>" in html and "<th>2025</th>" in html
+
+
+def test_approved_destruction_removes_the_post_everywhere_and_keeps_the_rest(small, tmp_path: Path):
+    archive = copy(small, tmp_path)
+    registry = small["registry"]
+    hold = sma("hold", "add", "--archive", str(archive), "--post", small["held"]["url"], "--reason",
+               "Woo-verzoek 2030-17", "--by", "jurist")
+    assert hold.returncode == 0, hold.stderr
+    list_id = propose_and_approve(archive, registry)
+    listed = json.loads((archive / "records" / "vernietigingslijsten" / f"{list_id}.json").read_text())
+    assert [i["url"] for i in listed["items"]] == [small["doomed"]["url"]]  # held and hotspot posts are not
+    assert [h["id"] for h in listed["held"]] == [f"post:{small['held']['url']}"]
+    before = every_byte(archive)
+    comment_texts = [c["text"].encode() for c in small["doomed"]["comments"]]
+    assert all(text in before for text in comment_texts)
+
+    proc = sma("destroy", "run", list_id, "--archive", str(archive), "--by", "beheerder")
+    assert proc.returncode == 0, proc.stderr
+    after = every_byte(archive)
+    assert [t for t in comment_texts if t in after] == []  # WARCs, access copy, ledgers, history, pages
+    for name in ("pages.jsonl", "access/pages.jsonl"):
+        assert small["doomed"]["url"] not in (archive / name).read_text()
+    state = json.loads((archive / "accounts" / "campaign" / "state.json").read_text())
+    assert set(state["posts"]) == {small["held"]["url"], small["hot"]["url"]}
+    warcs = sorted(archive.glob("**/warcs/*.warc.gz"))
+    check = subprocess.run([str(Path(sys.executable).parent / "warcio"), "check", *map(str, warcs)],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    from crawler.archive.read import iter_records
+
+    kept = {r.uri for r in iter_records(archive) if r.type == "response"}
+    assert {small["held"]["url"], small["hot"]["url"]} <= kept and small["doomed"]["url"] not in kept
+    statement = json.loads((archive / "records" / "verklaringen" / f"{list_id}.json").read_text())
+    assert statement["approved_by"] == "A. Archivaris" and statement["run_by"] == "beheerder"
+    assert [(d["url"], d["category_code"]) for d in statement["destroyed"]] == [(small["doomed"]["url"], "PV-2")]
+    assert statement["records_removed"] > 0
+    audit = [json.loads(line)["action"] for line in (archive / ".sma" / "audit.jsonl").read_text().splitlines()]
+    assert audit == ["hold.add", "destroy.propose", "destroy.approve", "destroy.run"]
+    again = sma("destroy", "run", list_id, "--archive", str(archive))
+    assert again.returncode != 0 and "already destroyed" in again.stderr
+
+
+def test_run_refuses_a_post_held_after_approval_and_changes_nothing(small, tmp_path: Path):
+    archive = copy(small, tmp_path)
+    list_id = propose_and_approve(archive, small["registry"])
+    word = small["doomed"]["text"].split()[2]
+    assert sma("hold", "add", "--archive", str(archive), "--query", word, "--reason", "bezwaar").returncode == 0
+    before = {p: p.read_bytes() for p in archive.glob("**/warcs/*.warc.gz")}
+    proc = sma("destroy", "run", list_id, "--archive", str(archive))
+    assert proc.returncode == 2 and "held" in proc.stderr
+    assert {p: p.read_bytes() for p in archive.glob("**/warcs/*.warc.gz")} == before
+    hold_id = sma("hold", "list", "--archive", str(archive)).stdout.split()[0]
+    assert sma("hold", "release", hold_id, "--archive", str(archive), "--reason", "bezwaar ingetrokken"
+               ).returncode == 0
+    assert sma("hold", "list", "--archive", str(archive)).stdout == ""
+    assert sma("destroy", "run", list_id, "--archive", str(archive)).returncode == 0
+
+
+def test_unapproved_or_changed_lists_are_refused(small, tmp_path: Path):
+    archive = copy(small, tmp_path)
+    proc = sma("destroy", "list", "--archive", str(archive), "--registry", str(small["registry"]),
+               "--due", RECORDS_DUE)
+    list_id = proc.stdout.strip().splitlines()[-1].split(":")[0]
+    refused = sma("destroy", "run", list_id, "--archive", str(archive))
+    assert refused.returncode == 2 and "not approved" in refused.stderr
+    path = archive / "records" / "vernietigingslijsten" / f"{list_id}.json"
+    data = json.loads(path.read_text())
+    data["items"].append(dict(data["items"][0], url=small["hot"]["url"]))
+    path.write_text(json.dumps(data))
+    refused = sma("destroy", "approve", list_id, "--archive", str(archive), "--by", "x")
+    assert refused.returncode == 2 and "changed" in refused.stderr
+
+
+def fingerprint(archive: Path) -> dict[str, str]:
+    skip = ("audit.jsonl", "destroy", "vernietigingslijsten", "verklaringen")
+    out = {}
+    for path in sorted(archive.rglob("*")):
+        if path.is_file() and not any(part in skip for part in path.relative_to(archive).parts) \
+                and not path.name.endswith(".enc"):  # Fernet tokens differ on every encryption
+            out[str(path.relative_to(archive))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+@pytest.mark.parametrize("kill_after", [1, 2])
+def test_a_run_killed_half_way_resumes_to_the_same_result(small, tmp_path: Path, kill_after: int):
+    clean, killed = copy(small, tmp_path, "clean"), copy(small, tmp_path, "killed")
+    clean_list, killed_list = (propose_and_approve(a, small["registry"]) for a in (clean, killed))
+    assert sma("destroy", "run", clean_list, "--archive", str(clean)).returncode == 0
+    proc = sma("destroy", "run", killed_list, "--archive", str(killed),
+               env={"SMA_DESTROY_KILL_AFTER_STEP": str(kill_after)})
+    assert proc.returncode == -9  # SIGKILL: no cleanup ran
+    assert not list(killed.glob("**/*.destroy-tmp"))  # each WARC is old or new, never half
+    resumed = sma("destroy", "run", killed_list, "--archive", str(killed))
+    assert resumed.returncode == 0, resumed.stderr
+    assert fingerprint(killed) == fingerprint(clean)
