@@ -27,7 +27,8 @@ def _wacz_tool() -> list[str]:
     return [str(tool)] if tool.exists() else [sys.executable, "-m", "wacz"]
 
 
-def export_wacz(archive_dir: Path, out: Path, pseudonymised: bool) -> Path:
+def export_wacz(archive_dir: Path, out: Path, pseudonymised: bool, sign: bool = True) -> Path:
+    """With `sign`, the WACZ is signed with the organisation's key (records/wacz_sign.py, docs/fixity.md)."""
     archive_dir = Path(archive_dir)
     if not (archive_dir / "warcs").is_dir():
         raise ExportError(f"{archive_dir} is not an SMA archive (no warcs/ folder)")
@@ -57,7 +58,22 @@ def export_wacz(archive_dir: Path, out: Path, pseudonymised: bool) -> Path:
     if proc.returncode != 0 or not out.exists():
         last = (proc.stderr or proc.stdout).strip().splitlines()
         raise ExportError(f"wacz create failed: {last[-1] if last else 'exit ' + str(proc.returncode)}")
+    if sign:
+        _sign(out, archive_dir)
     return out
+
+
+def _sign(out: Path, archive_dir: Path) -> None:
+    import os
+
+    from records.wacz_sign import SigningError, load_signing_key, sign_wacz
+
+    organisation = os.environ.get("SMA_ORGANISATION") or "default"
+    try:
+        sign_wacz(out, load_signing_key(organisation, archive_dir=archive_dir))
+    except (SigningError, ValueError) as exc:
+        out.unlink(missing_ok=True)  # fail closed: no unsigned WACZ left where a signed one was asked for
+        raise ExportError(f"signing {out.name} failed: {exc}") from None
 
 
 def validate_wacz(path: Path) -> tuple[bool, str]:
