@@ -14,7 +14,7 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent / "data"
 # Handles such as @gemeenteutrecht, @Provincie_Utrecht, @politie_zwolle are public bodies as well.
 PUBLIC_PREFIXES = ("gemeente", "provincie", "ministerie", "politie", "waterschap", "ggd", "veiligheidsregio",
-                   "brandweer", "rijks", "omgevingsdienst", "hoogheemraadschap")
+                   "brandweer", "rijks", "omgevingsdienst", "hoogheemraadschap", "rtv", "omroep")
 
 
 def _lines(name: str) -> list[str]:

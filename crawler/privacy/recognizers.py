@@ -131,6 +131,17 @@ ex pp hh ct ca wk hr mn sr dr mr bv nv
 """.split())
 
 
+# Addresses of organisations' desks, and domains of public bodies: not a third party's address.
+_ORG_MAILBOX = re.compile(r"^(?:info|contact|vergunningen|klantenservice|servicedesk|helpdesk|noreply|no-reply|post|"
+                          r"secretariaat|gemeente|support|webcare|pers|communicatie|klachten|receptie)(?=@|%40|&#)|"
+                          r"(?:@|%40|&#64;)(?:[\w.-]*\.)?(?:gemeente[\w-]*|[\w-]*overheid|belastingdienst|politie|"
+                          r"minvws|minbzk|uwv|svb|duo|rivm|rws)\.nl$", re.IGNORECASE)
+
+
+def email_personal(value: str) -> bool:
+    return _ORG_MAILBOX.search(value) is None
+
+
 def postcode_valid(value: str) -> bool:
     m = re.match(r"\d{4}\s*([A-Za-z]{2})", value)
     if not m:
@@ -146,6 +157,7 @@ SPECS: list[PatternSpec] = [
         "email",
         [(r"(?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}" + AT + r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}"
           r"(?![\w-])", 0.9)],
+        validate=email_personal,
         context=("mail", "e-mail", "adres", "stuur"),
     ),
     PatternSpec(
@@ -188,7 +200,7 @@ SPECS: list[PatternSpec] = [
     PatternSpec(
         "postcode",
         [(r"(?<![\w])[1-9]\d{3}[ \t\xa0]{0,2}(?!SA|SD|SS)[A-Z]{2}" + _HOUSE_NR + r"(?![\w-])", 0.6),
-         (r"(?<![\w])[1-9]\d{3}[ \t\xa0]{0,2}(?i:[a-z]{2})" + _HOUSE_NR + r"(?![\w-])", 0.4)],
+         (r"(?<![\w])[1-9]\d{3}[ \t\xa0]{0,2}(?i:[a-z]{2})" + _HOUSE_NR + r"(?![\w-])", 0.5)],
         validate=postcode_valid,
         context=("postcode", "adres", "wonen", "woon", "woont", "wijk", "straat", "verhuisd", "postbus", "huisnummer"),
         threshold=0.5,

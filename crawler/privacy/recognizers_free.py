@@ -24,8 +24,9 @@ PLATE_CONTEXT = ("kenteken", "nummerbord", "auto", "kentekenplaat", "wagen", "bu
                  "geflitst", "boete", "parkeer", "parkeren", "geparkeerd", "bekeuring", "rdw", "apk", "gestolen",
                  "rijdt", "reed", "voertuig", "aanhanger", "caravan", "taxi", "bus", "bestelbus", "brommer", "plaat",
                  "kentekens", "flitser", "parkeerboete", "vergunning", "bumper")
-BIRTH_WORDS = r"(?:geboren|geb\.?|geboortedatum|geboortedag|geb\.?\s?datum|gebdatum|verjaardag|jarig|d\.?o\.?b\.?|" \
-              r"geboorte|ik\s+ben\s+van|is\s+van|zijn\s+van|\*)"
+BIRTH_WORDS = (r"(?:geboren|geb\.?|geboortedatum|geboortedag|geb\.?\s?datum|gebdatum|verjaardag|jarig|d\.?o\.?b\.?|"
+               r"geboorte|ik\s+ben\s+van|is\s+van|zijn\s+van|\*|"
+               r"(?:vrouw|man|moeder|vader|zoon|dochter|partner|broer|zus)\s+(?:is\s+)?van)")
 _DATE = (r"(?:[0-3]?\d[-/.][01]?\d[-/.](?:19|20)\d\d|[0-3]?\d\s*(?:" + _MONTH_RE + r")\.?\s*(?:19|20)\d\d"
          r"|(?:19|20)\d\d-[01]\d-[0-3]\d)")
 _DATE_SHORT = r"(?:[0-3]?\d[-/.][01]?\d[-/.](?:'?\d\d)|[0-3]?\d\s+(?:" + _MONTH_RE + r")\.?\s+'\d\d)"
@@ -36,9 +37,9 @@ _BARE_DATE_RE = re.compile(r"(?<![\w/.-])(?P<value>" + _DATE + r")(?![\d])", re.
 _AFTER_NAME = re.compile(r"[A-Za-zÀ-ÿ]{2,}\s*(?:[,(]|\s-)\s*(?:geb\.?\s*|\*\s*)?$")
 _EVENT_WORDS = ("op", "vanaf", "sinds", "per", "tot", "datum", "d.d.", "dd", "brief", "besluit", "vonnis",
                 "uitspraak", "voor", "na", "tussen", "vóór", "van", "t/m", "deadline", "betaald", "ontvangen")
-_TLD = r"(?:nl|com|net|org|eu|be|de|info|biz|io|me|uk|co\.uk|fr|live|online|email|mail|nu|tv)"
+_TLD = r"(?:nl|com|net|org|eu|be|de|info|biz|io|me|uk|co\.uk|fr|live|online|email|mail|nu|tv|pl|es|it|ma|tr)"
 _AT_FORM = r"(?:\s?[\[\(\{<]\s?(?:at|apenstaartje|@)\s?[\]\)\}>]\s?|\s+(?:at|apenstaartje)\s+|\s@\s|@\s|\s@)"
-_DOT_FORM = r"(?:\.|\s?[\[\(\{<]\s?(?:dot|punt|\.)\s?[\]\)\}>]\s?|\s+(?:dot|punt)\s+)"
+_DOT_FORM = r"(?:\s\.\s?|\.|\s?[\[\(\{<]\s?(?:dot|punt|\.)\s?[\]\)\}>]\s?|\s+(?:dot|punt)\s+)"
 _OBFUSCATED_EMAIL = re.compile(r"(?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}" + _AT_FORM
                                + r"[A-Za-z0-9-]+(?:" + _DOT_FORM + r"[A-Za-z0-9-]+)*" + _DOT_FORM + _TLD + r"(?![\w-])",
                                re.IGNORECASE)
@@ -68,14 +69,16 @@ _STREET_RE = re.compile(
     r"(?<![\w'-])(?P<pre>(?:(?:(?-i:[A-Z])[\w'.-]*|" + _PREFIX_RE + r")[ \t\xa0]+){0,3})"
     r"(?P<street>[A-Za-zÀ-ÿ'.-]*(?:" + _SUFFIX_RE + r"))[ \t\xa0]*,?[ \t\xa0]*(?:nr\.?[ \t\xa0]*)?"
     r"(?P<nr>[1-9]\d{0,3})"
-    r"(?P<add>[ \t\xa0]?(?:bis|hs|huis|bg|boven|rd|[a-zA-Z])\b|-\d{1,4}\b|[ \t\xa0]?-[ \t\xa0]?[a-zA-Z]\b)?"
+    r"(?P<add>[ \t\xa0]?(?:bis|hs|huis|bg|boven|rd|[a-zA-Z])\b|-\d{1,4}\b|-[IVX]{1,4}\b"
+    r"|[ \t\xa0]?-[ \t\xa0]?[a-zA-Z]\b)?"
     r"(?![\d,.]?\d)(?![ \t\xa0]*" + _UNITS + r")"
     r"(?P<pc>,?[ \t\xa0]+[1-9]\d{3}[ \t\xa0]?[A-Za-z]{2}\b)?", re.IGNORECASE)
 # The street word first: "Laan van Meerdervoort 23", "Plein 1944"-less forms, "Kade van het Noorden 4".
 _STREET_FIRST_RE = re.compile(
     r"(?<![\w'-])(?:laan|plein|weg|kade|singel|dreef|hof|straat|park|burgwal|gracht|dijk|markt)[ \t\xa0]+"
     r"(?:van|der|de|den|het|op|ten|te|tot|in|aan|naar|achter|over|bij)(?:[ \t\xa0]+(?:de|der|den|het|'t))?"
-    r"[ \t\xa0]+[A-Za-zÀ-ÿ][\w'-]+(?:[ \t\xa0]+[A-Z][\w'-]+)?[ \t\xa0]+[1-9]\d{0,3}(?:[ \t\xa0]?[a-zA-Z]\b|-\d{1,4}\b)?"
+    r"[ \t\xa0]+(?!nummer\b|huisnummer\b)[A-Za-zÀ-ÿ][\w'-]+(?:[ \t\xa0]+[A-Z][\w'-]+)?"
+    r"[ \t\xa0]+[1-9]\d{0,3}(?:[ \t\xa0]?[a-zA-Z]\b|-\d{1,4}\b)?"
     r"(?![\d,.]?\d)(?![ \t\xa0]*" + _UNITS + r")", re.IGNORECASE)
 _POSTCODE_PLACE_RE = re.compile(r"(?<![\w])[1-9]\d{3}[ \t\xa0]?[A-Za-z]{2}(?:,?[ \t\xa0]+(?:nr\.?[ \t\xa0]*)?\d{1,5}"
                                 r"(?:-\d{1,4}|[a-zA-Z]{1,3})?)?(?=,?[ \t\xa0]+(?:te[ \t\xa0]+)?\w)")
@@ -124,6 +127,10 @@ def _year(value: str) -> int:
     return (1900 + int(two[0]) if int(two[0]) > 25 else 2000 + int(two[0])) if two else 0
 
 
+_BIRTH_NEAR = re.compile(r"geboorte\w*|geboren|\bgeb\b|\bborn\b|date of birth|°|\bDOB\b", re.IGNORECASE)
+_BORN_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+){0,2}(?:geboren|born)\b", re.IGNORECASE)
+
+
 def birthdates(text: str) -> list[Match]:
     found = []
     taken = set()
@@ -132,7 +139,15 @@ def birthdates(text: str) -> list[Match]:
             found.append(Match("birthdate", m.start("value"), m.end("value"), 0.85))
             taken.add(m.start("value"))
     for m in _BARE_DATE_RE.finditer(text):
-        if m.start("value") in taken or not 1900 <= _year(m.group("value")) <= 2012:
+        if m.start("value") in taken:
+            continue
+        year = _year(m.group("value"))
+        near = (_BIRTH_NEAR.search(text[max(0, m.start() - 100):m.start()])
+                or _BORN_AFTER.match(text[m.end():m.end() + 30]))
+        if near and 1900 <= year <= 2026:  # 'mijn geboortedatum is onjuist ... 06-10-1959', 'op 4 juli 1948 geboren'
+            found.append(Match("birthdate", m.start("value"), m.end("value"), 0.75))
+            continue
+        if not 1900 <= year <= 2012:
             continue
         before = text[max(0, m.start() - 40):m.start()]
         if _AFTER_NAME.search(before) and not has_context(text, m.start(), _EVENT_WORDS, 12):

@@ -115,12 +115,23 @@ class _Text:
         return not before or before[-1] in ".!?\n:;\"'(" or "\n" in self.gap(i)
 
 
-_INTRO_BEFORE = frozenset(("ik", "mijn", "naam", "heet", "hij", "zij", "ze", "die", "dat", "is")) | RELATIONS
+_INTRO_BEFORE = frozenset(("ik", "mijn", "naam", "heet", "hij", "zij", "ze", "die", "dat", "is", "name", "zijn",
+                           "am")) | RELATIONS
+SHOPS = frozenset("""
+slager bakker bakkerij kapper garage café cafe restaurant snackbar fietsenmaker schoenmaker drogist apotheek
+installatiebedrijf autobedrijf stichting vereniging firma kwekerij boerderij
+""".split())
+# Initials and a surname: 'A. Koç', 'E.M. Verschuren', 'Th. van der Linden', 'P.H.M. Cornelissen'.
+_INITIALS_NAME = re.compile(
+    r"(?<![\w.])(?:(?:[A-Z]|Th|Chr|Ph|Joh|Fr|Wm)\.){1,4}[ \t\xa0]?"
+    r"(?:(?:van der|van den|van de|van 't|in 't|op de|van|de|der|den|ter|ten|te|el|al)[ \t\xa0]+)?"
+    r"(?P<surname>[A-ZÀ-ÖØ-Þ][\w'’]+(?:-(?:(?:van|de|der|den|ter)[ \t\xa0]+)*[A-ZÀ-ÖØ-Þa-z][\w'’]+)?)")
 
 
 def _is_first(t: _Text, i: int) -> bool:
     w = t.lower[i]
-    if w not in lexicon.first_names():
+    if w not in lexicon.first_names() and not (
+            "-" in w and all(p in lexicon.first_names() for p in w.split("-"))):  # Jan-Willem, Gert-Jan
         return False
     return t.capitalised(i) or w not in lexicon.ambiguous_names()
 
@@ -139,6 +150,8 @@ def _surname_end(t: _Text, i: int) -> int | None:
     k, n, particles = i, len(t.tokens), 0
     while k < n and t.lower[k] in TUSSENVOEGSELS and particles < 3 and (k == i or t.joined(k)):
         k, particles = k + 1, particles + 1
+    if particles == 1 and t.lower[i] in ("uit", "in", "op", "te", "ben", "het", "la", "le"):
+        return None  # 'Kees uit Zierikzee', 'Ellen op Zwanenlaan': a preposition, not a particle
     if k < n and (k == i or t.joined(k)) and _is_surname(t, k, particles > 0):
         return k
     return None
@@ -172,6 +185,9 @@ def _marker(t: _Text, i: int) -> str | None:
         return None
     prev = t.lower[i - 1]
     gap = t.gap(i)
+    prev_raw = t.tokens[i - 1][2]
+    if prev_raw.endswith(".") and len(prev_raw) > 2 and prev not in HONORIFICS and prev not in SIGN_OFFS:
+        return None  # 'ik ben. Knap werk': a sentence ended there
     if prev in OFFICES or (i > 1 and t.lower[i - 2] in OFFICES and prev in TUSSENVOEGSELS):
         return "office"
     if prev in HONORIFICS and (_SPACE_ONLY.fullmatch(gap) or gap.strip() == "."):
@@ -201,6 +217,14 @@ def _signature_line(t: _Text, i: int) -> bool:
     return "\n" not in rest and len(rest.split()) <= 3
 
 
+def _coordinated(t: _Text, i: int, found: list[Match]) -> bool:
+    """'marco en linda', 'Ans en Dirk': a first name joined by 'en'/'&' to a name."""
+    if i >= 2 and t.lower[i - 1] in ("en", "&") and found and found[-1].end == t.tokens[i - 2][1]:
+        return True
+    return i + 2 < len(t.tokens) and t.lower[i + 1] in ("en", "&") and (
+        t.lower[i + 2] in lexicon.first_names() and t.lower[i + 2] not in lexicon.ambiguous_names())
+
+
 def _is_official(t: _Text, start: int, end: int) -> bool:
     value = " ".join(t.lower[start:end + 1])
     return value in lexicon.officials()
@@ -215,7 +239,9 @@ def names(text: str) -> list[Match]:
         w = t.lower[i]
         marker = _marker(t, i)
         full_end = _full_name_end(t, i) if w in not_names else None
-        if marker == "office" or (w in not_names and w not in TUSSENVOEGSELS and not (
+        acronym = t.tokens[i][2].isupper() and len(w) > 1  # AOW, BSN, NOS
+        shop = w in SHOPS or (i > 0 and t.lower[i - 1] in SHOPS and t.capitalised(i - 1))  # 'Bakker Bart'
+        if marker == "office" or shop or acronym or (w in not_names and w not in TUSSENVOEGSELS and not (
                 full_end is not None and (_is_first(t, i) or _lower_full_name(t, i, full_end)))):
             i += 1
             continue
@@ -236,18 +262,31 @@ def names(text: str) -> list[Match]:
             elif (full is not None and t.capitalised(i) and t.lower[full] in lexicon.surnames()
                   and not t.sentence_start(i)):
                 end, score = full, 0.7  # an unknown first name before a common surname
-            elif marker and (first or (t.capitalised(i) and len(w) >= 3)):
+            elif marker and (first or (t.capitalised(i) and len(w) >= 3)
+                             or (marker == "sign-off" and w in lexicon.first_names())):
                 end, score = i, 0.75  # a single name marked by a greeting, sign-off, relation, "ik ben"
             elif first and (t.capitalised(i) or _signature_line(t, i)) and w not in lexicon.ambiguous_names():
                 end, score = i, 0.6  # a known first name alone
-            elif first and _signature_line(t, i):
-                end, score = i, 0.6
+            elif first and (_signature_line(t, i) or _coordinated(t, i, found) or (
+                    i == 0 and w not in lexicon.ambiguous_names())):
+                end, score = i, 0.6  # a signature, addressing someone first ('kevin kijk dit'), 'X en Y'
+        if end is not None and end + 1 < n and re.search(r"-(?:van|de|der|den|ter)$", t.lower[end]) and (
+                t.joined(end + 1) and t.capitalised(end + 1)):
+            end += 1  # 'Smits-van Lier'
+        if end is not None and marker == "honorific" and end == i and any(
+                o.endswith(" " + w) for o in lexicon.officials()):
+            end = None  # "heer Rutte": an official in office
         if end is None or _is_official(t, i, end):
             i += 1
             continue
         found.append(Match("name", t.tokens[i][0], t.tokens[end][1] - (1 if t.tokens[end][2].endswith(".") else 0),
                            score))
         i = end + 1
+    taken = [(m.start, m.end) for m in found]
+    for m in _INITIALS_NAME.finditer(text):
+        if m.group("surname").lower() in _not_names() or any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        found.append(Match("name", m.start(), m.end(), 0.8))
     return found
 
 
