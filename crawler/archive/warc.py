@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import json
 import os
 import zlib
 from datetime import datetime
@@ -93,6 +94,7 @@ class ArchiveWriter:
         self._path: Path | None = None
         self._writer: SHA256WARCWriter | None = None
         self._good_offset = 0
+        self._file_sha = hashlib.sha256()  # of the bytes written: the fixity manifest's line at close
 
     # -- files -------------------------------------------------------------------------------
     def _open_next(self) -> None:
@@ -104,6 +106,7 @@ class ArchiveWriter:
         self._fh = open(self._path, "xb", buffering=0)
         self._writer = SHA256WARCWriter(self._buffer, gzip=True, warc_version="1.1")
         self._good_offset = 0
+        self._file_sha = hashlib.sha256()
         info = self._writer.create_warcinfo_record(name, self.warcinfo)
         self._write(info)
 
@@ -118,6 +121,7 @@ class ArchiveWriter:
             written = 0
             while written < len(data):
                 written += self._fh.write(data[written:]) or 0
+            self._file_sha.update(data)
         except BaseException:
             # Cut the file back to the end of the last complete record: a reader must never
             # meet half a gzip member.
@@ -146,7 +150,22 @@ class ArchiveWriter:
         else:
             os.replace(self._path, final)
             self.files.append(final)
+            self._record_fixity(final)
         self._fh = self._path = self._writer = None
+
+    def _record_fixity(self, final: Path) -> None:
+        """One line in `<archive>/.sma/fixity.jsonl` (records/fixity.py, docs/fixity.md): the digest of
+        the file as written, so `sma verify --archive` can later find a single changed bit."""
+        root = self.warc_dir.parent
+        line = json.dumps({"path": str(final.relative_to(root)), "size": self._good_offset,
+                           "sha256": self._file_sha.hexdigest(), "by": "warc-close",
+                           "sealed": utc_now().strftime("%Y-%m-%dT%H:%M:%S.%fZ")}, sort_keys=True) + "\n"
+        (root / ".sma").mkdir(mode=0o700, exist_ok=True)
+        fd = os.open(root / ".sma" / "fixity.jsonl", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            os.write(fd, line.encode("utf-8"))  # one write with O_APPEND: parallel writers never interleave
+        finally:
+            os.close(fd)
 
     def close(self) -> None:
         self._close_current()

@@ -1,0 +1,213 @@
+"""Fixity: a manifest of SHA-256 digests, and the check that finds a single flipped bit (docs/fixity.md).
+
+The manifest is `<root>/.sma/fixity.jsonl`, one JSON object a line, the last line for a path wins:
+`{"path", "size", "sha256", "sealed", "by"}`. The WARC writer appends a line when it closes a WARC
+(crawler/archive/warc.py, `by: "warc-close"`); `seal` appends lines for every other file (indexes,
+ledgers, pages, state) and for WARCs written by others (access copy, repairs). A JSON Lines file only
+ever grows (audit log, changes, pages), so for `.jsonl` the check hashes the sealed prefix: appending is
+not a change, rewriting a sealed byte is. Each copy's writer may keep its own manifest
+(`access/.sma/fixity.jsonl`, `public/.sma/fixity.jsonl`); `verify` reads them all.
+
+`verify` recomputes every file's digest against the manifest and reads every WARC record with its
+WARC-Block-Digest and WARC-Payload-Digest (warcio's digest checker), naming the file and the record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+
+MANIFEST = Path(".sma") / "fixity.jsonl"
+COPIES = ("", "access", "public")  # roots whose writers may keep a manifest of their own
+CHUNK = 1 << 20
+# Files that are not content: locks, temporaries, replay's logs and its generated config.
+SKIP_SUFFIXES = (".open", ".lock", ".tmp", ".signing", "-journal", "-wal", "-shm", ".log")
+SKIP_NAMES = {"fixity.jsonl", "index-state.json", "config.yaml", "run.lock"}
+
+
+def sha256_file(path: Path, limit: int | None = None) -> str:
+    h = hashlib.sha256()
+    left = limit
+    with open(path, "rb") as fh:
+        while left is None or left > 0:
+            chunk = fh.read(CHUNK if left is None else min(CHUNK, left))
+            if not chunk:
+                break
+            h.update(chunk)
+            if left is not None:
+                left -= len(chunk)
+    return h.hexdigest()
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def append_entries(root: Path, entries: list[dict]) -> None:
+    """Appends manifest lines in one write (O_APPEND), so concurrent writers never interleave a line."""
+    path = Path(root) / MANIFEST
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    data = "".join(json.dumps(e, sort_keys=True) + "\n" for e in entries).encode("utf-8")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        os.write(fd, data)
+    finally:
+        os.close(fd)
+
+
+def read_manifest(archive_dir: Path) -> dict[str, dict]:
+    """path (relative to the archive directory) -> its newest manifest entry, over every copy's manifest."""
+    archive_dir = Path(archive_dir)
+    lines: list[tuple[str, str, dict]] = []
+    broken: dict[str, dict] = {}
+    for copy in COPIES:
+        path = archive_dir / copy / MANIFEST
+        if not path.is_file():
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+            try:
+                entry = json.loads(line)
+                rel = str(Path(copy) / entry["path"]) if copy else entry["path"]
+                lines.append((entry.get("removed") or entry["sealed"], rel, {**entry, "path": rel}))
+            except (ValueError, KeyError, TypeError, AttributeError):
+                broken[f"{path.relative_to(archive_dir)}:{number}"] = {"broken": line[:80]}
+    entries: dict[str, dict] = {}
+    for _, rel, entry in sorted(lines, key=lambda t: t[0]):  # stable: a manifest's own order within a second
+        if entry.get("removed"):
+            entries.pop(rel, None)  # a file a destruction or re-index took away, on purpose
+        else:
+            entries[rel] = entry
+    entries.update(broken)
+    return entries
+
+
+def content_files(archive_dir: Path) -> Iterator[Path]:
+    archive_dir = Path(archive_dir)
+    for dirpath, dirnames, filenames in os.walk(archive_dir):
+        dirnames.sort()
+        for name in sorted(filenames):
+            if name in SKIP_NAMES or name.endswith(SKIP_SUFFIXES):
+                continue
+            yield Path(dirpath) / name
+
+
+def kind_of(rel: str) -> str:
+    if rel.endswith(".warc.gz"):
+        return "warc"
+    if rel.endswith(".cdxj") or "/search/" in f"/{rel}" or rel.endswith((".sqlite", ".db")):
+        return "index"
+    if rel.endswith(".enc") or rel.endswith("audit.jsonl") or "ledger" in rel:
+        return "ledger"
+    return "other"
+
+
+def entry_for(archive_dir: Path, path: Path, by: str) -> dict:
+    return {"path": str(path.relative_to(archive_dir)), "size": path.stat().st_size, "sha256": sha256_file(path),
+            "sealed": now_iso(), "by": by}
+
+
+def seal(archive_dir: Path) -> list[dict]:
+    """Adds a manifest line for every file that has none or whose content changed; returns those lines."""
+    archive_dir = Path(archive_dir)
+    known = read_manifest(archive_dir)
+    new = []
+    for path in content_files(archive_dir):
+        rel = str(path.relative_to(archive_dir))
+        old = known.get(rel)
+        if old and old.get("size") == path.stat().st_size and old.get("sha256") == sha256_file(path):
+            continue
+        new.append(entry_for(archive_dir, path, "seal"))
+    present = {str(p.relative_to(archive_dir)) for p in content_files(archive_dir)}
+    new += [{"path": rel, "removed": now_iso(), "by": "seal"} for rel, entry in known.items()
+            if "broken" not in entry and rel not in present]
+    if new:
+        append_entries(archive_dir, new)
+    return new
+
+
+@dataclass
+class Problem:
+    file: str
+    what: str
+    record: str = ""  # WARC-Record-ID and offset, for a WARC
+
+    def line(self) -> str:
+        return f"{self.file}: {self.what}" + (f" [record {self.record}]" if self.record else "")
+
+
+@dataclass
+class FixityReport:
+    problems: list[Problem] = field(default_factory=list)
+    unsealed: list[str] = field(default_factory=list)
+    files: int = 0
+    records: int = 0
+    bytes: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_warc_records(path: Path, rel: str, report: FixityReport) -> None:
+    """Every record's block and payload digest; a damaged gzip member is named by its offset."""
+    offset = 0
+    last_id = ""
+    with open(path, "rb") as fh:
+        iterator = ArchiveIterator(fh, check_digests=True)
+        try:
+            for record in iterator:
+                offset = iterator.get_record_offset()
+                last_id = record.rec_headers.get_header("WARC-Record-ID") or ""
+                stream = record.content_stream()
+                while stream.read(CHUNK):
+                    pass
+                report.records += 1
+                if record.digest_checker.passed is False:
+                    uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+                    for problem in record.digest_checker.problems:
+                        report.problems.append(Problem(rel, f"{problem} ({uri})", f"{last_id} at offset {offset}"))
+        except Exception as exc:  # noqa: BLE001 - zlib, warcio and parse errors all mean damaged bytes
+            where = f"after {last_id} at offset {offset}" if last_id else "at offset 0"
+            report.problems.append(Problem(rel, f"unreadable record ({type(exc).__name__}: {exc})".strip(), where))
+
+
+def verify(archive_dir: Path) -> FixityReport:
+    archive_dir = Path(archive_dir)
+    manifest = read_manifest(archive_dir)
+    report = FixityReport()
+    for rel, entry in manifest.items():
+        if "broken" in entry:
+            report.problems.append(Problem(rel.rsplit(":", 1)[0], f"manifest line {rel.rsplit(':', 1)[1]} unreadable"))
+    present = set()
+    for path in content_files(archive_dir):
+        rel = str(path.relative_to(archive_dir))
+        present.add(rel)
+        size = path.stat().st_size
+        report.files += 1
+        report.bytes += size
+        entry = manifest.get(rel)
+        if entry is None:
+            report.unsealed.append(rel)
+        elif rel.endswith(".jsonl") and size >= entry["size"]:
+            if sha256_file(path, entry["size"]) != entry["sha256"]:
+                report.problems.append(Problem(rel, f"{kind_of(rel)}: the first {entry['size']} bytes sealed "
+                                                    f"{entry['sealed']} have changed"))
+        elif size != entry["size"]:
+            report.problems.append(Problem(rel, f"{kind_of(rel)}: {size} bytes, sealed {entry['sealed']} with "
+                                                f"{entry['size']}"))
+        elif sha256_file(path) != entry["sha256"]:
+            report.problems.append(Problem(rel, f"{kind_of(rel)}: SHA-256 differs from the manifest "
+                                                f"(sealed {entry['sealed']} by {entry['by']})"))
+        if rel.endswith(".warc.gz"):
+            check_warc_records(path, rel, report)
+    for rel, entry in manifest.items():
+        if "broken" not in entry and rel not in present:
+            report.problems.append(Problem(rel, f"{kind_of(rel)}: in the manifest but missing from the archive"))
+    return report
