@@ -262,8 +262,9 @@ def names(text: str) -> list[Match]:
             elif (full is not None and t.capitalised(i) and t.lower[full] in lexicon.surnames()
                   and not t.sentence_start(i)):
                 end, score = full, 0.7  # an unknown first name before a common surname
-            elif marker and (first or (t.capitalised(i) and len(w) >= 3)
-                             or (marker == "sign-off" and w in lexicon.first_names())):
+            elif marker and (first or (t.capitalised(i) and len(w) >= 3 and (
+                    marker != "sign-off" or _signature_line(t, i) or i >= n - 3))
+                    or (marker == "sign-off" and w in lexicon.first_names())):
                 end, score = i, 0.75  # a single name marked by a greeting, sign-off, relation, "ik ben"
             elif first and (t.capitalised(i) or _signature_line(t, i)) and w not in lexicon.ambiguous_names():
                 end, score = i, 0.6  # a known first name alone
