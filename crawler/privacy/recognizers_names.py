@@ -235,8 +235,12 @@ def names(text: str) -> list[Match]:
     found: list[Match] = []
     i, n = 0, len(t.tokens)
     not_names = _not_names()
+    first_names, surnames = lexicon.first_names(), lexicon.surnames()
     while i < n:
         w = t.lower[i]
+        if not t.capitalised(i) and w not in first_names and w not in TUSSENVOEGSELS and w not in surnames:
+            i += 1  # fast path: a lower-case word that no rule can start a name with
+            continue
         marker = _marker(t, i)
         full_end = _full_name_end(t, i) if w in not_names else None
         acronym = t.tokens[i][2].isupper() and len(w) > 1  # AOW, BSN, NOS
