@@ -2,7 +2,10 @@
 
 SMA never reports success silently: every shortfall is named (post, counter, action, selector),
 and a comment shortfall carries the profile actions and selectors that matched nothing on that
-page, which is where a platform redesign shows first.
+page, which is where a platform redesign shows first. Profiles are hints (docs/reader.md): a
+profile step that no longer fits is *drift*, reported, not a shortfall by itself; what a page
+displays that neither the profile nor the reader can read is *unknown*, and unknown is never
+complete.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 def assess(observed: dict[str, Any]) -> dict[str, Any]:
     """Turns the spider's observations into a report with a list of named shortfalls."""
     shortfalls: list[dict[str, Any]] = []
+    drift: list[dict[str, Any]] = [dict(d) for d in observed.get("drift") or []]
     profile = observed.get("profile") or {}
     posts = observed.get("posts") or []
     selected = observed.get("posts_selected")
@@ -25,16 +29,23 @@ def assess(observed: dict[str, Any]) -> dict[str, Any]:
                            "suspects": _suspects(profile)})
     for name, value in (profile.get("counters") or {}).items():
         if value is None:
-            shortfalls.append({"where": where, "what": "counter", "name": name,
-                               "note": f"{name} counter selector matched nothing"})
+            drift.append({"page": where, "step": f"counters.{name}", "note": "matched nothing"})
+            if name == "posts":
+                shortfalls.append({"where": where, "what": "unknown", "name": name,
+                                   "note": "how many posts the profile displays is unknown"})
     for name, count in (profile.get("selectors") or {}).items():
         if count == 0:
-            shortfalls.append({"where": where, "what": "selector", "name": name, "note": "matched nothing"})
+            drift.append({"page": where, "step": f"profile_page.{name}", "note": "matched nothing"})
     for action in profile.get("actions", []):
-        if not action.get("complete", True) or action.get("note") == "matched nothing":
+        if action.get("note") == "matched nothing":
+            drift.append({"page": where, "step": f"action {action.get('name')}", "selector": action.get("selector"),
+                          "note": "matched nothing"})
+        elif not action.get("complete", True):
             shortfalls.append({"where": where, "what": "action", **_action_brief(action)})
+    if (profile.get("reader") or {}).get("complete") is False:
+        shortfalls.append({"where": where, "what": "reader", "note": profile["reader"].get("note")})
 
-    comments_displayed = comments_captured = 0
+    comments_displayed = comments_captured = unknown = 0
     for post in posts:
         counters = post.get("counters") or {}
         shown = counters.get("comments")
@@ -48,9 +59,15 @@ def assess(observed: dict[str, Any]) -> dict[str, Any]:
             continue
         comments_displayed += shown or 0
         comments_captured += got or 0
-        if "comments" in counters and shown is None:
-            shortfalls.append({"where": post["url"], "what": "counter", "name": "comments",
-                               "note": "comment counter selector matched nothing"})
+        if shown is None:
+            # Neither the profile's counter nor the page's text says how many comments it has.
+            unknown += 1
+            shortfalls.append({"where": post["url"], "what": "unknown", "name": "comments",
+                               "note": "how many comments the page displays is unknown",
+                               "captured": got, "suspects": _suspects(post)})
+        for reading in post.get("reader") or []:
+            if reading.get("complete") is False:
+                shortfalls.append({"where": post["url"], "what": "reader", "note": reading.get("note")})
         if shown is not None and got is not None and got < shown:
             shortfalls.append({"where": post["url"], "what": "comments", "displayed": shown, "captured": got,
                                "suspects": _suspects(post)})
@@ -59,14 +76,18 @@ def assess(observed: dict[str, Any]) -> dict[str, Any]:
             # it is a shortfall only when it gave up before the page was fully expanded.
             if not action.get("complete", True):
                 shortfalls.append({"where": post["url"], "what": "action", **_action_brief(action)})
-    shortfalls.extend(_dead_post_selectors(posts))
+    drift.extend(_dead_post_selectors(posts))
+    drift.extend(_idle_post_actions(posts))
     for error in observed.get("errors", []):
         shortfalls.append({"what": "error", "note": error})
+    if observed.get("fatal_error"):
+        shortfalls.append({"what": "error", "note": observed["fatal_error"]})
     return {
         "complete": not shortfalls,
         "profile": {"posts_displayed": counted_posts, "posts_found": found, "posts_visited": len(posts)},
-        "comments": {"displayed": comments_displayed, "captured": comments_captured},
+        "comments": {"displayed": comments_displayed, "captured": comments_captured, "unknown": unknown},
         "shortfalls": shortfalls,
+        "drift": drift,
         "observed": observed,
     }
 
@@ -86,11 +107,30 @@ def _dead_post_selectors(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return []
     names = set().union(*((p.get("selectors") or {}).keys() for p in with_comments))
     return [
-        {"where": "every post page with comments", "what": "selector", "name": name,
+        {"page": "every post page with comments", "step": f"post_page.{name}",
          "note": f"matched nothing on {len(with_comments)} post pages that display comments"}
         for name in sorted(names)
         if all((p.get("selectors") or {}).get(name, 1) == 0 for p in with_comments)
     ]
+
+
+def _idle_post_actions(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A post-page action that matched nothing on every post page with comments while the reader
+    pressed controls there: the profile's step stopped fitting and the reader did it."""
+    with_comments = [p for p in posts
+                     if (p.get("counters") or {}).get("comments") and p.get("comments_archived") is not False]
+    if not with_comments or not any(r.get("clicks") for p in with_comments for r in p.get("reader") or []):
+        return []
+    idle: dict[str, dict[str, Any]] = {}
+    for action in with_comments[0].get("actions", []):
+        idle[action.get("name")] = action
+    for post in with_comments:
+        matched = {a.get("name") for a in post.get("actions", []) if a.get("matched")}
+        for name in matched:
+            idle.pop(name, None)
+    return [{"page": "every post page with comments", "step": f"action {name}", "selector": a.get("selector"),
+             "note": f"matched nothing on {len(with_comments)} post pages that display comments; the reader did it"}
+            for name, a in idle.items() if a.get("do") in ("click", "click_all", "choose_menu")]
 
 
 def _action_brief(action: dict[str, Any]) -> dict[str, Any]:
@@ -111,6 +151,16 @@ def describe(shortfall: dict[str, Any]) -> str:
     if what == "action":
         return (f"{where}: action {shortfall.get('name')} [{shortfall.get('do')} {shortfall.get('selector')}]"
                 f" matched {shortfall.get('matched')}: {shortfall.get('note')}")
+    if what == "unknown":
+        return f"{where}: {shortfall.get('note')} (UNKNOWN, never complete)"
+    if what == "reader":
+        return f"{where}: the reader {shortfall.get('note')}"
     if what in ("selector", "counter"):
         return f"{where}: {what} {shortfall.get('name')}: {shortfall.get('note')}"
     return f"{where + ': ' if where else ''}{what}: {shortfall.get('note')}"
+
+
+def describe_drift(entry: dict[str, Any]) -> str:
+    """One line per profile step that no longer fits the page (the reader did that step)."""
+    selector = f" {entry['selector']!r}" if entry.get("selector") else ""
+    return f"{entry.get('page') or ''}: profile drift: {entry.get('step')}{selector}: {entry.get('note')}"

@@ -59,6 +59,7 @@ class CrawlReport:
         stats = self.crawler.stats
         observed = dict(spider.completeness)
         observed["errors"] = list(spider.errors)
+        observed["fatal_error"] = spider.fatal_error
         report = assess(observed)
         summary = {
             "crawl_id": self.crawl_id,
@@ -77,11 +78,14 @@ class CrawlReport:
             "complete": report["complete"] and not spider.fatal_error,
             "comments": report["comments"],
             "shortfalls": len(report["shortfalls"]),
+            "drift": report["drift"],
             "account": getattr(spider, "account_key", None),
             "visits": {reason: len(urls) for reason, urls in getattr(spider, "plan", {}).items()},
             "changes": _count_changes(getattr(spider, "changes", [])),
             "paused": getattr(spider, "paused", None),
         }
+        # One source of truth: completeness.json, summary.json, the report and the exit code agree.
+        report["complete"] = summary["complete"]
         self.result = {"summary": summary, "completeness": report}
         out = self.archive_dir / "crawls" / self.crawl_id
         try:

@@ -10,7 +10,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from .completeness import describe
+from .completeness import describe, describe_drift
 
 STYLE = """body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;
@@ -51,6 +51,11 @@ def render(summary: dict[str, Any], report: dict[str, Any]) -> str:
     ]
     if summary.get("fatal_error"):
         parts.append(f"<p class='bad'>Stopped: {escape(summary['fatal_error'])}</p>")
+    drift = report.get("drift", [])
+    if drift:
+        parts.append(f"<h2>Profile drift ({len(drift)})</h2><p>Profile steps that no longer fit the pages; "
+                     "the reader did them instead.</p>")
+        parts.append("<ul>" + "".join(f"<li>{escape(describe_drift(d))}</li>" for d in drift) + "</ul>")
     shortfalls = report.get("shortfalls", [])
     parts.append(f"<h2>Shortfalls ({len(shortfalls)})</h2>")
     if shortfalls:

@@ -35,28 +35,34 @@ def read_report(archive: Path) -> tuple[dict, str]:
     return json.loads((crawl_dir / "completeness.json").read_text()), (crawl_dir / "report.html").read_text()
 
 
-def test_a_redesigned_platform_is_caught_and_the_culprits_named(redesigned_platform: Platform, tmp_path: Path):
+def test_a_redesigned_platform_is_caught_the_drift_named_and_the_reader_recovers(
+        redesigned_platform: Platform, tmp_path: Path):
     truth = redesigned_platform.truth("mastodon")
     # The newest posts: enough of them have replies hidden behind "Show more replies".
     visited = truth["posts"][:8]
     hidden = sum(p["comment_count"] for p in visited)
     run = crawl(truth["profile_url"], tmp_path / "a", "--max-posts", str(len(visited)))
 
+    # The renamed post counter: how many posts the profile displays is unknown, so never complete.
     assert run.returncode == EXIT_INCOMPLETE, run.stderr[-2000:]
     assert "INCOMPLETE" in run.stderr.splitlines()[-1]
     assert "report.html" in run.stderr.splitlines()[-1]
     report, html = read_report(run.archive)
-    assert report["complete"] is False
-    kinds = {(s["what"], s.get("name")) for s in report["shortfalls"]}
-    # The renamed counter: the report says which counter stopped matching, on which page.
-    assert ("counter", "posts") in kinds
-    # The renamed button: threads come up short, and the action that found nothing is named.
-    short = [s for s in report["shortfalls"] if s["what"] == "comments"]
-    assert short and all(s["captured"] < s["displayed"] for s in short)
-    assert all("action more-replies (button.load-more-replies)" in s["suspects"] for s in short)
-    assert report["comments"]["captured"] < hidden, "the hidden replies really were missed"
-    for line in ("counter posts", "load-more-replies"):
-        assert line in html and line in run.stdout
+    summary = json.loads(next((run.archive / "crawls").glob("*/summary.json")).read_text())
+    assert report["complete"] is False and summary["complete"] is False
+    assert ("unknown", "posts") in {(s["what"], s.get("name")) for s in report["shortfalls"]}
+    # The profile's steps that stopped fitting are named as drift: the counter and the button.
+    steps = {(d["step"], d.get("selector")) for d in report["drift"]}
+    assert ("counters.posts", None) in steps
+    assert ("action more-replies", "button.load-more-replies") in steps
+    assert summary["drift"] == report["drift"]
+    # ...and the reader pressed the renamed "Show more replies" buttons by their name: no thread is short.
+    assert not [s for s in report["shortfalls"] if s["what"] == "comments"]
+    assert report["comments"]["captured"] == report["comments"]["displayed"] == hidden
+    text = archived_text(run.archive)
+    assert [c["text"] for p in visited for c in p["comments"] if norm(c["text"]) not in text] == []
+    for line in ("profile drift", "load-more-replies", "how many posts the profile displays is unknown"):
+        assert line in html
     # What was captured is still a valid archive.
     assert warcio_check(run.archive) == []
 
@@ -141,11 +147,18 @@ def forum() -> Iterator[str]:
     server.server_close()
 
 
-def test_the_generic_profile_captures_a_site_no_profile_knows(forum: str, tmp_path: Path):
+def test_the_generic_profile_captures_a_site_no_profile_knows_and_says_what_it_cannot_count(
+        forum: str, tmp_path: Path):
     run = crawl(forum, tmp_path / "a")
-    assert run.returncode == 0, run.stdout + run.stderr[-2000:]
+    # The item pages never say how many replies they have: unknown, so the crawl is not complete.
+    assert run.returncode == EXIT_INCOMPLETE, run.stdout + run.stderr[-2000:]
     summary = json.loads(next((run.archive / "crawls").glob("*/summary.json")).read_text())
+    report, html = read_report(run.archive)
     assert summary["profile"] == "generic"
+    assert summary["complete"] is False and report["complete"] is False
+    unknown = [s for s in report["shortfalls"] if s["what"] == "unknown"]
+    assert len(unknown) == len(ITEMS) and report["comments"]["unknown"] == len(ITEMS)
+    assert "UNKNOWN" in html and "COMPLETE" not in html.replace("INCOMPLETE", "")
     # Every item behind "Meer laden" was loaded and visited; every reply behind "Toon reacties" too.
     assert summary["pages_by_kind"]["post"] == len(ITEMS)
     text = archived_text(run.archive)

@@ -14,6 +14,7 @@ from ..archive.model import utc_now
 from ..capture.behaviours import PageDriver
 from ..capture.content import read_post_content
 from ..capture.page import recorder_for, snapshot
+from ..capture.reader import PageReading, ReaderResult, post_links
 from ..profiles import Profile, resolve
 from ..recapture import platform_now, post_actions, post_content
 
@@ -67,13 +68,26 @@ class AccountSpider(scrapy.Spider):
         self.browser_version: str | None = None
         self.errors: list[str] = []
         # Completeness: what each page displayed against what was captured (see extensions).
-        self.completeness: dict[str, Any] = {"profile": None, "posts": [], "actions": []}
+        self.completeness: dict[str, Any] = {"profile": None, "posts": [], "actions": [], "drift": []}
+        self.reading: PageReading | None = None
+        self._follow_timeline: list[str] = []
+        self._queued: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> AccountSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.reading = PageReading.from_crawler(crawler)
         crawler.signals.connect(spider.page_written, signal=signals.item_scraped)
+        crawler.signals.connect(spider.callback_failed, signal=signals.spider_error)
         return spider
+
+    def callback_failed(self, failure: Any, response: Any, spider: Any) -> None:
+        """A page whose capture raised: never a silent gap; the profile page's loss ends the crawl."""
+        reason = str(failure.value).splitlines()[0] if str(failure.value) else type(failure.value).__name__
+        if response.meta.get("sma_kind") == "profile" and self.completeness["profile"] is None:
+            self.fatal_error = self.fatal_error or f"cannot capture {response.url}: {reason}"
+        else:
+            self.errors.append(f"{response.url}: capture failed: {reason}")
 
     def page_written(self, item: Any, response: Any, spider: Any) -> None:
         """The page passed every pipeline (it is in the WARC): now the history may say so."""
@@ -154,15 +168,20 @@ class AccountSpider(scrapy.Spider):
             await self._check_page(page)
             await self._check_session(page)
             spec = self.profile.page("profile")
-            driver = PageDriver(page, recorder_for(page), self.profile, spec)
+            assert self.reading is not None
+            recorder = recorder_for(page)
+            # The reader first, at the base of every capture; the profile's actions on top.
+            reading = await self.reading.reader(page, recorder, item=spec.selectors.get("post")).read()
+            driver = PageDriver(page, recorder, self.profile, spec)
             results = await driver.run()
             counters = await driver.read_counters()
             if "post_link" in spec.selectors:
                 await driver.collect(spec.selectors["post_link"])
-            # Only links the profile recognises as this account's posts: never wander off to
-            # third parties' profiles (data minimisation) or elsewhere.
-            known = bool(self.profile.urls.get("post"))
-            links = [u for u in driver.collected if not known or self.profile.classify(u) == "post"]
+            links = self._post_links([*reading.links, *driver.collected])
+            if self.profile.name == "generic" and self._drifted("detect") and not links:
+                self.fail(f"{self.start_url} is not a social media profile "
+                          f"(page check {self.profile.detect['selector']!r} failed and no post links found)")
+            self._follow_timeline = [u for u in reading.follow if u not in links]
             seen_posts = await driver.count(spec.selectors["post"]) if "post" in spec.selectors else None
             account = await self._read_account(page, spec.selectors)
             self.completeness["profile"] = {
@@ -174,6 +193,7 @@ class AccountSpider(scrapy.Spider):
                 "posts_in_dom_at_end": seen_posts,
                 "account": account,
                 "actions": [r.as_dict() for r in results],
+                "reader": reading.brief(),
             }
             capture = await snapshot(
                 page,
@@ -188,10 +208,59 @@ class AccountSpider(scrapy.Spider):
         self.plan = self.history.plan(links, now, self.revisit_days, self.full)
         posts = [url for reason in ("new", "young", "missing", "old") for url in self.plan[reason]]
         posts = posts if self.max_posts is None else posts[: self.max_posts]
+        self._queued = set(posts) | set(links)
         self.completeness["posts_selected"] = len(posts) if not self.history.posts else len(links)
         self.logger.info("profile captured: %d post links found, %d to visit", len(links), len(posts))
         for url in posts:
             yield self._request(url, "parse_post")
+        for url in self._follow_timeline:
+            yield self._request(url, "parse_timeline_page", priority=5)
+
+    def _post_links(self, links: list[str]) -> list[str]:
+        """This account's post pages: by the profile's URL patterns where they know any, else by
+        discovery (links that repeat with an id); never third parties' profiles."""
+        assert self.profile is not None
+        unique = list(dict.fromkeys(u.split("#")[0] for u in links))
+        if self.profile.urls.get("post"):
+            known = [u for u in unique if self.profile.classify(u) == "post"]
+            if known:
+                return known
+            self._drift("profile", "urls.post", "no link on the profile page matches the post URL patterns")
+        return post_links(unique, self.start_url)
+
+    def _drift(self, page: str, step: str, note: str, selector: str | None = None) -> None:
+        """A profile step that no longer fits the platform: the reader did it instead."""
+        entry = {"page": page, "step": step, "selector": selector, "note": note,
+                 "profile": self.profile.name if self.profile else None}
+        if entry not in self.completeness["drift"]:
+            self.completeness["drift"].append(entry)
+
+    def _drifted(self, step: str) -> bool:
+        return any(d["step"] == step for d in self.completeness["drift"])
+
+    async def parse_timeline_page(self, response):
+        """A further page of the timeline ("Volgende", rel=next, numbered pages): read, archived,
+        and its post links followed like the first page's."""
+        page = response.meta["playwright_page"]
+        assert self.profile is not None and self.reading is not None and self.history is not None
+        try:
+            reading = await self.reading.reader(page, recorder_for(page)).read()
+            links = [u for u in self._post_links(reading.links) if u not in self._queued]
+            capture = await snapshot(page, "profile", facts={"profile": self.profile.name,
+                                                             "reader": reading.brief()})
+        finally:
+            await page.close()
+        yield capture
+        extra = self.completeness.setdefault("timeline_pages", [])
+        extra.append({"url": response.url, "posts_found": len(links), "reader": reading.brief()})
+        if self.completeness["profile"] is not None:
+            self.completeness["profile"]["posts_found"] += len(links)
+        budget = None if self.max_posts is None else max(0, self.max_posts - len(self._queued))
+        for url in links[:budget]:
+            self._queued.add(url)
+            yield self._request(url, "parse_post")
+        for url in reading.follow:
+            yield self._request(url, "parse_timeline_page", priority=5)
 
     async def _check_page(self, page: Any) -> None:
         """Refuses pages that are not what the profile describes, and login walls."""
@@ -201,16 +270,17 @@ class AccountSpider(scrapy.Spider):
         if detect:
             found = await page.locator(detect["selector"]).count()
             if found < int(detect.get("min_count", 1)):
-                what = "social media profile" if self.profile.name == "generic" else f"{self.profile.title} profile"
-                self.fail(f"{self.start_url} is not a {what} (page check {detect['selector']!r} failed)")
+                # Profiles are hints: the reader captures the page all the same (docs/reader.md).
+                self._drift("profile", "detect", f"page check matched {found}, needs {detect.get('min_count', 1)}",
+                            detect["selector"])
         for wall in self.profile.login_wall:
             if await page.locator(wall).count() > 0:
                 self.fail(f"{self.start_url} shows a login wall ({wall!r}); not archiving it")
-        if spec.ready:
+        if spec.ready and not self._drifted("detect"):
             try:
                 await page.locator(spec.ready).first.wait_for(state="attached", timeout=15_000)
             except Exception:  # noqa: BLE001 - Playwright's TimeoutError
-                self.fail(f"{self.start_url}: profile page never showed {spec.ready!r}")
+                self._drift("profile", "ready", "never appeared", spec.ready)
 
     async def _read_account(self, page: Any, selectors: dict[str, str]) -> dict[str, str | None]:
         account: dict[str, str | None] = {}
@@ -230,15 +300,31 @@ class AccountSpider(scrapy.Spider):
             gone = response.status in (404, 410)
             if response.status >= 400 and not (gone and response.url in self.history.posts):
                 self.errors.append(f"{response.url}: HTTP {response.status}")
-            if spec.ready and not gone:
+            if spec.ready and not gone and not self._drifted("detect"):
                 try:
                     await page.locator(spec.ready).first.wait_for(state="attached", timeout=15_000)
                 except Exception:  # noqa: BLE001
-                    self.errors.append(f"{response.url}: post page never showed {spec.ready!r}")
+                    self._drift("post", "ready", f"never appeared on {response.url}", spec.ready)
             await self._check_session(page)
-            results = await driver.run(post_actions(spec.actions, self.comments)) if not gone else []
+            results = []
+            readings: list[ReaderResult] = []
+            if not gone:
+                readings.append(await self._read(page, spec))
+                results = await driver.run(post_actions(spec.actions, self.comments))
+                if any(r.matched and r.do in ("click", "click_all", "choose_menu") for r in results):
+                    # What the profile opened may hide more (replies in an opened panel).
+                    readings.append(await self._read(page, spec))
             counters = await driver.read_counters()
+            read_count = await self.reading.reader(page, recorder_for(page)).displayed_comments()
+            if counters.get("comments") is None:
+                if "comments" in spec.counters:
+                    self._drift("post", "counters.comments", "matched nothing; read from the page's text",
+                                spec.counters["comments"]["selector"])
+                counters["comments"] = read_count
             comments = await driver.count(spec.selectors["comment"]) if "comment" in spec.selectors else None
+            if comments is not None:
+                # A virtualised thread keeps few comments in the DOM: count what scrolled past too.
+                comments = max([comments, *(r.hinted_seen for r in readings)])
             seen = post_content(response.url, response.status, await read_post_content(page, self.profile),
                                 counters.get("comments") if self.comments else 0)
             found, state = self.history.compare(seen, self.settings.get("SMA_CRAWL_ID"), utc_now())
@@ -259,6 +345,7 @@ class AccountSpider(scrapy.Spider):
                     "comments_captured": comments,
                     "comments_archived": self.comments,
                     "actions": [r.as_dict() for r in results],
+                    "reader": [r.brief() for r in readings],
                 }
             )
             facts: dict[str, Any] = {"profile": self.profile.name, "counters": counters, "comments": comments}
@@ -270,6 +357,12 @@ class AccountSpider(scrapy.Spider):
         finally:
             await page.close()
         yield capture
+
+    async def _read(self, page: Any, spec: Any) -> ReaderResult:
+        assert self.reading is not None
+        reader = self.reading.reader(page, recorder_for(page), item=spec.selectors.get("comment"),
+                                     dismiss_only=not self.comments)
+        return await reader.read()
 
     async def on_error(self, failure):
         request = failure.request

@@ -1,0 +1,178 @@
+# ruff: noqa: E501 - one JavaScript program, laid out as JavaScript
+"""The reader's in-page half: one script installed per page, one round-trip per reading round.
+
+Kept apart from reader.py so the Python stays readable; the words it matches come from reader.yaml.
+"""
+
+INSTALL_JS = r"""(cfg) => {
+  if (window.__smaReader) return true;
+  const rx = (list) => (list || []).map(s => new RegExp(s.replace(/\(\?P</g, '(?<'), 'i'));
+  const W = {deny: rx(cfg.deny), reveal: rx(cfg.reveal), next: rx(cfg.next_page), opener: rx(cfg.sort_opener),
+             all: rx(cfg.sort_all), dismiss: rx(cfg.dismiss), total: rx(cfg.count_total), partial: rx(cfg.count_partial)};
+  const any = (list, s) => list.some(r => r.test(s));
+  const done = new WeakSet();
+  const follow = new Set(), links = new Set(), items = new Set(), hinted = new Set(), names = [];
+  let pressing = false, pressingWhy = '', lastPressed = [];
+  // A link the reader pressed that would leave the page is queued instead (the spider follows it):
+  // registered on window, so the page's own handlers (which load in place) run first.
+  window.addEventListener('click', (e) => {
+    if (!pressing || e.defaultPrevented) return;
+    const a = e.target.closest && e.target.closest('a[href]');
+    if (!a) return;
+    const raw = a.getAttribute('href') || '';
+    if (raw.startsWith('#') || raw.startsWith('javascript:')) return;
+    e.preventDefault();
+    if (pressingWhy === 'next') follow.add(a.href.split('#')[0]);
+  });
+  const name = (el) => {
+    let n = el.getAttribute('aria-label');
+    const by = el.getAttribute('aria-labelledby');
+    if (!n && by) n = by.split(/\s+/).map(id => (document.getElementById(id) || {}).textContent || '').join(' ');
+    if (!n) n = el.innerText || el.textContent || '';
+    if (!n.trim()) {
+      const img = el.querySelector('img[alt]'), lab = el.querySelector('[aria-label]');
+      n = el.getAttribute('title') || (img && img.alt) || (lab && lab.getAttribute('aria-label')) || '';
+    }
+    return n.replace(/\s+/g, ' ').trim().slice(0, 160);
+  };
+  const visible = (el) => {
+    const r = el.getBoundingClientRect();
+    if (r.width <= 0 || r.height <= 0) return false;
+    const s = getComputedStyle(el);
+    return s.visibility !== 'hidden' && s.display !== 'none' && !el.disabled
+      && el.getAttribute('aria-disabled') !== 'true';
+  };
+  const writes = (el, nm) => {
+    if (any(W.deny, nm)) return true;
+    if ((el.getAttribute('type') || '').toLowerCase() === 'submit') return true;
+    if (el.closest('[contenteditable=""], [contenteditable=true]')) return true;
+    const form = el.closest('form');
+    if (form && ((form.getAttribute('method') || '').toLowerCase() === 'post'
+        || form.querySelector('textarea, input[type=text], input[type=password], input:not([type]), [contenteditable]'))) return true;
+    if (el.tagName === 'A' && el.host && el.host !== location.host) return true;
+    return false;
+  };
+  const overlay = (el) => {
+    if (el.closest('[role=dialog], [role=alertdialog], [aria-modal=true], dialog')) return true;
+    for (let p = el.parentElement, i = 0; p && i < 8; p = p.parentElement, i++) {
+      const pos = getComputedStyle(p).position;
+      if (pos === 'fixed' || pos === 'sticky') return true;
+    }
+    return false;
+  };
+  const key = (el) => {
+    const attr = [...el.attributes].find(a => /(^id$|^data-[a-z-]*id$|^data-key$)/i.test(a.name) && a.value);
+    if (attr) return attr.name + '=' + attr.value;
+    const t = (el.innerText || el.textContent || '').replace(/\s+/g, ' ').trim().slice(0, 400);
+    let h = 5381; for (let i = 0; i < t.length; i++) h = ((h * 33) ^ t.charCodeAt(i)) >>> 0;
+    return 'text:' + h.toString(36) + ':' + t.length;
+  };
+  const collect = () => {
+    document.querySelectorAll('a[href]').forEach(a => { if (a.host === location.host) links.add(a.href.split('#')[0]); });
+    document.querySelectorAll('article, [role=article], [role=comment], [role=listitem], li').forEach(el => {
+      if ((el.innerText || '').trim().length > 0) items.add(key(el)); });
+    if (cfg.item) { try { document.querySelectorAll(cfg.item).forEach(el => hinted.add(key(el))); } catch (e) {} }
+    document.querySelectorAll('link[rel~=next][href], a[rel~=next][href]').forEach(l => {
+      const u = new URL(l.getAttribute('href'), location.href); if (u.host === location.host) follow.add(u.href.split('#')[0]); });
+    // Numbered pages: links named only by a number, two or more side by side (a pager).
+    document.querySelectorAll('a[href]').forEach(a => {
+      if (a.host !== location.host || !/^\d{1,4}$/.test(name(a))) return;
+      const pager = a.parentElement && a.parentElement.parentElement;
+      const mates = pager ? [...pager.querySelectorAll('a[href]')].filter(b => /^\d{1,4}$/.test(name(b))).length : 0;
+      if (mates >= 2) follow.add(a.href.split('#')[0]);
+    });
+  };
+  const scrollStep = () => {
+    const step = Math.round(window.innerHeight * 0.85);
+    window.scrollBy(0, step);
+    let bottom = window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 4;
+    // Inner scroll containers (comment panels, dialogs): a step each.
+    document.querySelectorAll('div, section, ul, ol, aside, main').forEach(el => {
+      if (el.scrollHeight <= el.clientHeight + 20 || el.clientHeight < 80) return;
+      const oy = getComputedStyle(el).overflowY;
+      if (oy !== 'auto' && oy !== 'scroll') return;
+      el.scrollTop += Math.round(el.clientHeight * 0.85);
+      if (el.scrollTop + el.clientHeight < el.scrollHeight - 4) bottom = false;
+    });
+    return bottom;
+  };
+  const press = (el, why) => {
+    done.add(el); lastPressed.push(el);
+    if (names.length < 200) names.push(why + ': ' + name(el));
+    pressing = true; pressingWhy = why;
+    try { el.scrollIntoView({block: 'center'}); el.click(); } catch (e) {} finally { pressing = false; }
+  };
+  const CONTROLS = 'button, [role=button], summary, [aria-expanded=false], a[href], [role=link], [role=menuitem],'
+    + ' [role=menuitemradio], [role=option], select';
+  const pressAll = (budget) => {
+    let n = 0; lastPressed = [];
+    for (const el of document.querySelectorAll(CONTROLS)) {
+      if (n >= budget) break;
+      if (done.has(el) || !visible(el)) continue;
+      if (el.tagName === 'SELECT') {
+        const opt = [...el.options].find(o => any(W.all, o.text.trim()) && !o.selected);
+        done.add(el);
+        if (opt && !writes(el, '')) { el.value = opt.value; el.dispatchEvent(new Event('change', {bubbles: true})); n++;
+          names.push('sort: ' + opt.text.trim()); }
+        continue;
+      }
+      const nm = name(el);
+      if (writes(el, nm)) { done.add(el); continue; }
+      const role = el.getAttribute('role') || '';
+      if (role === 'tab' || el.hasAttribute('aria-selected') && role !== 'option') { done.add(el); continue; }
+      let why = null;
+      if (overlay(el) && any(W.dismiss, nm)) why = 'dismiss';
+      else if (/^(menuitem|menuitemradio|option)$/.test(role)) {
+        if (any(W.all, nm) && el.getAttribute('aria-checked') !== 'true' && el.getAttribute('aria-selected') !== 'true') why = 'sort';
+      } else if (el.hasAttribute('aria-haspopup') && el.getAttribute('aria-haspopup') !== 'false') {
+        if (any(W.opener, nm)) why = 'sort-menu';
+      } else if (any(W.next, nm)) why = 'next';
+      else if (el.tagName === 'SUMMARY') why = el.parentElement && el.parentElement.open ? null : 'reveal';
+      else if (any(W.reveal, nm)) why = 'reveal';
+      else if (el.getAttribute('aria-expanded') === 'false' && !el.closest('header, nav, [role=navigation], [role=banner]')
+               && el.tagName !== 'A') why = 'expand';
+      if (why && cfg.dismissOnly && why !== 'dismiss') why = null;
+      if (!why) { if (el.tagName === 'A' || el.tagName === 'SELECT') done.add(el); continue; }
+      press(el, why); n++;
+    }
+    return n;
+  };
+  const textLength = () => (document.body ? document.body.innerText.length : 0);
+  window.__smaReader = {
+    round(budget) {
+      const before = textLength();
+      collect();
+      const bottom = scrollStep();
+      const pressed = pressAll(budget);
+      return {pressed, before, bottom, busy: !!document.querySelector('[aria-busy=true]')};
+    },
+    textLength,
+    busy: () => !!document.querySelector('[aria-busy=true]'),
+    // Presses back the toggles of the last round (their press hid text: "Toon minder").
+    undo() { const back = lastPressed.filter(el => el.isConnected); lastPressed = [];
+      pressing = true; try { back.forEach(el => el.click()); } finally { pressing = false; } return back.length; },
+    collect() { collect(); return {follow: [...follow], links: [...links], items: items.size, hinted: hinted.size,
+                                   names: names.slice()}; },
+    displayed() {
+      // What the page says its thread holds: the largest "N reacties" in visible text or aria-labels,
+      // not counting partial ones inside a control ("View 3 replies").
+      const found = [];
+      const consider = (text, el) => {
+        if (!text) return;
+        const ctl = el && el.closest && el.closest('button, a, [role=button], summary');
+        if (ctl && any(W.partial, name(ctl))) return;
+        for (const r of W.total) { const m = r.exec(text); if (m && m.groups && m.groups.n) {
+          if (found.length < 500) found.push(m.groups.n.trim()); } }
+      };
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+        const p = t.parentElement; if (!p || !t.textContent.trim()) continue;
+        const whole = (p.innerText || '').length < 60 ? p.innerText : t.textContent;
+        if (/\d/.test(whole) && visible(p)) consider(whole, p);
+      }
+      document.querySelectorAll('[aria-label]').forEach(el => consider(el.getAttribute('aria-label'), el));
+      return found;
+    },
+  };
+  return true;
+}"""
