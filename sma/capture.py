@@ -10,6 +10,7 @@ from pathlib import Path
 
 from crawler.archive.history import AccountHistory, account_key
 from crawler.archive.model import utc_now
+from sma.exitcodes import ExitCode
 
 
 def load_session(name: str):  # noqa: ANN201 - crawler.run.Session, imported lazily
@@ -30,7 +31,7 @@ def run_crawl(args: argparse.Namespace) -> int:
     if args.posts and not (args.reason or "").strip():
         print("sma: error: --post needs --reason (why these posts are captured is part of the record)",
               file=sys.stderr)
-        return 2
+        return ExitCode.BAD_INPUT
     started = utc_now()
     try:
         session = load_session(args.session) if args.session else None
@@ -42,12 +43,13 @@ def run_crawl(args: argparse.Namespace) -> int:
         )
     except (CrawlError, SessionError) as exc:
         print(f"sma: error: {exc}", file=sys.stderr)
-        return 1
+        return ExitCode.FAILED
     print_summary(outcome)
     _record_run(archive, args, outcome, started)
     _update_search_index(archive)
     if outcome.exit_code:
-        print(f"sma: {'error: ' if outcome.exit_code == 1 else ''}{outcome.message}", file=sys.stderr)
+        failed = outcome.exit_code == ExitCode.FAILED
+        print(f"sma: {'error: ' if failed else ''}{outcome.message}", file=sys.stderr)
     return outcome.exit_code
 
 
@@ -64,7 +66,7 @@ def _record_run(archive: Path, args: argparse.Namespace, outcome, started) -> No
             "bytes": summary.get("bytes"), "visits": summary.get("visits"), "changes": summary.get("changes"),
             "selected_posts": args.posts or None, "reason": args.reason,
         })
-        if outcome.exit_code != 4 and history.paused:
+        if outcome.exit_code != ExitCode.PAUSED and history.paused:
             history.paused = None  # logged in again: the account runs normally from now on
             history.save()
     except OSError as exc:

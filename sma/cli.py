@@ -8,6 +8,8 @@ import os
 import sys
 from pathlib import Path
 
+from sma.exitcodes import ExitCode
+
 
 def command_modules() -> list[str]:
     """Every module of `sma.commands` adds its own subcommands: each has `register(subparsers) -> None`
@@ -26,7 +28,7 @@ def _platform_serve(args: argparse.Namespace) -> int:
         mutations = parse_mutations(args.mutate)
     except ValueError as exc:
         print(f"sma: error: {exc}", file=sys.stderr)
-        return 2
+        return ExitCode.BAD_INPUT
     return main(args.host, args.port, args.seed, mutations, login_required=args.login_required)
 
 
@@ -37,17 +39,17 @@ def _platform_advance(args: argparse.Namespace) -> int:
         days, hours = parse_amount("days", args.days), parse_amount("hours", args.hours)
     except ValueError as exc:
         print(f"sma: error: {exc}", file=sys.stderr)
-        return 2
+        return ExitCode.BAD_INPUT
     if days is None and hours is None:
         print("sma: error: give --days N or --hours N", file=sys.stderr)
-        return 2
+        return ExitCode.BAD_INPUT
     try:
         answer = advance(args.url, days, hours)
     except AdvanceError as exc:
         print(f"sma: error: {exc}", file=sys.stderr)
-        return 1
+        return ExitCode.FAILED
     print("\n".join(summary_lines(answer)))
-    return 0
+    return ExitCode.OK
 
 
 def _crawl(args: argparse.Namespace) -> int:
@@ -129,10 +131,10 @@ def main(argv: list[str] | None = None) -> int:
     os.umask(0o077)
     args = build_parser().parse_args(argv)
     try:
-        return int(args.func(args) or 0)
+        return int(args.func(args) or ExitCode.OK)
     except KeyboardInterrupt:
         print("sma: interrupted", file=sys.stderr)
-        return 130
+        return ExitCode.INTERRUPTED
 
 
 if __name__ == "__main__":

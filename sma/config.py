@@ -5,7 +5,8 @@ parent process that sets a variable after `import sma.config` is still heard. Th
 reference the README's "Environment" paragraph is written from.
 
 Modules not yet converted still read their variable themselves (see docs/architecture.md,
-"Configuration"); each such read must use the name and default written here."""
+"Configuration and exit codes"); each such read must use the name and default written here, and
+tests/test_config.py fails when the code reads an SMA_* variable this table does not list."""
 
 from __future__ import annotations
 
@@ -76,10 +77,13 @@ BLOCK_THIRD_PARTY_AVATARS = Variable("SMA_BLOCK_THIRD_PARTY_AVATARS", "0",
                                      "on: third parties' avatar images are not fetched at all")
 MIN_FREE_BYTES = Variable("SMA_MIN_FREE_BYTES", str(200 * 1024 * 1024),
                           "a crawl refuses to start with less free space in the archive's file system")
+# Read by demo_platform itself (it imports nothing of SMA), listed here so the table is whole.
+DEMO_MUTATION_SEED = Variable("SMA_DEMO_MUTATION_SEED", "",
+                              "the demo platform serves this seed's redesign of every skin (demo_platform/mutation.py)")
 
 VARIABLES: tuple[Variable, ...] = (
     CHROMIUM, PYWB_VENV, LOG_LEVEL, PROFILES, SESSIONS_DIR, KEYS_DIR, PSEUDONYM_KEY, ORGANISATION, PRIVACY,
-    STAFF_SIGNATURES, BLOCK_THIRD_PARTY_AVATARS, MIN_FREE_BYTES,
+    STAFF_SIGNATURES, BLOCK_THIRD_PARTY_AVATARS, MIN_FREE_BYTES, DEMO_MUTATION_SEED,
 )
 
 

@@ -1,7 +1,7 @@
 """The exit codes of every `sma` command, in one place (README "Exit codes").
 
 `crawler.run` keeps its own constants because the crawler does not import `sma`;
-tests/test_import_rules.py checks that they agree with this enum."""
+tests/test_config.py checks that they agree with this enum."""
 
 from __future__ import annotations
 

@@ -1,0 +1,103 @@
+"""sma/config.py names every SMA_* environment variable the code reads, and reads it when asked;
+sma/exitcodes.py's ExitCode agrees with the codes the crawler and the subcommands still define."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from sma import config
+from sma.exitcodes import ExitCode
+
+CODE = ("crawler", "replay", "sma", "records", "search", "demo_platform", "bench")
+
+
+def environment_names_in_code() -> dict[str, Path]:
+    """Every "SMA_..." string the code passes to os.environ / os.getenv or keeps in an ENV_* constant."""
+    found: dict[str, Path] = {}
+    for pkg in CODE:
+        for path in (ROOT / pkg).rglob("*.py") if (ROOT / pkg).is_dir() else []:
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                name = None
+                if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+                    func = ast.unparse(node.func)
+                    if func in ("os.environ.get", "os.getenv", "environ.get"):
+                        name = node.args[0].value
+                elif isinstance(node, ast.Subscript) and ast.unparse(node.value) == "os.environ" \
+                        and isinstance(node.slice, ast.Constant):
+                    name = node.slice.value
+                elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and any(
+                        isinstance(t, ast.Name) and t.id.startswith("ENV_") for t in node.targets):
+                    name = node.value.value
+                if isinstance(name, str) and name.startswith("SMA_"):
+                    found[name] = path.relative_to(ROOT)
+    return found
+
+
+def test_every_environment_variable_the_code_reads_is_in_the_table():
+    names = environment_names_in_code()
+    assert len(names) >= 8, names  # the scan itself works
+    missing = {name: str(path) for name, path in names.items() if name not in {v.name for v in config.VARIABLES}}
+    assert missing == {}
+
+
+def test_every_variable_has_a_meaning_and_a_unique_name():
+    names = [v.name for v in config.VARIABLES]
+    assert len(names) == len(set(names))
+    assert all(re.fullmatch(r"SMA_[A-Z_]+", n) for n in names)
+    assert all(len(v.meaning) > 10 for v in config.VARIABLES)
+
+
+def test_values_are_read_when_asked_not_at_import(monkeypatch):
+    monkeypatch.delenv("SMA_CHROMIUM", raising=False)
+    assert config.CHROMIUM.get() == "/usr/bin/chromium"
+    monkeypatch.setenv("SMA_CHROMIUM", "/opt/chromium/chrome")
+    assert config.CHROMIUM.get() == "/opt/chromium/chrome"
+    monkeypatch.setenv("SMA_CHROMIUM", "")
+    assert config.CHROMIUM.get() == "/usr/bin/chromium", "empty means unset"
+
+
+@pytest.mark.parametrize(("value", "expected"), [("1", True), ("Yes", True), ("on", True), ("0", False),
+                                                 ("FALSE", False), ("off", False), ("", True), ("maybe", True)])
+def test_flags(monkeypatch, value, expected):
+    monkeypatch.setenv("SMA_PRIVACY", value)
+    assert config.PRIVACY.flag() is expected  # default on: only a clear "off" turns privacy off
+
+
+def test_a_number_that_is_none_is_named_in_one_line(monkeypatch):
+    monkeypatch.setenv("SMA_MIN_FREE_BYTES", "lots")
+    with pytest.raises(ValueError, match="SMA_MIN_FREE_BYTES must be a whole number, not 'lots'"):
+        config.MIN_FREE_BYTES.integer()
+    monkeypatch.setenv("SMA_MIN_FREE_BYTES", "0")
+    assert config.MIN_FREE_BYTES.integer() == 0
+
+
+def test_paths_and_lists(monkeypatch):
+    monkeypatch.delenv("SMA_KEYS_DIR", raising=False)
+    assert config.KEYS_DIR.path() == Path.home() / ".config" / "sma" / "keys"
+    monkeypatch.setenv("SMA_STAFF_SIGNATURES", "Team Webcare| |^JdV")
+    assert config.STAFF_SIGNATURES.items() == ["Team Webcare", "^JdV"]
+    assert config.variable("SMA_KEYS_DIR") is config.KEYS_DIR
+    with pytest.raises(KeyError):
+        config.variable("SMA_NOT_A_THING")
+
+
+def test_exit_codes_agree_with_the_crawler_and_the_subcommands():
+    """Constants not yet replaced by ExitCode must mean the same; one that is gone is converted."""
+    import importlib
+
+    names = {"EXIT_OK": ExitCode.OK, "EXIT_FAILED": ExitCode.FAILED, "EXIT_BAD_INPUT": ExitCode.BAD_INPUT,
+             "EXIT_INCOMPLETE": ExitCode.INCOMPLETE, "EXIT_PAUSED": ExitCode.PAUSED}
+    checked = 0
+    for name in ("crawler.run", "crawler.recapture", "sma.commands.privacy", "sma.commands.replay_users",
+                 "sma.commands.woo", "sma.commands.accounts", "sma.commands.sessions"):
+        module = importlib.import_module(name)
+        for constant, code in names.items():
+            if hasattr(module, constant):
+                assert getattr(module, constant) == code, f"{name}.{constant}"
+                checked += 1
+    assert checked >= 1
