@@ -89,4 +89,21 @@ def clean_side_files(archive_dir: Path, posts: set[str], drop_ids: set[str], fil
     for name in files:
         (archive_dir / ".sma" / "digests" / (Path(name).name + ".json")).unlink(missing_ok=True)
     shutil.rmtree(archive_dir / ".pywb", ignore_errors=True)  # derived: replay re-indexes
+    counts["search_index"] = _rebuild_search(archive_dir)
     return counts
+
+
+def _rebuild_search(archive_dir: Path) -> str:
+    """The search indexes are derived; SQLite keeps deleted rows' bytes in free pages, so they are
+    removed whole and built again from the rewritten WARCs."""
+    folder = archive_dir / ".sma" / "search"
+    if not folder.exists():
+        return "none"
+    shutil.rmtree(folder)
+    try:
+        from search.index import build_all  # stdlib sqlite3 only
+
+        build_all(archive_dir)
+    except Exception as exc:  # noqa: BLE001 - the destruction stands; `sma index` rebuilds later
+        return f"removed; rebuild failed ({type(exc).__name__}), run `sma index`"
+    return "rebuilt"
