@@ -29,7 +29,6 @@ from .warcmap import TREES, records_of, scan, scan_all
 LISTS = Path("records") / "vernietigingslijsten"
 STATEMENTS = Path("records") / "verklaringen"
 JOURNALS = Path(".sma") / "destroy"
-KILL_ENV = "SMA_DESTROY_KILL_AFTER_STEP"  # tests: SIGKILL the run after this many journal steps
 
 
 class DestroyError(Exception):
@@ -142,7 +141,9 @@ class Run:
             fh.flush()
             os.fsync(fh.fileno())
         self.steps += 1
-        if os.environ.get(KILL_ENV) == str(self.steps):
+        from sma.config import DESTROY_KILL_AFTER_STEP  # tests: a crash at a known step
+
+        if DESTROY_KILL_AFTER_STEP.get() == str(self.steps):
             os.kill(os.getpid(), signal.SIGKILL)
 
     def _done_steps(self) -> list[dict]:

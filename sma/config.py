@@ -80,10 +80,13 @@ MIN_FREE_BYTES = Variable("SMA_MIN_FREE_BYTES", str(200 * 1024 * 1024),
 # Read by demo_platform itself (it imports nothing of SMA), listed here so the table is whole.
 DEMO_MUTATION_SEED = Variable("SMA_DEMO_MUTATION_SEED", "",
                               "the demo platform serves this seed's redesign of every skin (demo_platform/mutation.py)")
+DESTROY_KILL_AFTER_STEP = Variable("SMA_DESTROY_KILL_AFTER_STEP", "",
+                                   "tests only: `sma destroy run` SIGKILLs itself after this many journal steps")
 
 VARIABLES: tuple[Variable, ...] = (
     CHROMIUM, PYWB_VENV, LOG_LEVEL, PROFILES, SESSIONS_DIR, KEYS_DIR, PSEUDONYM_KEY, ORGANISATION, PRIVACY,
     STAFF_SIGNATURES, BLOCK_THIRD_PARTY_AVATARS, MIN_FREE_BYTES, DEMO_MUTATION_SEED,
+    DESTROY_KILL_AFTER_STEP,
 )
 
 
