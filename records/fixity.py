@@ -15,8 +15,11 @@ WARC-Block-Digest and WARC-Payload-Digest (warcio's digest checker), naming the 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
+import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -155,27 +158,57 @@ class FixityReport:
         return not self.problems
 
 
+RECORD_ID = re.compile(rb"WARC-Record-ID:\s*(<[^>\r\n]*>)")
+
+
 def check_warc_records(path: Path, rel: str, report: FixityReport) -> None:
-    """Every record's block and payload digest; a damaged gzip member is named by its offset."""
-    offset = 0
-    last_id = ""
+    """Every record (one gzip member each) inflated on its own, then its WARC-Block-Digest and
+    WARC-Payload-Digest checked by warcio; a damaged member is named by its offset and record id."""
     with open(path, "rb") as fh:
-        iterator = ArchiveIterator(fh, check_digests=True)
-        try:
-            for record in iterator:
-                offset = iterator.get_record_offset()
-                last_id = record.rec_headers.get_header("WARC-Record-ID") or ""
-                stream = record.content_stream()
-                while stream.read(CHUNK):
-                    pass
-                report.records += 1
-                if record.digest_checker.passed is False:
-                    uri = record.rec_headers.get_header("WARC-Target-URI") or ""
-                    for problem in record.digest_checker.problems:
-                        report.problems.append(Problem(rel, f"{problem} ({uri})", f"{last_id} at offset {offset}"))
-        except Exception as exc:  # noqa: BLE001 - zlib, warcio and parse errors all mean damaged bytes
-            where = f"after {last_id} at offset {offset}" if last_id else "at offset 0"
-            report.problems.append(Problem(rel, f"unreadable record ({type(exc).__name__}: {exc})".strip(), where))
+        pending = b""
+        position = 0
+        while True:
+            start = position
+            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            out = bytearray()
+            try:
+                while not inflater.eof:
+                    if not pending:
+                        pending = fh.read(CHUNK)
+                        if not pending:
+                            break
+                    out += inflater.decompress(pending)
+                    position += len(pending) - len(inflater.unused_data)
+                    pending = inflater.unused_data
+            except zlib.error as exc:
+                found = RECORD_ID.search(bytes(out[:4096]))
+                name = found.group(1).decode("ascii", "replace") if found else "unknown id"
+                report.problems.append(Problem(rel, f"damaged gzip member ({exc}); later records not checked",
+                                               f"{name} at offset {start}"))
+                return
+            if not inflater.eof:
+                if out or position > start:
+                    report.problems.append(Problem(rel, "truncated record", f"at offset {start}"))
+                return
+            _check_record(bytes(out), rel, start, report)
+
+
+def _check_record(data: bytes, rel: str, offset: int, report: FixityReport) -> None:
+    try:
+        for record in ArchiveIterator(io.BytesIO(data), check_digests=True):
+            stream = record.content_stream()
+            while stream.read(CHUNK):
+                pass
+            report.records += 1
+            if record.digest_checker.passed is False:
+                rec_id = record.rec_headers.get_header("WARC-Record-ID") or "?"
+                uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+                for problem in record.digest_checker.problems:
+                    report.problems.append(Problem(rel, f"{problem} ({uri})", f"{rec_id} at offset {offset}"))
+    except Exception as exc:  # noqa: BLE001 - any parse error means the record's bytes are not what was written
+        found = RECORD_ID.search(data[:4096])
+        name = found.group(1).decode("ascii", "replace") if found else "unknown id"
+        report.problems.append(Problem(rel, f"unparseable record ({type(exc).__name__})", f"{name} at offset {offset}"))
 
 
 def verify(archive_dir: Path) -> FixityReport:

@@ -1,0 +1,95 @@
+"""Fixity: a manifest written as each WARC closes, sealed for the rest, and `sma verify --archive`
+finding a single flipped bit in a WARC, a CDXJ index and a ledger (docs/fixity.md).
+
+The session's mastodon crawl is copied (never changed); each flip is undone after its test."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from crawler.archive.warc import ArchiveWriter
+from tests.conftest import run_sma
+
+
+@pytest.fixture(scope="module")
+def archive(mastodon_crawl, tmp_path_factory) -> Path:
+    from replay.pywb_runner import prepare
+
+    copy = tmp_path_factory.mktemp("fixity") / "archive"
+    shutil.copytree(mastodon_crawl.archive, copy, ignore=shutil.ignore_patterns(".pywb", "*.lock"))
+    prepare(copy)  # pywb's real CDXJ index for the copy, under .pywb/
+    proc = run_sma("verify", "--archive", str(copy), "--seal", timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return copy
+
+
+def flip_bit(path: Path, at: int) -> int:
+    data = bytearray(path.read_bytes())
+    data[at] ^= 0x01
+    path.write_bytes(data)
+    return at
+
+
+def test_writer_records_each_closed_warc_in_the_manifest(tmp_path):
+    writer = ArchiveWriter(tmp_path, "t1", {"software": "test"})
+    writer.write_resource("urn:text:https://example.org/p/1", "text/plain", b"hello", datetime.now(UTC))
+    writer.close()
+    lines = [json.loads(line) for line in (tmp_path / ".sma" / "fixity.jsonl").read_text().splitlines()]
+    (warc,) = writer.files
+    assert lines == [{"path": f"warcs/{warc.name}", "size": warc.stat().st_size, "by": "warc-close",
+                      "sha256": hashlib.sha256(warc.read_bytes()).hexdigest(), "sealed": lines[0]["sealed"]}]
+    proc = run_sma("verify", "--archive", str(tmp_path))
+    assert proc.returncode == 0 and "unsealed" not in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_clean_archive_verifies(archive):
+    proc = run_sma("verify", "--archive", str(archive), timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "FAIL" not in proc.stdout and "MB/s" in proc.stdout
+    assert "unsealed" not in proc.stdout
+
+
+def test_flipped_bit_in_a_warc_names_file_and_record(archive):
+    warc = sorted((archive / "warcs").glob("*.warc.gz"))[0]
+    at = flip_bit(warc, warc.stat().st_size // 2)
+    try:
+        proc = run_sma("verify", "--archive", str(archive), timeout=600)
+    finally:
+        flip_bit(warc, at)
+    assert proc.returncode != 0
+    fails = [line for line in proc.stdout.splitlines() if line.startswith("FAIL")]
+    assert any(f"warcs/{warc.name}: warc: SHA-256 differs" in line for line in fails), proc.stdout
+    assert any(f"warcs/{warc.name}" in line and "[record <urn:uuid:" in line for line in fails), proc.stdout
+
+
+@pytest.mark.parametrize("pattern", [".pywb/indexes/index.cdxj", "crawls/*/pii-ledger.json.enc"])
+def test_flipped_bit_in_an_index_or_ledger_names_the_file(archive, pattern):
+    (target,) = list(archive.glob(pattern))[:1] or [None]
+    assert target is not None and target.stat().st_size > 0, f"no {pattern} in the crawl"
+    at = flip_bit(target, target.stat().st_size // 3)
+    try:
+        proc = run_sma("verify", "--archive", str(archive), timeout=600)
+    finally:
+        flip_bit(target, at)
+    assert proc.returncode != 0
+    rel = str(target.relative_to(archive))
+    assert f"FAIL {rel}: " in proc.stdout and "SHA-256 differs" in proc.stdout, proc.stdout
+
+
+def test_appending_to_a_sealed_jsonl_is_not_a_change_but_rewriting_it_is(archive):
+    pages = archive / "pages.jsonl"
+    original = pages.read_bytes()
+    try:
+        pages.write_bytes(original + b'{"id": "later", "url": "https://example.org/later"}\n')
+        assert run_sma("verify", "--archive", str(archive), timeout=600).returncode == 0
+        pages.write_bytes(original.replace(b'"url"', b'"urL"', 1))
+        proc = run_sma("verify", "--archive", str(archive), timeout=600)
+        assert proc.returncode != 0 and "FAIL pages.jsonl: other: the first" in proc.stdout, proc.stdout
+    finally:
+        pages.write_bytes(original)
