@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import json
 import platform
 from pathlib import Path
 
@@ -74,6 +75,7 @@ class WarcPipeline:
             if getattr(spider, "profile", None) is not None:
                 self.writer.warcinfo["profile"] = spider.profile.name
         changes = item.facts.pop("changes", [])
+        sockets = item.facts.pop("websockets", [])
         item = self.scrubber.page(item)
         try:
             if item.kind == "gone":
@@ -81,6 +83,7 @@ class WarcPipeline:
                 return item
             page_id = self.writer.write_page(item)
             self._write_changes(item, changes, page_id)
+            self._write_websockets(sockets, page_id)
             document = next((ex for ex in item.exchanges if ex.url == item.url), None)
             moment = document.started if document else item.started
             if item.thumbnail:
@@ -117,6 +120,25 @@ class WarcPipeline:
             if change["kind"] == "comment":
                 uri += f"#{change['id']}"
             self.writer.write_metadata(uri, fields, item.started, page_id)
+
+    def _write_websockets(self, sockets: list[dict], page_id: str | None) -> None:
+        """Per connection, at its ws(s):// URL: one `resource` record holding every frame as JSON
+        lines {ts, type, opcode, mask, payloadData} (as iipc/warc-specifications#115 proposes), and
+        one `metadata` record with the handshake (status, request and response headers).
+        docs/reader.md says why the handshake is not a request/response pair."""
+        assert self.writer is not None
+        for ws in sockets:
+            log = "".join(json.dumps(f, ensure_ascii=False) + "\n" for f in ws["frames"]).encode("utf-8")
+            frames_id = self.writer.write_resource(ws["url"], "application/jsonl; charset=utf-8", log, ws["started"],
+                                                   page_id)
+            self.writer.write_metadata(ws["url"], {
+                "websocket-status": f"{ws['status']} {ws['reason']}".strip(),
+                "websocket-request-headers": json.dumps(ws["request_headers"]),
+                "websocket-response-headers": json.dumps(ws["response_headers"]),
+                "websocket-frames": str(len(ws["frames"])),
+                "websocket-closed": "yes" if ws["closed"] else "no (still open when the page was captured)",
+            }, ws["started"], frames_id)
+            self.crawler.stats.inc_value("sma/websocket_frames", len(ws["frames"]))
 
     def _save_thumbnail(self, item: PageCapture) -> None:
         """crawls/<id>/thumbs/<n>.jpg, named in the spider's observations for the HTML report."""

@@ -78,6 +78,8 @@ class NetworkRecorder:
         self.exchanges: list[Exchange] = []
         self.failures: list[str] = []
         self._last_activity = time.monotonic()
+        # WebSocket connections by CDP requestId: handshake and every frame (docs/reader.md).
+        self.websockets: dict[str, dict[str, Any]] = {}
 
     async def start(self) -> None:
         self.cdp = await self.page.context.new_cdp_session(self.page)
@@ -88,6 +90,12 @@ class NetworkRecorder:
             ("Network.responseReceivedExtraInfo", self._on_response_extra),
             ("Network.loadingFinished", self._on_finished),
             ("Network.loadingFailed", self._on_failed),
+            ("Network.webSocketCreated", self._on_ws_created),
+            ("Network.webSocketWillSendHandshakeRequest", self._on_ws_handshake),
+            ("Network.webSocketHandshakeResponseReceived", self._on_ws_response),
+            ("Network.webSocketFrameSent", lambda p: self._on_ws_frame(p, "sent")),
+            ("Network.webSocketFrameReceived", lambda p: self._on_ws_frame(p, "received")),
+            ("Network.webSocketClosed", self._on_ws_closed),
         ):
             self.cdp.on(event, handler)
         await self.cdp.send(
@@ -183,6 +191,52 @@ class NetworkRecorder:
             self._spawn(self._fetch_body(pending))
         elif not p.get("canceled"):
             self.failures.append(f"{pending.url}: {p.get('errorText', 'failed')}")
+
+    # -- WebSockets: kept as a log of frames, written as WARC records by the pipeline ------------
+    def _on_ws_created(self, p: dict) -> None:
+        self._last_activity = time.monotonic()
+        self.websockets[p["requestId"]] = {"url": p["url"], "started": datetime.now(UTC), "request_headers": [],
+                                           "status": 0, "reason": "", "response_headers": [], "frames": [],
+                                           "t0": None, "closed": False}
+
+    def _on_ws_handshake(self, p: dict) -> None:
+        ws = self.websockets.get(p["requestId"])
+        if ws is not None:
+            ws["request_headers"] = _header_pairs((p.get("request") or {}).get("headers", {}))
+            ws["t0"] = p.get("timestamp")
+            if p.get("wallTime"):
+                ws["started"] = datetime.fromtimestamp(p["wallTime"], UTC)
+
+    def _on_ws_response(self, p: dict) -> None:
+        ws = self.websockets.get(p["requestId"])
+        if ws is not None:
+            resp = p.get("response") or {}
+            ws["status"], ws["reason"] = int(resp.get("status", 0)), resp.get("statusText", "")
+            text = resp.get("headersText")
+            ws["response_headers"] = (_parse_headers_text(text)[1] if text
+                                      else _header_pairs(resp.get("headers", {})))
+
+    def _on_ws_frame(self, p: dict, direction: str) -> None:
+        self._last_activity = time.monotonic()
+        ws = self.websockets.get(p["requestId"])
+        if ws is None:
+            return
+        frame = p.get("response") or {}
+        t0 = ws["t0"] if ws["t0"] is not None else p.get("timestamp", 0)
+        ws["frames"].append({"ts": round(float(p.get("timestamp", 0)) - float(t0 or 0), 6), "type": direction,
+                             "opcode": frame.get("opcode"), "mask": frame.get("mask"),
+                             "payloadData": frame.get("payloadData", "")})
+
+    def _on_ws_closed(self, p: dict) -> None:
+        ws = self.websockets.get(p["requestId"])
+        if ws is not None:
+            ws["closed"] = True
+
+    def take_websockets(self) -> list[dict[str, Any]]:
+        """Every connection seen so far (open ones too, as far as they got), then forgets them."""
+        done = [{k: v for k, v in ws.items() if k != "t0"} for ws in self.websockets.values()]
+        self.websockets = {}
+        return done
 
     def _spawn(self, coro: Any) -> None:
         task = asyncio.ensure_future(coro)

@@ -49,6 +49,7 @@ async def snapshot(page: Any, kind: str, facts: dict[str, Any] | None = None, sc
     text = await page.evaluate("() => document.body ? document.body.innerText : ''")
     title = await page.title()
     exchanges = await recorder.drain(timeout_ms=15_000)
+    sockets = recorder.take_websockets()
     await recorder.stop()
     capture = PageCapture(
         url=page.url,
@@ -66,4 +67,7 @@ async def snapshot(page: Any, kind: str, facts: dict[str, Any] | None = None, sc
     )
     if recorder.failures:
         capture.facts["network_failures"] = recorder.failures
+    if sockets:
+        # Written as WARC records by the pipeline, not as metadata facts (docs/reader.md).
+        capture.facts["websockets"] = sockets
     return capture
