@@ -217,3 +217,21 @@ def test_a_run_killed_half_way_resumes_to_the_same_result(small, tmp_path: Path,
     resumed = sma("destroy", "run", killed_list, "--archive", str(killed))
     assert resumed.returncode == 0, resumed.stderr
     assert fingerprint(killed) == fingerprint(clean)
+
+
+def test_a_woo_request_created_in_the_review_ui_holds_its_pages(small, tmp_path: Path):
+    from replay.gateway_types import GatewayRequest
+    from replay.woo.app import handle
+
+    archive = copy(small, tmp_path)
+    word = max(small["doomed"]["text"].split(), key=len).strip(".,?!:")
+    response = handle(GatewayRequest(
+        method="POST", path="/_sma/woo/requests", query={}, user="officer", role="woo-officer", csrf_token="t",
+        form={"subject": word, "period_from": "2020-01-01", "period_to": "2035-12-31"}, archive_dir=archive,
+        audit=lambda *entry: None, views=None))
+    assert response.status == 303
+    listed = sma("hold", "list", "--archive", str(archive)).stdout
+    assert small["doomed"]["url"] in listed and "Woo-verzoek woo-" in listed
+    list_id = propose_and_approve(archive, small["registry"])
+    items = json.loads((archive / "records" / "vernietigingslijsten" / f"{list_id}.json").read_text())["items"]
+    assert small["doomed"]["url"] not in [i["url"] for i in items]

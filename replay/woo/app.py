@@ -44,9 +44,17 @@ MAX_SELECTION = 2000
 MAX_REGION_TEXTS = 500
 
 
+# The review UI's own pages: only its own script and styles, its own frame, no plug-ins, no base,
+# forms only back to itself, never framed by another origin (the frame has FRAME_CSP of its own).
+UI_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+          "connect-src 'self'; frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+
+
 def _response(body: bytes, status: int = 200, content_type: str = "text/html; charset=utf-8",
               extra: list[tuple[str, str]] | None = None) -> GatewayResponse:
     headers = [("Content-Type", content_type), ("Cache-Control", "no-store"), *(extra or [])]
+    if content_type.startswith("text/html") and not any(k.lower() == "content-security-policy" for k, _ in headers):
+        headers.append(("Content-Security-Policy", UI_CSP))
     return GatewayResponse(status=status, headers=headers, body=body)
 
 
@@ -97,6 +105,9 @@ def create(request: GatewayRequest, store: WooStore) -> GatewayResponse:
         return _response(html.index_page(store.all(), request.csrf_token, str(exc)), 400)
     request.audit("woo-request", created.id, {"subject": created.subject, "from": created.period_from,
                                              "to": created.period_to})
+    from replay.records_views import hold_woo_pages  # a running Woo request stops destruction
+
+    hold_woo_pages(request.archive_dir, created, request.user)
     return _redirect(f"/_sma/woo/requests/{created.id}")
 
 
@@ -200,10 +211,25 @@ def _decide(request: GatewayRequest, store: WooStore, rid: str, page: Page) -> G
         raise WooError("decision must be accept or reject")
     if item not in {i.key for i in open_access(request.archive_dir).items(page)}:
         raise WooError("no such item on this page")
+    reason = " ".join(request.form.get("reason", "").split())[:500]
     with store.update(rid) as woo:
         review = _open_review(woo, page.id)
-        review.items[item] = {"decision": decision, "ground": ground, "by": request.user, "at": now_iso()}
-    request.audit("decision", f"{rid}/{page.id}", {"item": item, "decision": decision, "ground": ground})
+        before = review.items.get(item)
+        changes = before is not None and (before.get("decision"), before.get("ground")) != (decision, ground)
+        if changes and before.get("by") != request.user and not reason:
+            # Another officer's decision is theirs to answer for: changing it is a decision of its own.
+            raise WooError(f"{before.get('by')} decided this item ({before.get('decision')}, {before.get('ground')}, "
+                           f"{before.get('at')}); give a reason to change it")
+        entry = {"decision": decision, "ground": ground, "by": request.user, "at": now_iso()}
+        if changes:
+            entry["replaces"] = {k: before.get(k) for k in ("decision", "ground", "by", "at")}
+            if reason:
+                entry["reason"] = reason
+        review.items[item] = entry
+    detail: dict[str, object] = {"item": item, "decision": decision, "ground": ground}
+    if changes:
+        detail |= {"replaces": entry["replaces"], "reason": reason}
+    request.audit("decision", f"{rid}/{page.id}", detail)
     return _redirect(f"/_sma/woo/requests/{rid}/pages/{page.id}")
 
 
