@@ -5,8 +5,8 @@ parent process that sets a variable after `import sma.config` is still heard. Th
 reference the README's "Environment" paragraph is written from.
 
 Modules not yet converted still read their variable themselves (see docs/architecture.md,
-"Configuration and exit codes"); each such read must use the name and default written here, and
-tests/test_config.py fails when the code reads an SMA_* variable this table does not list."""
+"Configuration and exit codes"); each such read must use the name and default written here. tests/test_config.py
+checks that the converted modules read none themselves and that no entry here is stale."""
 
 from __future__ import annotations
 
@@ -77,6 +77,8 @@ BLOCK_THIRD_PARTY_AVATARS = Variable("SMA_BLOCK_THIRD_PARTY_AVATARS", "0",
                                      "on: third parties' avatar images are not fetched at all")
 MIN_FREE_BYTES = Variable("SMA_MIN_FREE_BYTES", str(200 * 1024 * 1024),
                           "a crawl refuses to start with less free space in the archive's file system")
+PUBLIC_ACCOUNTS = Variable("SMA_PUBLIC_ACCOUNTS", "",
+                           "the organisation's other accounts (from the registry): not third parties")
 # Read by demo_platform itself (it imports nothing of SMA), listed here so the table is whole.
 DEMO_MUTATION_SEED = Variable("SMA_DEMO_MUTATION_SEED", "",
                               "the demo platform serves this seed's redesign of every skin (demo_platform/mutation.py)")
