@@ -19,7 +19,7 @@ from typing import Any
 from .hotspots import Hotspot
 from .objects import InformationObject, WarcLocation
 from .selection import Category, SelectionList, SelectionListError, add_duration
-from .warcmap import records_of, scan_all
+from .warcmap import records_by_post, scan_all
 
 
 def account_category(account: Any, registry: Any, selection: SelectionList) -> tuple[Category, str]:
@@ -84,7 +84,9 @@ def appraise_archive(archive_dir: Path, registry: Any, selection: SelectionList,
         if info.owner:
             by_owner[info.owner].append(info)
     objects: list[InformationObject] = []
-    for state in _accounts(archive_dir):
+    states = _accounts(archive_dir)
+    owned = records_by_post(infos, {url for state in states for url in state.get("posts", {})})
+    for state in states:
         account = _registry_account(registry, state)
         account_id = account.id if account is not None else state.get("account", "")
         category, why = account_category(account, registry, selection)
@@ -102,8 +104,7 @@ def appraise_archive(archive_dir: Path, registry: Any, selection: SelectionList,
             start = ended if category.starts_at_end_of_use else published
             end = add_duration(start, category.bewaartermijn) if waardering == "V" and start and \
                 category.bewaartermijn else None
-            own = records_of(by_owner.get(url, []) + [i for i in infos if i.type == "request"], {url}) \
-                if url in by_owner else []
+            own = owned.get(url, [])
             objects.append(InformationObject(
                 id=f"post:{url}", kind="post", account_id=account_id, platform=platform, url=url,
                 title=titles.get(url, ""), post_date=published, category_code=category.code,

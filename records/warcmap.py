@@ -97,3 +97,27 @@ def records_of(infos: list[RecordInfo], posts: set[str]) -> list[RecordInfo]:
         if info.record_id in own and (info.file.parent, (info.uri, info.date)) in kept_refs and info.uri not in posts:
             own.discard(info.record_id)
     return [i for i in infos if i.record_id in own or (i.type == "request" and i.concurrent_to in own)]
+
+
+def records_by_post(infos: list[RecordInfo], posts: set[str]) -> dict[str, list[RecordInfo]]:
+    """Each post's own records, in one pass (records_of for many posts at once, for appraisal)."""
+    from collections import defaultdict
+
+    referrers: dict[tuple, set] = defaultdict(set)
+    for info in infos:
+        if info.refers_to:
+            referrers[(info.file.parent, info.refers_to)].add(info.owner)
+    owned: dict[str, str] = {}
+    out: dict[str, list[RecordInfo]] = defaultdict(list)
+    for info in infos:
+        if info.owner not in posts or info.type == "warcinfo":
+            continue
+        others = referrers.get((info.file.parent, (info.uri, info.date)), set()) - {info.owner}
+        if others and info.uri not in posts:
+            continue  # shared with a page that is not this post
+        owned[info.record_id] = info.owner
+        out[info.owner].append(info)
+    for info in infos:
+        if info.type == "request" and info.concurrent_to in owned:
+            out[owned[info.concurrent_to]].append(info)
+    return out
