@@ -19,7 +19,7 @@ from __future__ import annotations
 import base64
 import binascii
 import importlib
-import secrets
+import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -28,9 +28,18 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from replay import pages
-from replay.audit import AuditLog
-from replay.auth import LoginThrottle, Session, SessionStore, UserStore, VerifiedCache, tokens_equal
+from replay import overview, pages
+from replay.audit import AuditLog, repair_torn_tail
+from replay.auth import (
+    LoginThrottle,
+    OneTimeTokens,
+    Session,
+    SessionStore,
+    UserStore,
+    VerificationPool,
+    VerifiedCache,
+    tokens_equal,
+)
 from replay.gateway_types import CSRF_FIELD, GatewayRequest, GatewayResponse
 from replay.proxy import forward
 from replay.routes import ROLE_VIEW, classify
@@ -39,6 +48,7 @@ from replay.views import ViewSet
 SESSION_COOKIE = "sma_session"
 LOGIN_COOKIE = "sma_login"  # double-submit token of the sign-in form (there is no session yet)
 MAX_FORM_BYTES = 1 << 20
+REFUSAL_AUDIT_SECONDS = 10.0
 StartResponse = Callable[..., Any]
 SECURITY_HEADERS = [
     ("X-Content-Type-Options", "nosniff"),
@@ -63,9 +73,16 @@ class Gateway:
         self.views = views
         self.users = UserStore(self.archive_dir)
         self.sessions = SessionStore()
+        self.login_tokens = OneTimeTokens()
         self.throttle = LoginThrottle()
+        self.verifier = VerificationPool()
+        self._refusals: dict[tuple[str, str], tuple[float, int]] = {}  # (client, name) -> (audited, refused since)
         self.basic_cache = VerifiedCache()
         self.audit_log = AuditLog(self.archive_dir)
+        self.audit_repair = repair_torn_tail(self.archive_dir)  # never fail serving on a crash's torn line
+        self.audit_log.check_key()  # a sealed log without its key: refuse to start (AuditError)
+        if self.audit_repair:
+            print(f"sma: warning: {self.audit_repair}", file=sys.stderr)
         self.anonymous_public = anonymous_public
         # The Host values this gateway answers to (None: any well-formed one). pywb writes the Host
         # into every replayed link, and a fixed list also defeats DNS rebinding onto a loopback port.
@@ -111,6 +128,8 @@ class Gateway:
             if method != "POST":
                 return self._error(start_response, 405)
             return self._logout(start_response, principal)
+        if path == "/_sma/sessions/end-others":
+            return self._end_other_sessions(start_response, principal, method)
         if principal is None:
             # Not signed in, and anonymous visitors get nothing: browsers go to the sign-in form.
             if method == "GET" and "text/html" in environ.get("HTTP_ACCEPT", ""):
@@ -124,6 +143,10 @@ class Gateway:
             from replay import search_views
 
             return search_views.serve(self, environ, start_response, principal, method, path, raw_query)
+        if path.startswith("/_sma/records/destroy"):  # approving destruction lists (replay/records_views.py)
+            from replay import records_views
+
+            return records_views.serve(self, start_response, principal, method, path, form)
         if method not in ("GET", "HEAD"):
             return self._error(start_response, 405)
         route = classify(raw_path, principal.role)
@@ -146,8 +169,10 @@ class Gateway:
                 return "bad-basic"
             stored = self.users.stored_hash(name)
             role = self.basic_cache.get(name, password, stored)
-            if role is None or self.users.role_of(name) != role:
-                role = self._check_password(environ, name, password)
+            if role is not None and self.users.role_of(name) == role:
+                self.throttle.succeeded(name, environ.get("REMOTE_ADDR", ""))  # a success, cached or not
+            else:
+                role, _ = self._check_password(environ, name, password)
                 if role is not None:
                     self.basic_cache.put(name, password, stored, role)
             return Principal(name, role, basic=True) if role else "bad-basic"
@@ -162,20 +187,34 @@ class Gateway:
             return Principal("anonymous", "public")
         return None
 
-    def _check_password(self, environ: dict, name: str, password: str) -> str | None:
-        """Role or None; throttled per name and audited either way."""
+    def _check_password(self, environ: dict, name: str, password: str) -> tuple[str | None, float]:
+        """(role or None, seconds the client must wait: refused unchecked). Counted by the throttle
+        before the password is checked; audited either way."""
         client = environ.get("REMOTE_ADDR", "")
-        wait = self.throttle.wait_left(name)
-        if wait > 0:
-            self.audit_log.append(name, "", "login-refused", "", {"client": client, "wait_s": round(wait, 1)})
-            return None
-        role = self.users.authenticate(name, password)
+        wait = self.throttle.begin(name, client)
+        role = self.verifier.authenticate(self.users, name, password) if wait <= 0 else None
+        if wait > 0 or role == self.verifier.BUSY:
+            wait = max(wait, 1.0)
+            refused = self._refusals.get((client, name))
+            if refused is None or time.monotonic() - refused[0] > REFUSAL_AUDIT_SECONDS:
+                # A flood is audited once per client, name and interval, with the count of the rest:
+                # an fsync'd entry per refused guess would let the guesser slow everyone down.
+                if len(self._refusals) > 10_000:
+                    self._refusals.clear()
+                self._refusals[(client, name)] = (time.monotonic(), 0)
+                self.audit_log.append(name, "", "login-refused", "", {
+                    "client": client, "wait_s": round(wait, 1), "busy": role == self.verifier.BUSY,
+                    "refused_since_last_entry": refused[1] if refused else 0})
+            else:
+                self._refusals[(client, name)] = (refused[0], refused[1] + 1)
+            return None, wait
         if role is None:
-            backoff = self.throttle.failed(name)
-            self.audit_log.append(name, "", "login-failed", "", {"client": client, "backoff_s": backoff})
-            return None
-        self.throttle.succeeded(name)
-        return role
+            self.throttle.failed(name, client)
+            backoff = self.throttle.wait_left(name, client)
+            self.audit_log.append(name, "", "login-failed", "", {"client": client, "backoff_s": round(backoff, 1)})
+            return None, 0.0
+        self.throttle.succeeded(name, client)
+        return role, 0.0
 
     def _csrf_ok(self, environ: dict, principal: Principal | str | None, path: str, form: dict[str, str]) -> bool:
         origin = environ.get("HTTP_ORIGIN")
@@ -184,7 +223,8 @@ class Gateway:
         sent = form.get(CSRF_FIELD) or environ.get("HTTP_X_CSRF_TOKEN", "")
         if path == "/_sma/login":
             expected = _cookies(environ).get(LOGIN_COOKIE, "")
-            return bool(sent and expected) and tokens_equal(sent, expected)
+            # single use: a token that was posted once (or never issued here) is refused
+            return bool(sent and expected) and tokens_equal(sent, expected) and self.login_tokens.consume(sent)
         if isinstance(principal, Principal) and principal.session is not None:
             return bool(sent) and tokens_equal(sent, principal.session.csrf)
         if isinstance(principal, Principal) and principal.basic:
@@ -197,23 +237,39 @@ class Gateway:
                form: dict[str, str]) -> Iterable[bytes]:
         if method == "POST":
             name = form.get("user", "").strip()
-            wait = self.throttle.wait_left(name)
-            role = self._check_password(environ, name, form.get("password", "")) if name else None
+            role, wait = self._check_password(environ, name, form.get("password", "")) if name else (None, 0.0)
             if role is not None:
+                # A new session id on every sign-in; the browser's previous one ends (no fixation),
+                # and on request (`end_other_sessions`) every other session of the user too.
+                old = _cookies(environ).get(SESSION_COOKIE)
+                if old:
+                    self.sessions.drop(old)
+                ended = self.sessions.drop_user(name) if form.get("end_other_sessions") else 0
                 session = self.sessions.create(name, role)
-                self.audit_log.append(name, role, "login", "", {"client": environ.get("REMOTE_ADDR", "")})
+                self.audit_log.append(name, role, "login", "", {"client": environ.get("REMOTE_ADDR", ""),
+                                                                 "other_sessions_ended": ended})
                 cookie = (f"{SESSION_COOKIE}={session.sid}; HttpOnly; SameSite=Strict; Path=/"
                           f"{'; Secure' if environ.get('wsgi.url_scheme') == 'https' else ''}")
                 return self._respond(start_response, 303, b"", [
                     ("Location", "/"), ("Set-Cookie", cookie), ("Set-Cookie", _expire_cookie(LOGIN_COOKIE))])
-            token = secrets.token_urlsafe(32)
-            time.sleep(0.2)  # every failure costs the client time, on top of the per-name backoff
+            token = self.login_tokens.issue()
             status = 429 if wait > 0 else 401
             return self._respond(start_response, status, pages.login_page(token, failed=True, wait=wait),
                                  [("Content-Type", "text/html; charset=utf-8"), ("Set-Cookie", _login_cookie(token))])
-        token = secrets.token_urlsafe(32)
+        token = self.login_tokens.issue()
         return self._respond(start_response, 200, pages.login_page(token),
                              [("Content-Type", "text/html; charset=utf-8"), ("Set-Cookie", _login_cookie(token))])
+
+    def _end_other_sessions(self, start_response: StartResponse, principal: Principal | str | None,
+                            method: str) -> Iterable[bytes]:
+        """POST: every session of this user but the one asking ends (a lost laptop, a shared PC)."""
+        if method != "POST":
+            return self._error(start_response, 405)
+        if not isinstance(principal, Principal) or principal.session is None:
+            return self._error(start_response, 401)
+        ended = self.sessions.drop_user(principal.user, keep=principal.session.sid)
+        self.audit_log.append(principal.user, principal.role, "sessions-ended", "", {"ended": ended})
+        return self._respond(start_response, 303, b"", [("Location", "/")])
 
     def _logout(self, start_response: StartResponse, principal: Principal | str | None) -> Iterable[bytes]:
         if isinstance(principal, Principal) and principal.session is not None:
@@ -236,7 +292,8 @@ class Gateway:
         csrf = principal.session.csrf if principal.session else ""
         body = pages.landing_page(principal.role, principal.user, csrf, rows, note,
                                   woo_link=principal.role == "woo-officer",
-                                  signed_in=principal.session is not None or principal.basic)
+                                  signed_in=principal.session is not None or principal.basic,
+                                  extra=overview.section(self.archive_dir, principal.role, len(rows)))
         return self._respond(start_response, 200, body, [("Content-Type", "text/html; charset=utf-8")])
 
     def _woo(self, environ: dict, start_response: StartResponse, principal: Principal, method: str, path: str,

@@ -235,3 +235,47 @@ def test_a_woo_request_created_in_the_review_ui_holds_its_pages(small, tmp_path:
     list_id = propose_and_approve(archive, small["registry"])
     items = json.loads((archive / "records" / "vernietigingslijsten" / f"{list_id}.json").read_text())["items"]
     assert small["doomed"]["url"] not in [i["url"] for i in items]
+
+
+class _Gateway:
+    """What records_views needs of replay.gateway.Gateway: the archive and its two ways to answer."""
+
+    def __init__(self, archive: Path) -> None:
+        self.archive_dir = archive
+
+    def _respond(self, start_response, status, body, headers):  # noqa: ANN001, ANN202
+        start_response(str(status), headers)
+        return [body]
+
+    def error_response(self, start_response, status, note=""):  # noqa: ANN001, ANN202
+        return self._respond(start_response, status, note.encode(), [])
+
+
+def _serve(archive: Path, role: str, method: str, path: str) -> tuple[int, bytes]:
+    from replay.gateway import Principal
+    from replay.records_views import serve
+
+    session = type("S", (), {"csrf": "token-1"})()
+    seen = {}
+    body = serve(_Gateway(archive), lambda status, headers: seen.update(status=int(status)),
+                 Principal("kees", role, session), method, path, {"csrf_token": "token-1"})
+    return seen["status"], b"".join(body)
+
+
+def test_an_archivist_approves_a_list_in_the_gateway(small, tmp_path: Path):
+    archive = copy(small, tmp_path)
+    proc = sma("destroy", "list", "--archive", str(archive), "--registry", str(small["registry"]),
+               "--due", RECORDS_DUE, "--by", "recordmanager")
+    list_id = proc.stdout.strip().splitlines()[-1].split(":")[0]
+    assert _serve(archive, "researcher", "GET", "/_sma/records/destroy")[0] == 403
+    assert _serve(archive, "woo-officer", "POST", f"/_sma/records/destroy/{list_id}/approve")[0] == 403
+    status, page = _serve(archive, "archivist", "GET", "/_sma/records/destroy")
+    assert status == 200 and small["doomed"]["url"].encode() in page
+    assert f'action="/_sma/records/destroy/{list_id}/approve"'.encode() in page and b'value="token-1"' in page
+    assert _serve(archive, "archivist", "POST", f"/_sma/records/destroy/{list_id}/approve")[0] == 303
+    assert _serve(archive, "archivist", "POST", f"/_sma/records/destroy/{list_id}/approve")[0] == 409
+    listed = json.loads((archive / "records" / "vernietigingslijsten" / f"{list_id}.json").read_text())
+    assert listed["approved"]["by"] == "kees"
+    last = json.loads((archive / ".sma" / "audit.jsonl").read_text().splitlines()[-1])
+    assert (last["action"], last["user"], last["target"]) == ("destroy.approve", "kees", list_id)
+    assert b"goedgekeurd door kees" in _serve(archive, "archivist", "GET", "/_sma/records/destroy")[1]
