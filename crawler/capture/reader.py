@@ -91,6 +91,8 @@ class Reader:
         result = ReaderResult()
         started = time.monotonic()
         await self._install()
+        # A reader starts at the top: virtualised lists show (and we remember) every item on the way.
+        await self.page.evaluate("() => window.scrollTo(0, 0)")
         limits = self.limits
         idle = 0
         longest = 0
@@ -128,7 +130,7 @@ class Reader:
                 if idle >= limits.idle_rounds:
                     result.note = "text stopped growing"
                     break
-                await asyncio.sleep(0.25 * idle)
+                await asyncio.sleep(0.1 * idle)
             else:
                 idle = 0
         try:

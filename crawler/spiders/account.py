@@ -170,10 +170,10 @@ class AccountSpider(scrapy.Spider):
             spec = self.profile.page("profile")
             assert self.reading is not None
             recorder = recorder_for(page)
-            # The reader first, at the base of every capture; the profile's actions on top.
-            reading = await self.reading.reader(page, recorder, item=spec.selectors.get("post")).read()
+            # The profile's actions where they still fit; the reader reads the whole page after them.
             driver = PageDriver(page, recorder, self.profile, spec)
             results = await driver.run()
+            reading = await self.reading.reader(page, recorder, item=spec.selectors.get("post")).read()
             counters = await driver.read_counters()
             if "post_link" in spec.selectors:
                 await driver.collect(spec.selectors["post_link"])
@@ -309,11 +309,10 @@ class AccountSpider(scrapy.Spider):
             results = []
             readings: list[ReaderResult] = []
             if not gone:
-                readings.append(await self._read(page, spec))
+                # The profile's actions where they still fit, then the reader over the whole page:
+                # what the profile missed (drift) or opened (replies in a panel) it reads too.
                 results = await driver.run(post_actions(spec.actions, self.comments))
-                if any(r.matched and r.do in ("click", "click_all", "choose_menu") for r in results):
-                    # What the profile opened may hide more (replies in an opened panel).
-                    readings.append(await self._read(page, spec))
+                readings.append(await self._read(page, spec))
             counters = await driver.read_counters()
             read_count = await self.reading.reader(page, recorder_for(page)).displayed_comments()
             if counters.get("comments") is None:
