@@ -7,10 +7,12 @@ while building a response, so a later clock can mutate the world between request
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import sys
 import threading
+import time
 import traceback
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,10 +22,12 @@ from urllib.parse import unquote, urlsplit
 from demo_platform import control, media
 from demo_platform.content import new_world
 from demo_platform.model import World
+from demo_platform.mutation import Mutation, serve_delay
 from demo_platform.sessions import Sessions, refresh_header
 from demo_platform.skins import SKINS, Skin
 from demo_platform.web import (
     CSS,
+    HTML,
     JS,
     PNG,
     TEXT,
@@ -49,6 +53,8 @@ class PlatformServer(ThreadingHTTPServer):
     # CSS and JSON body, as when a platform renames its test ids, classes or button texts.
     # Capture tests use it to show that SMA notices the change instead of reporting success.
     mutations: tuple[tuple[str, str], ...] = ()
+    # A whole redesign per seed (`--mutate random`, mutation.py); None = the skins as written.
+    mutation: Mutation | None = None
     sessions: Sessions
     # Real platforms hide comments from logged-out visitors; on when served with --login-required.
     login_required: bool = False
@@ -128,6 +134,9 @@ class Handler(BaseHTTPRequestHandler):
     def _send(self, resp: Response) -> None:
         if self.server.mutations and resp.content_type.split("/")[0] in ("text", "application"):
             resp = mutate(resp, self.server.mutations)
+        if self.server.mutation is not None:
+            resp = redesign(self.server.mutation, urlsplit(self.path).path, resp)
+            time.sleep(serve_delay(self.server.mutation, self.path, resp.content_type))
         headers = {k.lower(): v for k, v in self.headers.items()}
         status, out_headers, body = finalize(headers, self.command, resp)
         self.send_response(status)
@@ -154,6 +163,27 @@ def mutate(resp: Response, mutations: tuple[tuple[str, str], ...]) -> Response:
     for old, new in mutations:
         body = body.replace(old.encode("utf-8"), new.encode("utf-8"))
     return Response(resp.status, body, resp.content_type, resp.cache, resp.headers)
+
+
+KINDS = {HTML: "html", CSS: "css", JS: "js"}
+
+
+def redesign(mutation: Mutation, path: str, resp: Response) -> Response:
+    """The seed's redesign of a page, style sheet or script (never JSON, media or /_truth)."""
+    kind = KINDS.get(resp.content_type)
+    if kind is None or not resp.body or path.startswith("/_"):
+        return resp
+    skin = owner(unquote(path))
+    body = mutation.apply(kind, resp.body, skin.name if skin else None)
+    return Response(resp.status, body, resp.content_type, resp.cache, resp.headers)
+
+
+def owner(path: str) -> Skin | None:
+    # Longest prefix first, so /x/... reaches the X skin before the root (Mastodon) skin.
+    for skin in sorted(SKINS.values(), key=lambda s: len(s.prefix), reverse=True):
+        if skin.owns(path):
+            return skin
+    return None
 
 
 def parse_mutations(specs: list[str] | None) -> tuple[tuple[str, str], ...]:
@@ -183,11 +213,9 @@ def route(request: Request) -> Response:
         return binary(media.favicon_png(), PNG, "static")
     if path == "/robots.txt":
         return Response(200, ROBOTS, TEXT, "static")
-    # Longest prefix first, so /x/... reaches the X skin before the root (Mastodon) skin.
-    skins = sorted(SKINS.values(), key=lambda s: len(s.prefix), reverse=True)
-    for skin in skins:
-        if skin.owns(path):
-            return skin_response(skin, request)
+    skin = owner(path)
+    if skin is not None:
+        return skin_response(skin, request)
     return page("<!DOCTYPE html><title>404</title><h1>Niet gevonden</h1>\n", 404)
 
 
@@ -231,24 +259,33 @@ def truth(request: Request) -> Response:
 
 def make_server(
     host: str = "127.0.0.1", port: int = 8700, seed: int = 1, mutations: tuple[tuple[str, str], ...] = (),
-    login_required: bool = False,
+    login_required: bool = False, mutation_seed: int | None = None,
 ) -> ThreadingHTTPServer:
-    """A ready-to-serve server (port 0 = pick a free port); call serve_forever() on it."""
+    """A ready-to-serve server (port 0 = pick a free port); call serve_forever() on it.
+
+    `mutation_seed` serves that seed's redesign of every skin (mutation.py); without it the
+    environment variable SMA_DEMO_MUTATION_SEED, if set, does the same."""
     server = PlatformServer((host, port), Handler)
     server.world = new_world(seed)
     server.mutations = mutations
+    if mutation_seed is None and os.environ.get("SMA_DEMO_MUTATION_SEED", "").strip():
+        mutation_seed = int(os.environ["SMA_DEMO_MUTATION_SEED"])
+    server.mutation = Mutation.for_seed(mutation_seed) if mutation_seed is not None else None
     server.sessions = Sessions()
     server.login_required = login_required
     return server
 
 
 def main(host: str, port: int, seed: int, mutations: tuple[tuple[str, str], ...] = (),
-         login_required: bool = False) -> int:
-    server = make_server(host, port, seed, mutations, login_required)
+         login_required: bool = False, mutation_seed: int | None = None) -> int:
+    server = make_server(host, port, seed, mutations, login_required, mutation_seed)
     assert isinstance(server, PlatformServer)
     server.access_log = True
     bound_host, bound_port = server.server_address[:2]
     login = ", login required" if login_required else ""
+    if server.mutation is not None:
+        ops = ", ".join(sorted(server.mutation.ops))
+        login += f", redesign {server.mutation.seed}: {ops}"
     print(f"SMA demo platform on http://{bound_host}:{bound_port} (seed {seed}{login})", flush=True)
 
     def stop(signum: int, frame: FrameType | None) -> None:

@@ -24,12 +24,16 @@ def command_modules() -> list[str]:
 def _platform_serve(args: argparse.Namespace) -> int:
     from demo_platform.server import main, parse_mutations
 
+    specs = [spec for spec in args.mutate or [] if spec != "random"]
+    redesign = len(specs) < len(args.mutate or [])  # `--mutate random`: a whole redesign per seed
     try:
-        mutations = parse_mutations(args.mutate)
+        mutations = parse_mutations(specs)
     except ValueError as exc:
         print(f"sma: error: {exc}", file=sys.stderr)
         return ExitCode.BAD_INPUT
-    return main(args.host, args.port, args.seed, mutations, login_required=args.login_required)
+    mutation_seed = (args.seed if args.mutation_seed is None else args.mutation_seed) if redesign else None
+    return main(args.host, args.port, args.seed, mutations, login_required=args.login_required,
+                mutation_seed=mutation_seed)
 
 
 def _platform_advance(args: argparse.Namespace) -> int:
@@ -81,7 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8700)
     serve.add_argument("--seed", type=int, default=1)
     serve.add_argument("--mutate", action="append", metavar="OLD=NEW",
-                       help="simulate a platform redesign: replace OLD by NEW in every page, script and API body")
+                       help="simulate a platform redesign: replace OLD by NEW in every page, script and API body; "
+                       "`random` rewrites every skin's markup per seed (demo_platform/mutation.py)")
+    serve.add_argument("--mutation-seed", type=int, default=None,
+                       help="with --mutate random: the redesign's seed (default: --seed)")
     serve.add_argument("--login-required", action="store_true",
                        help="hide comments from visitors without a session (POST /_auth/login makes one)")
     serve.set_defaults(func=_platform_serve)
