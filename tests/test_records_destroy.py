@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -161,6 +162,31 @@ def test_approved_destruction_removes_the_post_everywhere_and_keeps_the_rest(sma
     assert audit == ["hold.add", "destroy.propose", "destroy.approve", "destroy.run"]
     again = sma("destroy", "run", list_id, "--archive", str(archive))
     assert again.returncode != 0 and "already destroyed" in again.stderr
+    assert_replay(archive, kept=[small["held"]["url"], small["hot"]["url"]], gone=small["doomed"]["url"])
+
+
+def assert_replay(archive: Path, kept: list[str], gone: str) -> None:
+    """pywb, re-indexing the rewritten WARCs, replays the kept posts and has nothing of the destroyed one."""
+    import urllib.error
+    import urllib.request
+
+    from replay.pywb_runner import start, stop
+    from tests.conftest import free_port
+
+    rows = [json.loads(line) for line in (archive / "pages.jsonl").read_text().splitlines()[1:]]
+    ts = {row["url"]: re.sub(r"\D", "", row["ts"]) for row in rows}
+    port = free_port()
+    proc = start(archive, port)
+    try:
+        base = f"http://127.0.0.1:{port}/archive"
+        for url in kept:
+            with urllib.request.urlopen(f"{base}/{ts[url]}id_/{url}", timeout=60) as response:
+                assert response.status == 200 and len(response.read()) > 1000
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"{base}/{ts[kept[0]]}id_/{gone}", timeout=60)
+        assert missing.value.code == 404
+    finally:
+        stop(proc)
 
 
 def test_run_refuses_a_post_held_after_approval_and_changes_nothing(small, tmp_path: Path):
