@@ -17,12 +17,14 @@ from urllib.parse import unquote, urlsplit
 from crawler.privacy import forms, lexicon
 
 FINDING_TYPES = ("name", "handle", "email", "phone", "bsn", "iban", "postcode", "address", "plate", "birthdate",
-                 "mention", "url")
+                 "mention", "url", "userid")
 PERSON_TYPES = ("name", "handle", "mention", "url")
 # When spans overlap, the more specific finding wins (a learned handle inside an e-mail address
 # loses to the address; a mention of a known commenter is still one person).
 _PRIORITY = {"url": 0, "email": 1, "iban": 2, "bsn": 3, "phone": 4, "address": 5, "postcode": 5, "plate": 6,
-             "birthdate": 7, "mention": 8, "handle": 9, "name": 10}
+             "birthdate": 7, "mention": 8, "handle": 9, "name": 10, "userid": 11}
+_SEGMENT = re.compile(r"[A-Za-z0-9_.~-]+")
+_URL_HOST = r"(?:https?:(?:\\?/){2}[^\s\"'<>\\/]+)?"
 _AT_BEFORE = re.compile(r"(?:@|%40|\\u0040|&#64;|&#x40;)$")
 
 
@@ -103,8 +105,12 @@ class PiiDetector:
         self._people: list[ThirdParty] = []
         self._learned: dict[str, str] = {}  # normalised form -> finding type ("name", "handle")
         self._urls: dict[str, str] = {}  # url_key -> url
+        self._ids: set[str] = set()  # per-person ids (API account ids, numeric user ids)
+        self._id_re: re.Pattern[str] | None = None
         self._value_re: re.Pattern[str] | None = None
         self._url_re: re.Pattern[str] | None = None
+        self._url_by_segment: dict[str, list[str]] = {}
+        self._url_patterns: dict[str, re.Pattern[str]] = {}
         self._dirty = False
 
     # --- what the page structure says --------------------------------------------------------
@@ -137,6 +143,16 @@ class PiiDetector:
         values = [normalise_form(handle_key(person.handle)) if person.handle else "", normalise_form(person.name or "")]
         return any(v and re.search(r"(?<![a-z0-9])" + re.escape(v) + r"(?![a-z0-9])", path) for v in values)
 
+    def learn_ids(self, ids: Iterable[str]) -> None:
+        """Per-person identifiers (a commenter's API id): found as whole tokens everywhere after."""
+        new = {i for i in ids if i and len(i) >= 6} - self._ids
+        if new:
+            self._ids |= new
+            self._dirty = True
+
+    def ids(self) -> set[str]:
+        return set(self._ids)
+
     def people(self) -> list[ThirdParty]:
         return list(self._people)
 
@@ -150,10 +166,47 @@ class PiiDetector:
             if person.handle and normalise_form(handle_key(person.handle)) in self._learned:
                 values.append(handle_key(person.handle))
         self._value_re = forms.compile_values(values)
-        self._url_re = (re.compile("|".join(
-            r"(?:https?:(?:\\?/){2}[^\s\"'<>\\/]+)?" + forms.value_regex(k) + r"(?![\w/-])"
-            for k in sorted(self._urls, key=len, reverse=True)), re.IGNORECASE) if self._urls else None)
+        self._id_re = (re.compile(r"(?<![A-Za-z0-9_-])(?:" + "|".join(
+            re.escape(i) for i in sorted(self._ids, key=len, reverse=True)) + r")(?![A-Za-z0-9_-])")
+            if self._ids else None)
+        # Most learned URLs end in a distinctive segment (an avatar's file name, a handle): they are
+        # found from that token (one pass, a dict lookup), and only then matched in full. One regex
+        # alternation of hundreds of URLs, tried at every "/", costs seconds per 100 KB.
+        self._url_by_segment = {}
+        slow = []
+        for key in sorted(self._urls, key=len, reverse=True):
+            segment = key.rstrip("/").rsplit("/", 1)[-1].lstrip("@").lower()
+            if "?" not in key and len(segment) >= 4 and _SEGMENT.fullmatch(segment) and segment[-1] != ".":
+                self._url_by_segment.setdefault(segment, []).append(key)
+            else:
+                slow.append(key)
+        self._url_re = (re.compile("|".join(_URL_HOST + forms.value_regex(k) + r"(?![\w/-])" for k in slow),
+                                   re.IGNORECASE) if slow else None)
         self._dirty = False
+
+    def _url_pattern(self, key: str) -> re.Pattern[str]:
+        if key not in self._url_patterns:
+            self._url_patterns[key] = re.compile(_URL_HOST + forms.value_regex(key) + r"(?![\w/-])", re.IGNORECASE)
+        return self._url_patterns[key]
+
+    def _url_findings(self, text: str) -> list[Finding]:
+        found = [Finding("url", m.group(0), m.start(), m.end(), "propagated")
+                 for m in self._url_re.finditer(text)] if self._url_re else []
+        if not self._url_by_segment:
+            return found
+        for token in _SEGMENT.finditer(text):
+            word, end = token.group(0).rstrip("."), token.start() + len(token.group(0).rstrip("."))
+            keys = self._url_by_segment.get(word.lower())
+            if keys is None and word[:2].lower() in ("2f", "40"):  # after %2F or %40
+                keys = self._url_by_segment.get(word[2:].lower())
+            for key in keys or ():
+                window = max(0, token.start() - 6 * len(key) - 200)
+                hit = next((m for m in self._url_pattern(key).finditer(text, window, min(len(text), end + 1))
+                            if m.end() == end), None)
+                if hit:
+                    found.append(Finding("url", hit.group(0), hit.start(), hit.end(), "propagated"))
+                    break
+        return found
 
     # --- finding -----------------------------------------------------------------------------
     def find(self, text: str) -> list[Finding]:
@@ -162,9 +215,7 @@ class PiiDetector:
 
         self._compile()
         candidates: list[tuple[Finding, float]] = []
-        if self._url_re:
-            candidates += [(Finding("url", m.group(0), m.start(), m.end(), "propagated"), 1.0)
-                           for m in self._url_re.finditer(text)]
+        candidates += [(f, 1.0) for f in self._url_findings(text)]
         if self._value_re:
             for m in self._value_re.finditer(text):
                 kind = self._learned.get(normalise_form(m.group(0)), "name")
@@ -177,6 +228,9 @@ class PiiDetector:
                     start -= len(at.group(0))
                     kind = "mention"
                 candidates.append((Finding(kind, text[start:m.end()], start, m.end(), "propagated"), 1.0))
+        if self._id_re:
+            candidates += [(Finding("userid", m.group(0), m.start(), m.end(), "structural"), 1.0)
+                           for m in self._id_re.finditer(text)]
         for match in recognizers_presidio.analyze(text):
             candidates.append((Finding(match.type, text[match.start:match.end], match.start, match.end, "text"),
                                match.score))

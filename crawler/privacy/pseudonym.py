@@ -107,7 +107,12 @@ class Pseudonymiser:
 
     @staticmethod
     def _identity_of_person(person: ThirdParty) -> str:
-        return f"handle:{handle_key(person.handle)}" if person.handle else f"name:{normalise_form(person.name or '')}"
+        if person.handle:
+            return f"handle:{handle_key(person.handle)}"
+        if person.name:
+            return f"name:{normalise_form(person.name)}"
+        # Known only by a picture or profile URL (structural detection without a profile).
+        return f"url:{url_key(person.profile_url or person.avatar_url or '')}"
 
     def identity(self, finding_type: str, value: str) -> str:
         """The person behind a name/handle/mention/URL value."""
@@ -140,7 +145,25 @@ class Pseudonymiser:
             person = self._issue(self.identity(finding_type, value))
             return f"@{person}" if finding_type == "mention" else person
         digest = self._digest(finding_type, normalise(finding_type, value))
+        if finding_type == "userid":
+            return self.same_shape(value)
         return f"[{LABELS.get(finding_type, finding_type)} {digest[:SHORT]}]"
+
+    def same_shape(self, value: str) -> str:
+        """A keyed stand-in for a per-person id with the same length and alphabet, so URLs and JSON
+        that carry it keep their shape (the copy's links still match its records)."""
+        digest = int(self._digest("userid", value), 16)
+        out = []
+        for i, ch in enumerate(value):
+            digest, r = divmod(digest, 36) if digest else divmod(int(self._digest("userid", f"{value}{i}"), 16), 36)
+            if ch.isdigit():
+                out.append(str(r % 9 + 1) if i == 0 else str(r % 10))
+            elif ch.isalpha():
+                letter = "abcdefghijklmnopqrstuvwxyz"[r % 26]
+                out.append(letter.upper() if ch.isupper() else letter)
+            else:
+                out.append(ch)
+        return "".join(out)
 
     def url_token(self, value: str) -> str:
         """A stable path segment for a third-party URL that names nobody in its text."""

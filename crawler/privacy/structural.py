@@ -1,0 +1,211 @@
+"""Commenters and their linkable identifiers found from what marks an author, on any page.
+
+Profiles name a platform's commenter markup; a page no profile knows still says who wrote what:
+- JSON APIs: an object under `account`, `user`, `author`, `owner`, `from`, `creator`, `actor`...
+  with `display_name`/`name`, `username`/`screen_name`/`acct`/`handle`, `url`/`profile_url`,
+  `avatar`/`profile_image_url`/`picture`, and its `id` (a per-person identifier); flat fields
+  such as `author_name`, `user_id`, `screen_name` on a comment object;
+- HTML: `rel=author` links, `itemprop=author` (and its `itemprop=name`), links to profile-like
+  URLs (`/user/…`, `/users/…`, `/profile/…`, `/@handle`, `/u/…`) and avatar images (`img` whose class,
+  src or alt says avatar) with the name beside them in their `alt`;
+- any captured URL that looks like a per-person avatar or profile picture (`/avatars/…`,
+  `/profile_images/…`): its file name identifies the person on the live platform.
+
+`scan_body` returns ThirdParty records (for PiiDetector.learn, which drops the organisation's own)
+and the per-person ids (for PiiDetector.learn_ids). Parsing uses the standard library's JSON and
+HTML parsers, never regexes over markup. No Scrapy or Playwright here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from typing import Any
+
+from crawler.privacy.detect import ThirdParty
+
+PERSON_KEYS = frozenset(("account", "user", "author", "owner", "from", "creator", "actor", "commenter", "profile",
+                         "poster", "by", "sender", "member", "reply_to_user", "in_reply_to_account"))
+NAME_KEYS = ("display_name", "displayName", "name", "full_name", "fullName", "author_name", "user_name",
+             "authorName", "userName_display", "nickname")
+HANDLE_KEYS = ("username", "screen_name", "screenName", "acct", "handle", "login", "userName", "author_handle",
+               "unique_id", "uniqueId", "user_handle")
+URL_KEYS = ("url", "profile_url", "profileUrl", "permalink", "html_url", "link", "uri", "author_url", "user_url")
+AVATAR_KEYS = ("avatar", "avatar_url", "avatarUrl", "avatar_static", "profile_image_url", "profile_image_url_https",
+               "profile_picture", "profilePicture", "picture", "image", "photo", "author_avatar", "user_avatar",
+               "avatar_thumb", "thumbnail")
+ID_KEYS = ("id", "id_str", "uid", "pk", "user_id", "author_id", "account_id", "owner_id", "userId", "authorId",
+           "accountId", "profile_id", "from_id", "channel_id", "channelId")
+FLAT_ID_KEYS = frozenset(("user_id", "author_id", "account_id", "owner_id", "userId", "authorId", "accountId",
+                          "profile_id", "from_id", "commenter_id", "author_channel_id", "authorChannelId"))
+# URLs whose path says they show one person's picture or profile.
+AVATAR_PATH = re.compile(r"/(?:media/)?(?:avatars?|profile_images|profile_pictures?|profile_pics?|user_images|"
+                         r"userpics?|pfp|profilepic)/", re.IGNORECASE)
+PROFILE_PATH = re.compile(r"/(?:users?|u|profiles?|people|members?|authors?|channel|accounts?)/[^/?#]+/?$|/@[^/?#]+/?$",
+                          re.IGNORECASE)
+_MIN_ID = 6  # shorter ids ("7", "2024") would match everywhere; platforms' user ids are longer
+# Profile-like link targets that are the site's own pages, not a person's.
+NOT_PROFILES = frozenset(("login", "logout", "signin", "signup", "register", "settings", "edit", "new", "me", "home",
+                          "search", "help", "about", "privacy", "terms", "account", "profile", "users", "people"))
+_HANDLE_LIKE = re.compile(r"@?[A-Za-z0-9_.]{3,30}")
+
+
+def plausible(text: str | None) -> tuple[str | None, str | None]:
+    """(name, handle) if a link's or image's text looks like a person's name or handle, else (None, None):
+    learned values are pseudonymised everywhere, so 'Profiel' or 'Inloggen' must never be learned."""
+    if not text:
+        return None, None
+    if text.startswith("@") and _HANDLE_LIKE.fullmatch(text):
+        return None, text
+    words = text.split()
+    if 2 <= len(words) <= 5 and all(w[:1].isupper() or w.lower() in ("van", "de", "der", "den", "ter", "ten", "el")
+                                    for w in words) and not any(c.isdigit() for c in text):
+        return text, None
+    if len(words) == 1 and _HANDLE_LIKE.fullmatch(text) and re.search(r"[\d_]", text):
+        return None, text
+    return None, None
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str) and value.strip() and len(value) < 200:
+        return value.strip()
+    return None
+
+
+def _first(d: dict[str, Any], keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        value = d.get(key)
+        if isinstance(value, dict):  # {"profile_picture": {"uri": ...}}
+            value = next((value[k] for k in ("uri", "url", "src", "href") if isinstance(value.get(k), str)), None)
+        if text := _text(value):
+            return text
+    return None
+
+
+def _ident(value: Any) -> str | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | str) and len(str(value)) >= _MIN_ID and re.fullmatch(r"[A-Za-z0-9_-]+", str(value)):
+        return str(value)
+    return None
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.people: list[ThirdParty] = []
+        self.ids: dict[str, ThirdParty | None] = {}  # id -> the person it belongs to (for the own-account check)
+
+    def person(self, d: dict[str, Any]) -> None:
+        name, handle = _first(d, NAME_KEYS), _first(d, HANDLE_KEYS)
+        url, avatar = _first(d, URL_KEYS), _first(d, AVATAR_KEYS)
+        if not (name or handle):
+            return
+        person = ThirdParty(name=name, handle=handle,
+                            profile_url=url if url and url.startswith(("http", "/")) else None,
+                            avatar_url=avatar if avatar and avatar.startswith(("http", "/")) else None)
+        self.people.append(person)
+        for key in ID_KEYS:
+            if ident := _ident(d.get(key)):
+                self.ids.setdefault(ident, person)
+
+    def walk(self, node: Any, depth: int = 0) -> None:
+        if depth > 40:
+            return
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in PERSON_KEYS and isinstance(value, dict):
+                    self.person(value)
+                elif key in FLAT_ID_KEYS and (ident := _ident(value)):
+                    self.ids.setdefault(ident, None)
+                self.walk(value, depth + 1)
+            flat_name = _text(node.get("author_name")) or _text(node.get("authorDisplayName"))
+            flat_handle = _text(node.get("screen_name")) or _text(node.get("author_username"))
+            if flat_name or flat_handle:
+                avatar = _text(node.get("author_avatar")) or _text(node.get("authorProfileImageUrl"))
+                self.people.append(ThirdParty(flat_name, flat_handle, _text(node.get("author_url")), avatar))
+        elif isinstance(node, list):
+            for item in node:
+                self.walk(item, depth + 1)
+
+
+class _AuthorMarkup(HTMLParser):
+    """rel=author / itemprop=author / profile links / avatar images, with the text they hold."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.people: list[ThirdParty] = []
+        self._open: list[dict[str, Any]] = []  # author elements being read: tag, href, text
+        self._last_avatar: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "img":
+            src, alt, cls = a.get("src", ""), a.get("alt", ""), a.get("class", "")
+            if "avatar" in cls.lower() or AVATAR_PATH.search(src) or "avatar" in alt.lower():
+                self._last_avatar = src or None
+                name, handle = plausible(_text(" ".join(
+                    re.sub(r"(?i)\b(avatar|profielfoto|profile picture|picture|foto|van|of)\b", " ", alt).split())))
+                self.people.append(ThirdParty(name, handle, None, src or None))
+            return
+        href = a.get("href", "")
+        marks = a.get("rel", "").lower() == "author" or a.get("itemprop", "").lower() == "author" or (
+            tag == "a" and href and PROFILE_PATH.search(href.split("?")[0]) is not None)
+        if marks:
+            self._open.append({"tag": tag, "href": href or None, "text": []})
+        elif self._open:
+            self._open[-1].setdefault("depth", 0)
+            if tag == self._open[-1]["tag"]:
+                self._open[-1]["depth"] += 1
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self._open[-1]["text"].append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self._open or tag != self._open[-1]["tag"]:
+            return
+        if self._open[-1].get("depth"):
+            self._open[-1]["depth"] -= 1
+            return
+        element = self._open.pop()
+        name, handle = plausible(_text(" ".join("".join(element["text"]).split())))
+        href = element["href"]
+        if href and href.split("?")[0].rstrip("/").rsplit("/", 1)[-1].lstrip("@").lower() in NOT_PROFILES:
+            href = None
+        if name or handle or href:
+            self.people.append(ThirdParty(name, handle, href, self._last_avatar))
+        self._last_avatar = None
+
+
+def scan_body(body: str, content_type: str) -> tuple[list[ThirdParty], dict[str, ThirdParty | None]]:
+    """The people and per-person ids one captured body shows (JSON or HTML); ([], {}) otherwise."""
+    ct = (content_type or "").lower()
+    collector = _Collector()
+    stripped = body.lstrip()
+    if "json" in ct or (stripped[:1] in ("{", "[") and "html" not in ct):
+        try:
+            collector.walk(json.loads(body))
+        except ValueError:
+            pass
+        return collector.people, collector.ids
+    if "html" in ct:
+        parser = _AuthorMarkup()
+        try:
+            parser.feed(body)
+            parser.close()
+        except Exception:  # noqa: BLE001 - html.parser is lenient; a broken page still yields what was read
+            pass
+        for script in re.finditer(r"<script[^>]*type=[\"']application/(?:ld\+)?json[\"'][^>]*>(.*?)</script>", body,
+                                  re.S | re.I):
+            try:
+                collector.walk(json.loads(script.group(1)))
+            except ValueError:
+                continue
+        return parser.people + collector.people, collector.ids
+    return [], {}
+
+
+def avatar_person(url: str) -> ThirdParty | None:
+    """A captured URL that is a per-person picture: an anonymous person known by that URL."""
+    return ThirdParty(None, None, None, url) if AVATAR_PATH.search(url.split("?")[0]) else None

@@ -1,0 +1,88 @@
+"""Structural detection without a profile, and no linkable identifiers in the access copy (issue 11
+items 2 and 3): commenters from what marks an author in JSON and HTML; their API ids, avatar file
+names and profile URLs pseudonymised in every byte of the access WARCs (the original keeps them, so
+the check can fail). The byte-wise check reuses the session's Mastodon crawl."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+
+from crawler.privacy import PiiDetector, Pseudonymiser, pseudonymise_body, pseudonymise_url
+from crawler.privacy.structural import scan_body
+
+KEY = b"s" * 32
+API = json.dumps([{"id": "1100220033004400", "content": "<p>eens!</p>",
+                   "account": {"id": "1099887766554433", "username": "truus_1948", "acct": "truus_1948",
+                               "display_name": "Truus Oosterhuis", "url": "https://social.test/@truus_1948",
+                               "avatar": "https://cdn.test/media/avatars/9f8e7d6c5b4a3921.png"}},
+                  {"id": "1100220033004401", "account": {"id": "1000000000000001", "username": "gemeente_demo",
+                                                         "display_name": "Gemeente Demo"}}])
+HTML = """<html><body><article>
+<img class="comment-avatar" src="/static/u/avatar-88123.jpg" alt="Profielfoto van Henk de Boer">
+<a rel="author" href="/profile/88123">Henk de Boer</a><p>Bij ons ook!</p></article>
+<article><a href="/users/login">Inloggen</a><span itemprop="author">Marieke Jansen-de Wit</span></article>
+</body></html>"""
+
+
+def test_json_api_fields_name_commenters_and_their_ids() -> None:
+    people, ids = scan_body(API, "application/json")
+    assert ("Truus Oosterhuis", "truus_1948") in {(p.name, p.handle) for p in people}
+    assert "1099887766554433" in ids and ids["1099887766554433"].handle == "truus_1948"
+    assert any(p.avatar_url and "9f8e7d6c5b4a3921" in p.avatar_url for p in people)
+
+
+def test_html_author_markup_names_commenters_but_not_site_links() -> None:
+    people, _ = scan_body(HTML, "text/html; charset=utf-8")
+    names = {p.name for p in people if p.name}
+    assert {"Henk de Boer", "Marieke Jansen-de Wit"} <= names
+    assert "Inloggen" not in names and not any(p.profile_url == "/users/login" for p in people)
+
+
+def test_learned_structure_leaves_no_id_avatar_or_name_and_keeps_the_organisation() -> None:
+    detector = PiiDetector(own_identities=["gemeente_demo", "Gemeente Demo"])
+    people, ids = scan_body(API, "application/json")
+    detector.learn(people)
+    detector.learn_ids(i for i, p in ids.items() if not (p and detector.is_own(p.handle or "")))
+    pseudonymiser = Pseudonymiser(KEY)
+    body, findings = pseudonymise_body(API.encode(), "application/json", "https://social.test/api", detector,
+                                       pseudonymiser)
+    for value in (b"1099887766554433", b"9f8e7d6c5b4a3921", b"truus_1948", b"Truus", b"Oosterhuis"):
+        assert value not in body
+    assert b"Gemeente Demo" in body and b"1000000000000001" in body  # the organisation is no third party
+    json.loads(body)  # still valid JSON
+    new_id = pseudonymiser.same_shape("1099887766554433")
+    assert re.fullmatch(r"[1-9]\d{15}", new_id) and new_id.encode() in body
+    # The id in a URL gets the same stand-in, so a link and its record still agree.
+    url = pseudonymise_url("https://social.test/api/v1/accounts/1099887766554433/statuses", detector, pseudonymiser)
+    assert url == f"https://social.test/api/v1/accounts/{new_id}/statuses"
+
+
+def _bytes(paths) -> bytes:  # noqa: ANN001
+    return b"".join(gzip.decompress(p.read_bytes()) for p in paths)
+
+
+def _commenter_ids(original: bytes, own_handle: str) -> set[str]:
+    """Account ids of every account but the organisation's in the original's API JSON (read here
+    with plain string search on the raw bytes, independently of crawler/privacy/structural.py)."""
+    ids = set()
+    for account in re.finditer(rb'"account":\s*\{[^{}]*\}', original):
+        ident = re.search(rb'"id":\s*"?(\d{6,})', account.group(0))
+        username = re.search(rb'"username":\s*"([^"]+)"', account.group(0))
+        if ident and username and username.group(1).decode() != own_handle:
+            ids.add(ident.group(1).decode())
+    return ids
+
+
+def test_no_avatar_file_name_or_user_id_of_the_original_in_the_access_warcs(mastodon_crawl, platform):
+    archive = mastodon_crawl.archive
+    original = _bytes(sorted((archive / "warcs").glob("*.warc.gz")))
+    access = _bytes(sorted((archive / "access" / "warcs").glob("*.warc.gz")))
+    own = platform.truth("mastodon")["account"]["handle"]
+    avatars = set(re.findall(rb"/media/avatars/([0-9a-f]{16})\.png", original))
+    ids = _commenter_ids(original, own)
+    assert len(avatars) > 3 and len(ids) > 3, "the original must hold avatar file names and user ids"
+    assert sorted(a for a in avatars if a in access) == []
+    assert sorted(i for i in ids if i.encode() in access) == []
+    assert own.encode() in access
