@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from crawler.archive.history import AccountHistory
+from replay.banner import banner_template
 
 LABELS = {
     ("post", "deleted"): "Deze post is verwijderd op {date}; dit is de laatste gearchiveerde kopie.",
@@ -62,5 +63,7 @@ def write_banner_template(archive_dir: Path, pywb_dir: Path) -> Path:
     templates.mkdir(parents=True, exist_ok=True)
     path = templates / "custom_banner.html"
     # JSON is a valid Jinja literal for these plain strings and lists.
-    path.write_text(_TEMPLATE.replace("MARKS", json.dumps(marks, ensure_ascii=False)), encoding="utf-8")
+    marks_html = _TEMPLATE.replace("MARKS", json.dumps(marks, ensure_ascii=False))
+    # The "archived copy" bar of the view (replay/banner.py) goes first, the marks under it.
+    path.write_text(banner_template(archive_dir, pywb_dir) + marks_html, encoding="utf-8")
     return path

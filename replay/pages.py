@@ -73,7 +73,8 @@ def replay_href(url: str, ts: str) -> str:
 
 
 def landing_page(role: str, user: str, csrf: str, pages: list[dict[str, str]], note: str = "",
-                 woo_link: bool = False, signed_in: bool = True) -> bytes:
+                 woo_link: bool = False, signed_in: bool = True, extra: str = "") -> bytes:
+    """`extra`: HTML placed under the heading (the overview, replay/overview.py)."""
     items = "\n".join(
         f'<li><a class="sma-page" href="{escape(replay_href(p["url"], p["ts"]))}">{escape(p["title"])}</a>'
         f' <span class="ts">{escape(p["ts"])}</span></li>'
@@ -82,6 +83,8 @@ def landing_page(role: str, user: str, csrf: str, pages: list[dict[str, str]], n
     parts = [f'<h1 id="sma-landing" data-role="{escape(role)}">{escape(ROLE_TITLES.get(role, role))}</h1>']
     if woo_link:
         parts.append('<p><a id="sma-woo" href="/_sma/woo/">Woo-verzoeken behandelen</a></p>')
+    if extra:
+        parts.append(extra)
     if note:
         parts.append(f'<p id="sma-note">{escape(note)}</p>')
     if pages:

@@ -47,7 +47,7 @@ class Item:
     account: str
     platform: str
     published: str | None  # RFC 3339 where the page gave a machine-readable time
-    captured: str  # WARC-Date of the DOM record
+    captured: str  # WARC-Date of the page's document response (else of its DOM record)
     author_name: str | None
     author_handle: str | None
     text: str
@@ -147,17 +147,22 @@ class Extractor:
         """Every post page's items in one WARC file (a page's metadata follows its DOM record)."""
         pending: tuple[str, bytes, str, int, str] | None = None
         rel = str(Path(path).relative_to(self.copy_dir))
+        # The page's own document response: its WARC-Date is the capture time replay serves it by.
+        responses: dict[str, str] = {}
         with open(path, "rb") as fh:
             records = ArchiveIterator(fh)
             for rec in records:
                 uri = rec.rec_headers.get_header("WARC-Target-URI") or ""
-                if rec.rec_type == "resource" and uri.startswith("urn:dom:"):
+                if rec.rec_type in ("response", "revisit"):
+                    responses[uri] = rec.rec_headers.get_header("WARC-Date") or ""
+                elif rec.rec_type == "resource" and uri.startswith("urn:dom:"):
                     if pending:
                         yield from self.items_of_page(*pending, rel, {})
                     digest = (rec.rec_headers.get_header("WARC-Payload-Digest")
                               or rec.rec_headers.get_header("WARC-Block-Digest") or "")
-                    pending = (uri[len("urn:dom:"):], rec.content_stream().read(),
-                               rec.rec_headers.get_header("WARC-Date") or "", records.get_record_offset(), digest)
+                    page_url = uri[len("urn:dom:"):]
+                    date = responses.get(page_url) or rec.rec_headers.get_header("WARC-Date") or ""
+                    pending = (page_url, rec.content_stream().read(), date, records.get_record_offset(), digest)
                 elif rec.rec_type == "metadata" and pending and uri == f"metadata:{pending[0]}":
                     yield from self.items_of_page(*pending, rel, _fields(rec.content_stream().read()))
                     pending = None

@@ -5,7 +5,8 @@
 `items` holds one row per post and per comment (the latest capture that shows it wins; an item
 a later capture no longer shows stays, with the capture that has it). `fts` is an external-content
 FTS5 table over its text, author and hashtags, kept in step by triggers. `files` lists the WARC
-files already read: indexing is incremental, and a WARC that is gone (destroyed) takes its rows.
+files already read: indexing is incremental, and a WARC that is gone or changed in size (destroyed,
+rewritten) takes its rows with it before it is read again.
 """
 
 from __future__ import annotations
@@ -67,6 +68,8 @@ def open_index(path: Path, create: bool = False) -> sqlite3.Connection:
     os.chmod(path, 0o600)
     conn = sqlite3.connect(path, check_same_thread=False)
     conn.row_factory = sqlite3.Row
+    # Derived and rebuildable: a power cut may cost the last transaction, not the file.
+    conn.execute("PRAGMA synchronous = NORMAL")
     if create:
         conn.executescript(SCHEMA)
     return conn
@@ -107,8 +110,10 @@ def build(archive_dir: Path, copy: str) -> BuildResult:
     conn = open_index(index_path(archive_dir, copy), create=True)
     try:
         present = {str(p.relative_to(source)): p for p in sorted((source / "warcs").glob("*.warc.gz"))}
-        known = {r["name"] for r in conn.execute("SELECT name FROM files")}
-        dropped = sorted(known - set(present))
+        # A file that changed under its name (destruction rewrites WARCs) is read again from scratch.
+        known = {r["name"] for r in conn.execute("SELECT name, size FROM files")
+                 if r["name"] in present and present[r["name"]].stat().st_size == r["size"]}
+        dropped = sorted({r["name"] for r in conn.execute("SELECT name FROM files")} - known)
         with conn:
             for name in dropped:
                 conn.execute("DELETE FROM items WHERE warc_file = ?", (name,))
