@@ -54,7 +54,9 @@ def advance(world: World, delta: timedelta) -> list[Change]:
         world.clock_steps += 1
         world.now = end
         changes: list[Change] = []
-        for skin in sorted(world.accounts):
+        from demo_platform.skins import SKINS  # late: skins import the model
+
+        for skin in sorted(s for s in world.accounts if s in SKINS):  # other kinds stay at day 0
             for handle in sorted(world.accounts[skin]):
                 account = world.accounts[skin][handle]
                 rng = world.generator.rng(

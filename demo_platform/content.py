@@ -29,12 +29,12 @@ PII_WEIGHTS = {"bsn": 2, "phone": 3, "email": 3, "iban": 2, "postcode": 2, "name
 
 def new_world(seed: int, skins: list[str] | None = None) -> World:
     """The initial world for `seed`, populated by the given skins (default: all registered)."""
-    from demo_platform.skins import SKINS  # late: skins import this module
+    from demo_platform.skins import ALL_SKINS  # late: skins import this module
 
     world = World(seed=seed, now=EPOCH, generator=ContentGenerator(seed))
     world.citizens = world.generator.citizens(CITIZEN_COUNT)
-    for name in skins if skins is not None else list(SKINS):
-        SKINS[name].populate(world)
+    for name in skins if skins is not None else list(ALL_SKINS):
+        ALL_SKINS[name].populate(world)
     world.reindex()
     return world
 

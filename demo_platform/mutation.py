@@ -83,6 +83,7 @@ VIRTUAL_LISTS: dict[str, tuple[str, str]] = {
     "x": (".replies--root", ".reply-node"),
     "youtube": ("ytd-comments #contents", "ytd-comment-thread-renderer"),
     "tiktok": ('[data-e2e="comment-list"]', ".DivCommentObjectWrapper"),
+    "forum": (".post-stream", ".topic-post"),
 }
 
 # Whole JS literals that are tag names stay (closest('main')), even where a class is so named.
@@ -91,7 +92,7 @@ h2 h3 h4 header html i img input label li main nav ol p section select span stro
 td template time tr ul video""".split())
 
 # Skins whose pages need no script (forum, timeline): wrappers and reordering anywhere.
-SERVER_RENDERED: frozenset[str] = frozenset()
+SERVER_RENDERED: frozenset[str] = frozenset({"timeline"})
 
 # Code before a JS literal that makes a whole literal a class name or id: classList.add('x'),
 # getElementById('x'), and the two arms of `cond ? 'a' : 'b'` inside a class attribute.

@@ -19,12 +19,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import FrameType
 from urllib.parse import unquote, urlsplit
 
-from demo_platform import control, media
+from demo_platform import control, media, websocket
 from demo_platform.content import new_world
 from demo_platform.model import World
 from demo_platform.mutation import Mutation, serve_delay
 from demo_platform.sessions import Sessions, refresh_header
-from demo_platform.skins import SKINS, Skin
+from demo_platform.skins import ALL_SKINS, Skin
 from demo_platform.web import (
     CSS,
     HTML,
@@ -82,7 +82,29 @@ class Handler(BaseHTTPRequestHandler):
         return formatdate(self.server.world.now.timestamp(), usegmt=True)
 
     def do_GET(self) -> None:
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        if websocket.is_upgrade(headers):
+            self._socket(headers)
+            return
         self._serve()
+
+    def _socket(self, headers: dict[str, str]) -> None:
+        """A WebSocket at a skin's socket path (the forum's stream of replies); 404 elsewhere."""
+        path, world = unquote(urlsplit(self.path).path), self.server.world
+        skin = owner(path)
+        if skin is None or skin.socket(world, path, "{}") is None:
+            self._send(page("<!DOCTYPE html><title>404</title><h1>Niet gevonden</h1>\n", 404))
+            return
+        self.close_connection = True
+        self.log_message('"GET %s" 101 websocket', self.path)
+
+        def answer(text: str) -> list[str]:
+            return skin.socket(world, path, text) or []
+
+        try:
+            websocket.serve(self.rfile, self.wfile, headers["sec-websocket-key"], answer)
+        except (ConnectionError, TimeoutError, OSError):
+            return  # the page went away
 
     def do_HEAD(self) -> None:
         self._serve()
@@ -180,7 +202,7 @@ def redesign(mutation: Mutation, path: str, resp: Response) -> Response:
 
 def owner(path: str) -> Skin | None:
     # Longest prefix first, so /x/... reaches the X skin before the root (Mastodon) skin.
-    for skin in sorted(SKINS.values(), key=lambda s: len(s.prefix), reverse=True):
+    for skin in sorted(ALL_SKINS.values(), key=lambda s: len(s.prefix), reverse=True):
         if skin.owns(path):
             return skin
     return None
@@ -244,10 +266,10 @@ def truth(request: Request) -> Response:
             "accounts": [{"account": a.handle, "url": skin.profile_url(base, a),
                           "truth": f"/_truth/{skin.name}/{a.handle}.json"}
                          for a in skin.accounts(world)],
-        } for skin in SKINS.values()]}, cache="truth")
+        } for skin in ALL_SKINS.values()]}, cache="truth")
     match = re.fullmatch(r"/_truth/([a-z0-9_-]+)/([A-Za-z0-9_.-]+?)(\.json|/changes\.json)",
                          request.path)
-    skin = SKINS.get(match[1]) if match else None
+    skin = ALL_SKINS.get(match[1]) if match else None
     data: object = None
     if skin and match:
         found = skin.truth if match[3] == ".json" else skin.changes

@@ -118,6 +118,10 @@ class Skin(ABC):
                 f'<span class="login-prompt__button" role="button" style="background:#fff;'
                 f'color:{self.accent};border-radius:18px;padding:6px 16px">Inloggen</span></div>')
 
+    def socket(self, world: World, path: str, message: str) -> list[str] | None:
+        """Answers to one WebSocket text message at `path`; None = no socket there (404)."""
+        return None
+
     @abstractmethod
     def profile_url(self, base_url: str, account: Account) -> str:
         """Absolute URL of the account's profile page."""
