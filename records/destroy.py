@@ -117,6 +117,7 @@ class Run:
         self.texts = texts or {}
         self.journal = self.archive_dir / JOURNALS / f"{self.list['id']}.jsonl"
         self.steps = 0
+        self._scanned: dict[Path, list] = {}  # records per file, when this run made the plan itself
 
     def _check(self) -> None:
         approved = self.list.get("approved")
@@ -167,6 +168,8 @@ class Run:
             posts = {item["url"] for item in self.list["items"]}
             infos = scan_all(self.archive_dir)
             drop = records_of(infos, posts)
+            for info in infos:
+                self._scanned.setdefault(info.file, []).append(info)
             files: dict[str, list[str]] = {}
             for info in drop:
                 files.setdefault(str(info.file.relative_to(self.archive_dir)), []).append(info.record_id)
@@ -178,7 +181,8 @@ class Run:
         for name, ids in sorted(plan["files"].items()):
             if name in finished:
                 continue
-            results[name] = {"step": "file", "file": name, **_rewrite(self.archive_dir / name, set(ids))}
+            path = self.archive_dir / name
+            results[name] = {"step": "file", "file": name, **_rewrite(path, set(ids), self._scanned.get(path))}
             self._log(results[name])
         posts = set(plan["posts"])
         if not any(r["step"] == "side" for r in done):
@@ -232,12 +236,13 @@ class Run:
         return statement
 
 
-def _rewrite(path: Path, drop: set[str]) -> dict:
+def _rewrite(path: Path, drop: set[str], infos: list | None = None) -> dict:
     """Copies every record but `drop` (each record is its own gzip member: copied byte for byte)
-    into a new file beside it, fsyncs it and renames it over the old one."""
+    into a new file beside it, fsyncs it and renames it over the old one. `infos`: the file's
+    records as the plan just read them (a resumed run reads the file again)."""
     if not path.exists():
         return {"removed": 0, "kept": 0, "sha256": None, "deleted": True}
-    infos = list(scan(path))
+    infos = infos if infos is not None else list(scan(path))
     keep = [i for i in infos if i.record_id not in drop]
     removed = len(infos) - len(keep)
     if removed == 0:

@@ -61,7 +61,8 @@ def _owner(uri: str, page_uri: str | None, rec_type: str, payload: bytes | None)
 
 def scan(path: Path) -> Iterator[RecordInfo]:
     with open(path, "rb") as fh:
-        iterator = ArchiveIterator(fh)
+        # HTTP headers are not needed here: not parsing them halves the time per record.
+        iterator = ArchiveIterator(fh, no_record_parse=True)
         for record in iterator:
             headers = record.rec_headers
             uri = headers.get_header("WARC-Target-URI") or ""
