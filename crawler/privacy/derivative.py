@@ -16,6 +16,7 @@ profile page captured first. No Scrapy or Playwright here.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -110,6 +111,14 @@ def _offsets(path: Path) -> Iterator[tuple[int, Any]]:
         iterator = ArchiveIterator(fh)
         for record in iterator:
             yield iterator.get_record_offset(), record
+
+
+def _charset_of(content_type: str) -> str:
+    m = re.search(r"charset=[\"']?([\w.-]+)", content_type)
+    try:
+        return codecs.lookup(m.group(1)).name if m else "utf-8"
+    except LookupError:
+        return "utf-8"
 
 
 def _is_binary(content_type: str) -> bool:
@@ -287,7 +296,37 @@ class Deriver:
         self.writer.write_metadata(self._url(record.rec_headers.get_header("WARC-Target-URI")), fields,
                                    parse_warc_date(record.rec_headers.get_header("WARC-Date")), concurrent)
 
+    def learn_structure(self) -> None:
+        """Structural detection without a profile: every commenter, per-person id and picture URL the
+        crawl's JSON and HTML responses show (crawler/privacy/structural.py), learned before the first
+        record is written, so the whole copy pseudonymises them (the organisation's own are skipped)."""
+        from .detect import ThirdParty
+        from .structural import avatar_person, scan_body
+
+        people: list[Any] = []
+        ids: dict[str, Any] = {}
+        for path in crawl_warcs(self.archive_dir / "warcs", self.crawl_id):
+            for record in _records(path):
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+                if avatar_person(uri) or any(p.search(uri) for p in self.avatar_res):
+                    people.append(ThirdParty(None, None, None, uri))
+                content_type = (record.http_headers.get_header("Content-Type") or "").lower()
+                if "json" not in content_type and "html" not in content_type:
+                    continue
+                body = record.content_stream().read()
+                found, found_ids = scan_body(body.decode(_charset_of(content_type), errors="replace"), content_type)
+                people += found
+                for ident, person in found_ids.items():
+                    ids.setdefault(ident, person)
+        self.detector.learn(people)
+        own = {i for i, p in ids.items()
+               if p is not None and any(v and self.detector.is_own(v) for v in (p.name, p.handle))}
+        self.detector.learn_ids(i for i in ids if i not in own)
+
     def run(self) -> DerivativeResult:
+        self.learn_structure()
         self._page_url: str | None = None
         pending: tuple[Any, bytes] | None = None
         try:

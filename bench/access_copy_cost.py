@@ -1,0 +1,72 @@
+"""Benchmark: what writing the pseudonymised access copy costs, against the crawl's own time.
+
+Runs `sma crawl` of the demo account of each skin (privacy on), in the same run reads
+`crawls/<id>/privacy.json` (written by crawler/privacy_pipeline.py): `crawl_s` is the crawl from
+open to close, `duration_s` the access copy (structural pre-pass, every record derived, ledger).
+Target: the access copy <= 15% of the crawl's own time. Prints a table.
+
+Usage: .venv/bin/python bench/access_copy_cost.py [--skin mastodon ...] [--max-posts N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from demo_platform.server import make_server  # noqa: E402
+
+TARGET = 0.15
+
+
+def crawl(url: str, max_posts: int | None) -> dict:
+    with tempfile.TemporaryDirectory() as archive:
+        command = [sys.executable, "-m", "sma.cli", "crawl", url, "--archive", archive]
+        if max_posts:
+            command += ["--max-posts", str(max_posts)]
+        started = time.monotonic()
+        done = subprocess.run(command, capture_output=True, text=True, timeout=3600)
+        wall = time.monotonic() - started
+        if done.returncode != 0:
+            raise SystemExit(f"access_copy_cost: sma crawl {url} failed: {done.stderr.strip().splitlines()[-1:]}")
+        privacy = json.loads(next(Path(archive, "crawls").glob("*/privacy.json")).read_text())
+        size = sum(p.stat().st_size for p in Path(archive, "warcs").glob("*.warc.gz"))
+        return {**privacy, "wall_s": wall, "mb": size / 1e6}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skin", action="append", help="skin(s) to crawl (default: every skin)")
+    parser.add_argument("--max-posts", type=int, default=None)
+    args = parser.parse_args(argv)
+    server = make_server("127.0.0.1", 0, seed=1)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    with urllib.request.urlopen(base + "/_truth/index.json", timeout=30) as resp:
+        skins = [s for s in json.loads(resp.read())["skins"] if not args.skin or s["skin"] in args.skin]
+    print("| platform | original MB | crawl s | access copy s | share (target <= 15%) | access records | "
+          "ledger entries | third parties |")
+    print("|---|---|---|---|---|---|---|---|")
+    worst = 0.0
+    for entry in skins:
+        r = crawl(entry["accounts"][0]["url"], args.max_posts)
+        share = r["duration_s"] / r["crawl_s"] if r["crawl_s"] else float("nan")
+        worst = max(worst, share)
+        print(f"| {entry['skin']} | {r['mb']:.1f} | {r['crawl_s']:.1f} | {r['duration_s']:.1f} | {share:.1%} | "
+              f"{r['access_records']} | {r['ledger_entries']} | {r['third_parties']} |", flush=True)
+    print(f"\nworst share {worst:.1%}: target {'met' if worst <= TARGET else 'NOT met'}")
+    server.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
