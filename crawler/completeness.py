@@ -71,10 +71,17 @@ def assess(observed: dict[str, Any]) -> dict[str, Any]:
         if shown is not None and got is not None and got < shown:
             shortfalls.append({"where": post["url"], "what": "comments", "displayed": shown, "captured": got,
                                "suspects": _suspects(post)})
+        whole = shown is not None and got is not None and got >= shown
         for action in post.get("actions", []):
             # An expansion action that finds nothing is normal on a post without hidden replies;
-            # it is a shortfall only when it gave up before the page was fully expanded.
-            if not action.get("complete", True):
+            # it is a shortfall only when it gave up before the page was fully expanded, and drift
+            # when the reader expanded the thread whole all the same.
+            if action.get("complete", True):
+                continue
+            if whole:
+                drift.append({"page": post["url"], "step": f"action {action.get('name')}",
+                              "selector": action.get("selector"), "note": f"{action.get('note')}; the reader did it"})
+            else:
                 shortfalls.append({"where": post["url"], "what": "action", **_action_brief(action)})
     drift.extend(_dead_post_selectors(posts))
     drift.extend(_idle_post_actions(posts))

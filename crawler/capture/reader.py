@@ -200,8 +200,11 @@ class PageReading:
         return cls(load_words(Path(settings.get("SMA_READER_WORDS") or WORDS_FILE)), limits)
 
     def reader(self, page: Any, recorder: NetworkRecorder, item: str | None = None,
-               dismiss_only: bool = False) -> Reader:
+               dismiss_only: bool = False, allow_next: bool = False) -> Reader:
+        """`dismiss_only`: scroll and close nags, press nothing that reveals (scenario A's threads);
+        `allow_next` still pages the list ("Meer laden" of a timeline)."""
         words: dict[str, Any] = dict(self.words)
         if dismiss_only:
             words["dismissOnly"] = True
+            words["allowNext"] = allow_next
         return Reader(page, recorder, words, self.limits, item)

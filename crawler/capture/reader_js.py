@@ -131,7 +131,7 @@ INSTALL_JS = r"""(cfg) => {
       else if (any(W.reveal, nm)) why = 'reveal';
       else if (el.getAttribute('aria-expanded') === 'false' && !el.closest('header, nav, [role=navigation], [role=banner]')
                && el.tagName !== 'A') why = 'expand';
-      if (why && cfg.dismissOnly && why !== 'dismiss') why = null;
+      if (why && cfg.dismissOnly && why !== 'dismiss' && !(cfg.allowNext && why === 'next')) why = null;
       if (!why) { if (el.tagName === 'A' || el.tagName === 'SELECT') done.add(el); continue; }
       press(el, why); n++;
     }

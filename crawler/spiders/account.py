@@ -173,7 +173,9 @@ class AccountSpider(scrapy.Spider):
             # The profile's actions where they still fit; the reader reads the whole page after them.
             driver = PageDriver(page, recorder, self.profile, spec)
             results = await driver.run()
-            reading = await self.reading.reader(page, recorder, item=spec.selectors.get("post")).read()
+            # Scenario A (no threads archived): the reader only scrolls and dismisses here too.
+            reading = await self.reading.reader(page, recorder, item=spec.selectors.get("post"),
+                                                dismiss_only=not self.comments, allow_next=True).read()
             counters = await driver.read_counters()
             if "post_link" in spec.selectors:
                 await driver.collect(spec.selectors["post_link"])
