@@ -186,15 +186,43 @@ class SessionStore:
         with self._lock:
             self._sessions.pop(sid, None)
 
-    def drop_user(self, user: str) -> None:
+    def drop_user(self, user: str, keep: str = "") -> int:
+        """Ends every session of `user` but `keep`; returns how many ended."""
         with self._lock:
-            for sid in [s.sid for s in self._sessions.values() if s.user == user]:
+            ended = [s.sid for s in self._sessions.values() if s.user == user and s.sid != keep]
+            for sid in ended:
                 del self._sessions[sid]
+        return len(ended)
 
     def _expire(self, now: float) -> None:
         for sid in [s.sid for s in self._sessions.values()
                     if now - s.seen > self.idle or now - s.created > self.absolute]:
             del self._sessions[sid]
+
+
+class OneTimeTokens:
+    """The sign-in form's tokens: issued with the form, valid once for TTL seconds (a replayed or
+    copied sign-in post is refused), at most LIMIT outstanding (the oldest go first)."""
+
+    TTL = 3600.0
+    LIMIT = 10_000
+
+    def __init__(self) -> None:
+        self._issued: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def issue(self) -> str:
+        token = secrets.token_urlsafe(32)
+        with self._lock:
+            if len(self._issued) >= self.LIMIT:
+                self._issued.pop(next(iter(self._issued)))
+            self._issued[token] = time.monotonic() + self.TTL
+        return token
+
+    def consume(self, token: str) -> bool:
+        with self._lock:
+            until = self._issued.pop(token, None)
+        return until is not None and until > time.monotonic()
 
 
 def tokens_equal(a: str, b: str) -> bool:
@@ -234,33 +262,136 @@ class VerifiedCache:
 
 
 # -- sign-in throttling ------------------------------------------------------------------------
-class LoginThrottle:
-    """Per-user-name backoff: after FREE failures, each further failure doubles the wait before the
-    next attempt for that name is even checked (1, 2, 4 ... up to MAX_WAIT s). Counted per name, also
-    for names that do not exist, so the answer never tells which names are real. A success resets."""
+class _Backoff:
+    """Attempts per key (a name at a client address, or a client address): `free` of them at once,
+    then each further one must wait, doubling (1, 2, 4 ... max_wait s) before it is even checked.
+    `begin` counts the attempt BEFORE its password is checked, so a burst of parallel guesses is
+    refused, not verified; `forgive` takes a success's count back."""
 
-    FREE = 3
+    def __init__(self, free: int, max_wait: float) -> None:
+        self.free = free
+        self.max_wait = max_wait
+        self._state: dict[str, tuple[int, float]] = {}  # key -> (count, not-before)
+
+    def wait_left(self, key: str, now: float) -> float:
+        return max(0.0, self._state.get(key, (0, 0.0))[1] - now)
+
+    def _wait(self, count: int) -> float:
+        return 0.0 if count < self.free else min(self.max_wait, 2.0 ** (count - self.free))
+
+    def begin(self, key: str, now: float) -> None:
+        count, not_before = self._state.get(key, (0, 0.0))
+        count += 1
+        self._state[key] = (count, max(not_before, now + self._wait(count)))
+        if len(self._state) > 100_000:  # bounded memory under a spray of names or addresses
+            self._state.pop(next(iter(self._state)))
+
+    def failed(self, key: str, now: float) -> None:
+        """The wait runs from the end of a failed check too (a slow verification must not use it up)."""
+        if key in self._state:
+            count, not_before = self._state[key]
+            self._state[key] = (count, max(not_before, now + self._wait(count)))
+
+    def forgive(self, key: str) -> None:
+        self._state.pop(key, None)
+
+
+class LoginThrottle:
+    """Sign-in throttling per user name at a client address AND per client address.
+
+    Each attempt is counted before its password is checked (a burst of parallel guesses is refused
+    rather than verified). The name's count is kept per client address, so a guessing client locks
+    out only itself: the user signs in from their own address, and signed-in sessions (and Basic
+    clients whose password is in the VerifiedCache) never pass through here. The per-address count
+    (more free failures, across all names) stops one client from spraying many names. Unknown names
+    are counted like known ones, so the answer never tells which names are real. A success resets
+    the name's count at that address (not the address's own count: a valid account must not buy
+    guesses on others)."""
+
+    FREE = 3  # per name at one client address
+    CLIENT_FREE = 10  # per client address, all names
     MAX_WAIT = 300.0
 
     def __init__(self) -> None:
-        self._failures: dict[str, tuple[int, float]] = {}  # name -> (count, not-before)
+        self._pairs = _Backoff(self.FREE, self.MAX_WAIT)
+        self._clients = _Backoff(self.CLIENT_FREE, self.MAX_WAIT)
         self._lock = threading.Lock()
 
-    def wait_left(self, name: str) -> float:
+    def wait_left(self, name: str, client: str = "") -> float:
+        now = time.monotonic()
         with self._lock:
-            _, not_before = self._failures.get(name, (0, 0.0))
-        return max(0.0, not_before - time.monotonic())
+            return max(self._pairs.wait_left(f"{client}\0{name}", now), self._clients.wait_left(client, now))
 
-    def failed(self, name: str) -> float:
+    def begin(self, name: str, client: str = "") -> float:
+        """0.0: go on and check the password (the attempt is counted already); else the seconds
+        left before this client may try this name again (nothing counted, nothing checked)."""
+        now = time.monotonic()
+        pair = f"{client}\0{name}"
         with self._lock:
-            count, _ = self._failures.get(name, (0, 0.0))
-            count += 1
-            wait = 0.0 if count <= self.FREE else min(self.MAX_WAIT, 2.0 ** (count - self.FREE - 1))
-            self._failures[name] = (count, time.monotonic() + wait)
-            if len(self._failures) > 100_000:  # bounded memory under a spray of names
-                self._failures.pop(next(iter(self._failures)))
-        return wait
+            wait = max(self._pairs.wait_left(pair, now), self._clients.wait_left(client, now))
+            if wait <= 0:
+                self._pairs.begin(pair, now)
+                self._clients.begin(client, now)
+            return wait
 
-    def succeeded(self, name: str) -> None:
+    def failed(self, name: str, client: str = "") -> None:
+        now = time.monotonic()
         with self._lock:
-            self._failures.pop(name, None)
+            self._pairs.failed(f"{client}\0{name}", now)
+            self._clients.failed(client, now)
+
+    def succeeded(self, name: str, client: str = "") -> None:
+        with self._lock:
+            self._pairs.forgive(f"{client}\0{name}")
+
+
+class VerificationPool:
+    """At most SLOTS argon2id verifications at a time and at most WAITERS sign-ins waiting for one;
+    any more are refused at once (BUSY) rather than queued, so that a burst of sign-ins can neither
+    take every core nor every gateway thread from the users already signed in. A name that does not
+    exist runs no argon2 at all: it holds a slot for as long as a verification takes (a running
+    average of real ones), so "no such user" and "wrong password" take the same time and queue."""
+
+    SLOTS = 1
+    WAITERS = 2
+    BUSY = "busy"
+
+    def __init__(self, slots: int = SLOTS, waiters: int = WAITERS) -> None:
+        self._slots = threading.BoundedSemaphore(slots)
+        self._lock = threading.Lock()
+        self._room = slots + waiters
+        self._inside = 0
+        self.seconds = _measure_verification()
+        self.verifications = 0  # argon2 runs, for tests and the benchmark
+
+    def authenticate(self, users: UserStore, name: str, password: str) -> str | None:
+        """The role, None (wrong name or password) or BUSY (not checked: too many at once)."""
+        stored = users.stored_hash(name)
+        with self._lock:
+            if self._inside >= self._room:
+                return self.BUSY
+            self._inside += 1
+        try:
+            with self._slots:
+                if stored is None:
+                    time.sleep(self.seconds)
+                    return None
+                started = time.monotonic()
+                role = users.authenticate(name, password)
+                took = time.monotonic() - started
+        finally:
+            with self._lock:
+                self._inside -= 1
+        with self._lock:
+            self.verifications += 1
+            self.seconds = 0.8 * self.seconds + 0.2 * took
+        return role
+
+
+def _measure_verification() -> float:
+    started = time.monotonic()
+    try:
+        _hasher.verify(_DUMMY_HASH, "not the password")
+    except VerificationError:
+        pass
+    return time.monotonic() - started

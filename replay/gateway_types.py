@@ -38,6 +38,11 @@ class Views(Protocol):
         """
         ...
 
+    def internal_headers(self, name: str) -> dict[str, str]:
+        """Headers every request to `internal_url(name)` must carry (the view's per-start key;
+        pywb answers 403 without them). Never send them to a browser."""
+        ...
+
 
 @dataclass(frozen=True)
 class GatewayRequest:

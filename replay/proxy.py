@@ -44,10 +44,13 @@ def forward(gateway: Gateway, environ: dict, start_response: Callable[..., Any],
     if route.view == "public" and route.kind != "static" and not views.has_warcs("public"):
         return gateway.error_response(start_response, 404, "Er is nog niets goedgekeurd voor publicatie.")
     port = int(urlsplit(views.internal_url(route.view)).port or 0)
-    if route.kind in ("query", "timemap") and not _captured(port, route.url):
-        # pywb's query page prints the URL asked for; only a URL the view holds may be echoed
+    query = raw_target.partition("?")[2]
+    asked = route.url + (f"?{query}" if query else "")  # pywb reads the query string as part of the URL
+    if route.kind in ("query", "timemap") and not _captured(port, asked, views.internal_headers(route.view)):
+        # pywb's query page prints the URL asked for, query string included: only a URL the view
+        # holds may be echoed
         return gateway.error_response(start_response, 404)
-    headers = {"Host": environ["HTTP_HOST"], "Connection": "close"}
+    headers = {"Host": environ["HTTP_HOST"], "Connection": "close", **views.internal_headers(route.view)}
     for name in REQUEST_HEADERS:
         value = environ.get("HTTP_" + name.upper().replace("-", "_"))
         if value:
@@ -100,12 +103,12 @@ def forward(gateway: Gateway, environ: dict, start_response: Callable[..., Any],
     return _Stream(resp, conn)
 
 
-def _captured(port: int, raw_url: str) -> bool:
+def _captured(port: int, raw_url: str, key: dict[str, str]) -> bool:
     """Whether the view's index has at least one capture for the URL (or URL prefix, `...*`)."""
     query = "/archive/cdx?limit=1&url=" + quote(unquote(raw_url), safe=":/*@!$'(),;~")
     conn = http.client.HTTPConnection(INTERNAL_HOST, port, timeout=TIMEOUT)
     try:
-        conn.request("GET", query, headers={"Host": "localhost", "Connection": "close"})
+        conn.request("GET", query, headers={"Host": "localhost", "Connection": "close", **key})
         resp = conn.getresponse()
         return resp.status == 200 and bool(resp.read(4096).strip())
     except OSError:

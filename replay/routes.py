@@ -47,7 +47,9 @@ API_KINDS: dict[str, frozenset[str]] = {
 
 _PREFIX = f"/{COLLECTION}/"
 _STATIC = re.compile(r"^/static/(?!_/)[A-Za-z0-9_-][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*$")
-_REPLAY = re.compile(r"^(?P<ts>\d{1,14})(?P<mod>[a-z]{2}_)?/(?P<url>.+)$", re.S)
+# `<ts><mod>/<url>`, and `<mod>/<url>` without a timestamp: what pywb writes into a page replayed in
+# the latest-capture form `/archive/<url>` (its scripts, styles and images are `/archive/js_/...`).
+_REPLAY = re.compile(r"^(?P<ts>\d{1,14})?(?P<mod>[a-z]{2}_)?/(?P<url>.+)$", re.S)
 _QUERY = re.compile(r"^(?:\*|\d{1,14}\*|\d{1,14}-\d{0,14}\*?)/(?P<url>.+)$", re.S)
 _TIMEMAP = re.compile(r"^timemap/(?:link|json|cdxj)/(?P<url>.+)$", re.S)
 # A URL as pywb reads it from the path: a scheme or a host-looking first label, or a urn: record.
@@ -87,7 +89,7 @@ def classify(raw_path: str, role: str) -> Route | None:
         return Route("timemap", view, url=m["url"]) if "timemap" in kinds and _is_url(m["url"]) else None
     if m := _QUERY.match(rest):
         return Route("query", view, url=m["url"]) if "query" in kinds and _is_url(m["url"]) else None
-    if m := _REPLAY.match(rest):
+    if (m := _REPLAY.match(rest)) and (m["ts"] or m["mod"]):
         mod = m["mod"] or ""
         if mod not in REPLAY_MODIFIERS and mod not in EXTRA_MODIFIERS.get(role, frozenset()):
             return None

@@ -8,6 +8,8 @@ import threading
 from pathlib import Path
 from types import FrameType
 
+from replay.at_rest import close_at_rest
+from replay.audit import AuditError
 from replay.gateway import Gateway
 from replay.pywb_runner import ReplayError, list_warcs
 from replay.views import ViewSet
@@ -30,6 +32,10 @@ def serve_archive(archive_dir: Path, port: int, host: str = "127.0.0.1", anonymo
     if not list_warcs(archive_dir):
         raise ReplayError(f"no WARC files in {archive_dir / 'warcs'}: nothing to replay (run `sma crawl` first)")
 
+    tightened = close_at_rest(archive_dir)  # what an older sma or another tool left group/world-readable
+    if tightened:
+        print(f"sma: closed {tightened} path(s) of {archive_dir} to the owner (folders 0700, files 0600)",
+              file=sys.stderr)
     stopping, died = threading.Event(), threading.Event()
 
     def on_term(signum: int, frame: FrameType | None) -> None:
@@ -40,12 +46,15 @@ def serve_archive(archive_dir: Path, port: int, host: str = "127.0.0.1", anonymo
         previous = signal.signal(signal.SIGTERM, on_term)  # before the views start: never orphan a pywb
     except ValueError:  # not the main thread
         previous = None
-    views = ViewSet(archive_dir)
+    hosts = allowed_hosts(host, port, public_hosts or [])
+    views = ViewSet(archive_dir, hosts=hosts)
     server = None
     try:
         views.start()
-        gateway = Gateway(archive_dir, views, anonymous_public=anonymous_public,
-                          allowed_hosts=allowed_hosts(host, port, public_hosts or []))
+        try:
+            gateway = Gateway(archive_dir, views, anonymous_public=anonymous_public, allowed_hosts=hosts)
+        except AuditError as exc:
+            raise ReplayError(str(exc)) from None
         try:
             server = create_server(gateway, host=host, port=port, threads=THREADS, ident="SMA",
                                    clear_untrusted_proxy_headers=True)

@@ -6,7 +6,8 @@
 
 Isolation is by construction: a researcher's request can only ever reach the access pywb, which has
 no file holding an original byte, whatever path or modifier it asks for. Each pywb has its own
-working dir DIR/.pywb/<view>/ and listens on a random loopback port that only the gateway knows.
+working dir DIR/.pywb/<view>/ and listens on a random loopback port, and answers only requests that
+carry its per-start key (pywb_runner.ViewGuard), which only the gateway holds.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import json
 import socket
 import subprocess
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,14 +41,17 @@ class _View:
     pywb_dir: Path
     port: int = 0
     proc: subprocess.Popen | None = None
+    guard: pywb_runner.ViewGuard | None = None  # new key per start
     seen: tuple = ()  # the WARC folder's state at the last index refresh
 
 
 class ViewSet:
     """Starts, refreshes and stops the views' pywb processes (implements gateway_types.Views)."""
 
-    def __init__(self, archive_dir: Path, names: tuple[str, ...] = VIEWS) -> None:
+    def __init__(self, archive_dir: Path, names: tuple[str, ...] = VIEWS, hosts: Iterable[str] = ()) -> None:
+        """`hosts`: the Host values the gateway forwards (its allowed hosts); pywb refuses others."""
         self.archive_dir = Path(archive_dir).resolve()
+        self.hosts = tuple(hosts)
         unknown = set(names) - set(VIEW_SOURCES)
         if unknown:
             raise ValueError(f"unknown view(s): {', '.join(sorted(unknown))}")
@@ -69,7 +74,8 @@ class ViewSet:
                 for attempt in range(3):  # a free port can be taken between probe and bind
                     view.port = _free_port()
                     try:
-                        view.proc = pywb_runner.start_view(view.pywb_dir, view.port, INTERNAL_HOST)
+                        view.guard = pywb_runner.ViewGuard.new(self.hosts)
+                        view.proc = pywb_runner.start_view(view.pywb_dir, view.port, INTERNAL_HOST, view.guard)
                         break
                     except pywb_runner.ReplayError:
                         if attempt == 2:
@@ -102,6 +108,13 @@ class ViewSet:
         if view.proc is None:
             raise RuntimeError(f"view {name} is not running")
         return f"http://{INTERNAL_HOST}:{view.port}"
+
+    def internal_headers(self, name: str) -> dict[str, str]:
+        """Headers every request to the view's pywb must carry (its per-start key)."""
+        guard = self._view(name).guard
+        if guard is None:
+            raise RuntimeError(f"view {name} is not running")
+        return guard.headers()
 
     def internal_ports(self) -> list[int]:
         return [v.port for v in self._views.values() if v.proc is not None]

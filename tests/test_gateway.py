@@ -207,6 +207,7 @@ def _tampered(gw: Gateway, tmp_path: Path, change) -> Path:  # noqa: ANN001 - li
     (archive / ".sma").mkdir(parents=True)
     lines = (gw.archive / ".sma" / "audit.jsonl").read_text().splitlines()
     (archive / ".sma" / "audit.jsonl").write_text("\n".join(change(lines)) + "\n")
+    shutil.copy(gw.archive / ".sma" / "audit-id", archive / ".sma" / "audit-id")  # names its HMAC key
     return archive
 
 

@@ -9,7 +9,9 @@ those values (so these checks can fail). The public role, before anything is app
 
 from __future__ import annotations
 
+import http.client
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from gateway_helpers import (
     PASSWORDS,
     Gateway,
     Reply,
+    basic,
     leaked,
     make_served_archive,
     stop_gateway,
@@ -259,3 +262,109 @@ def test_archive_paths_stay_out_of_reach(ctx: Context) -> None:
         reply = ctx.gateway.request("GET", target, user="res")
         assert reply.status in (400, 404), target
         assert b"argon2" not in reply.body
+
+
+# -- issue 13.1: no listener answers without the gateway's key -------------------------------------
+def _process_tree(root: int) -> set[int]:
+    parents: dict[int, int] = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        parents[int(pid)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree, grew = {root}, True
+    while grew:
+        grew = False
+        for pid, ppid in parents.items():
+            if ppid in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    return tree
+
+
+def _listening_ports(pids: set[int]) -> set[int]:
+    """Every listening TCP port (v4 and v6) whose socket is an open fd of one of `pids`."""
+    inodes: set[str] = set()
+    for pid in pids:
+        try:
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                link = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if link.startswith("socket:["):
+                    inodes.add(link[8:-1])
+        except OSError:
+            continue
+    ports: set[int] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            cols = line.split()
+            if cols[3] == "0A" and cols[9] in inodes:
+                ports.add(int(cols[1].rsplit(":", 1)[1], 16))
+    return ports
+
+
+def test_no_listener_but_the_gateway_answers_without_credentials(ctx: Context) -> None:
+    """Issue 13 finding 1: `GET http://127.0.0.1:<pywb port>/archive/<ts>id_/<API url>` returned a
+    thread full of personal data, and the warcserver's `/archive/resource?url=` raw records."""
+    ports = _listening_ports(_process_tree(ctx.gateway.proc.pid))
+    assert ctx.gateway.port in ports and len(ports) == 7, ports  # the gateway, 3 pywb, 3 warcservers
+    quoted = quote(ctx.api, safe="")
+    targets = [f"/archive/{ctx.ts}id_/{ctx.api}", f"/archive/{ctx.ts}/{ctx.post}", f"/archive/cdx?url={ctx.host}/*",
+               f"/archive/resource?url={quoted}", f"/archive/resource/postreq?url={quoted}&closest={ctx.ts}",
+               f"/archive/index?url={quoted}", "/archive/", "/static/wombat.js"]
+    for port in sorted(ports - {ctx.gateway.port}):
+        for target in targets:
+            for host in (f"127.0.0.1:{port}", f"localhost:{port}", "localhost", f"127.0.0.1:{ctx.gateway.port}"):
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                conn.request("GET", target, headers={"Host": host})
+                resp = conn.getresponse()
+                body = resp.read()
+                conn.close()
+                assert resp.status == 403 and body == b"", (port, target, host, resp.status, body[:200])
+    # the gateway itself, anonymous: the public role, which has nothing approved yet
+    for target in targets[:3]:
+        reply = ctx.gateway.request("GET", target)
+        assert reply.status in (401, 404), (target, reply.status)
+        assert not leaked(reply.all_bytes(), ctx.forms)
+
+
+# -- issue 10.6: the latest-capture form replays every resource --------------------------------------
+def test_latest_capture_form_replays_every_resource(ctx: Context, page) -> None:
+    """`/archive/<url>` without a timestamp: pywb asks for `/archive/js_/…`, `/archive/im_/…`,
+    `/archive/cs_/…`; the gateway must pass those, so the page misses nothing it has with one."""
+    page.context.set_extra_http_headers({"Authorization": basic("res", PASSWORDS["res"][1])})
+    seen: list[tuple[int, str]] = []
+    page.on("response", lambda r: seen.append((r.status, r.url)))
+    page.goto(f"{ctx.gateway.base}/archive/{ctx.post}", wait_until="networkidle")
+    assert "Burger-" in page.inner_text("body")  # the pseudonymised thread, loaded by the page's script
+    mine = [(status, url) for status, url in seen if url.startswith(ctx.gateway.base)]
+    failed = [(status, url) for status, url in mine if status >= 400]
+    assert not failed, failed[:5]
+    modifiers = {re.match(r"/archive/(?:\d+)?([a-z]{2}_)/", urlsplit(url).path + "/") for _, url in mine}
+    assert {m.group(1) for m in modifiers if m} >= {"js_", "im_"}, mine[:20]
+
+
+# -- issue 13.4: closed at rest ---------------------------------------------------------------------
+def test_archive_files_are_owner_only(ctx: Context, mastodon_crawl) -> None:
+    """Finding 5 of issue 13: original WARCs 0644 in 0755 folders, `.pywb/original/indexes/index.cdxj`
+    and `wayback.log` 0644, `crawls/*/thumbs/*.jpg` world-readable, the ledger 0644."""
+    from replay.at_rest import loose_paths
+
+    served = ctx.gateway.archive
+    kinds = {"warcs", "access", ".pywb", ".sma", "crawls"}
+    assert kinds <= {p.name for p in served.iterdir()}, sorted(p.name for p in served.iterdir())
+    assert list(served.glob("crawls/*/thumbs/*.jpg")) and list(served.glob(".pywb/*/indexes/index.cdxj"))
+    assert list(served.glob(".pywb/*/wayback.log")) and (served / ".sma" / "users.json").is_file()
+    assert loose_paths(served) == []  # the served copy, after `sma replay` started (.pywb, .sma included)
+    # The crawl as `sma crawl` left it (its .pywb/, if any, is the test harness's own pywb).
+    assert [p for p in loose_paths(mastodon_crawl.archive) if not p[0].startswith(".pywb")] == []
+
+
+def test_query_pages_echo_no_uncaptured_query_string(ctx: Context) -> None:
+    """Issue 13 finding 6: `/archive/*/<captured url>?<anything>` printed the query string."""
+    marker = "sma-reflected-7f3a"
+    for target in (f"/archive/*/{ctx.post}?q={marker}", f"/archive/timemap/link/{ctx.post}?q={marker}"):
+        reply = ctx.gateway.request("GET", target, user="res")
+        assert reply.status == 404, (target, reply.status)
+        assert marker.encode() not in reply.all_bytes()
+    assert ctx.gateway.request("GET", f"/archive/*/{ctx.post}", user="res").status == 200  # still served

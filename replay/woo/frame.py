@@ -18,16 +18,43 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urljoin, urlsplit
 
+import nh3
+
 FRAME_CSP = ("default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; font-src 'self' data:; "
              "media-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'")
-_DROP_ELEMENTS = re.compile(r"<(script|noscript|iframe|frame|object|embed|template|portal)\b.*?</\1\s*>|"
-                            r"<(?:script|iframe|frame|object|embed|base|portal)\b[^>]*>", re.IGNORECASE | re.DOTALL)
-_META_REFRESH = re.compile(r"<meta\b[^>]*http-equiv\s*=\s*[\"']?refresh[^>]*>", re.IGNORECASE)
-_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)(\s[^<>]*?)?(/?)>", re.DOTALL)
-_ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+# The sanitiser is an allow-list on a real HTML parser (nh3: ammonia on html5ever), never regexes:
+# `<scr<script>x</script>ipt>` cannot reassemble into a tag, and what is not listed here is gone.
+_LAYOUT_TAGS = {
+    "html", "body", "div", "span", "p", "br", "hr", "a", "b", "i", "u", "s", "em", "strong", "small", "sub", "sup",
+    "mark", "abbr", "cite", "q", "blockquote", "pre", "code", "kbd", "samp", "var", "time", "data", "bdi", "bdo",
+    "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot",
+    "tr", "th", "td", "caption", "colgroup", "col", "figure", "figcaption", "img", "picture", "source", "video",
+    "audio", "track", "section", "article", "aside", "header", "footer", "nav", "main", "address", "details",
+    "summary", "label", "button", "output", "progress", "meter", "wbr", "del", "ins", "dfn", "ruby", "rt", "rp",
+    "style", "link", "center", "font", "big", "strike", "tt",
+}
+# Their content goes too (not only the tag): code, other documents, and the head's text.
+_DROPPED_WITH_CONTENT = {"script", "noscript", "iframe", "frame", "frameset", "object", "embed", "template",
+                         "portal", "svg", "math", "title", "textarea", "select", "applet", "xmp", "noembed",
+                         "noframes", "plaintext"}
+_GLOBAL_ATTRS = {"class", "id", "style", "role", "title", "lang", "dir", "hidden", "tabindex", "translate"}
+_TAG_ATTRS = {
+    "img": {"src", "srcset", "sizes", "alt", "width", "height", "loading", "decoding", "data-src"},
+    "source": {"src", "srcset", "sizes", "type", "media", "width", "height"},
+    "video": {"poster", "width", "height", "controls", "muted", "preload"},
+    "audio": {"controls", "preload"}, "track": {"kind", "label", "srclang"},
+    "link": {"rel", "href", "media", "type"}, "style": {"media", "type"},
+    "td": {"colspan", "rowspan", "headers", "align", "valign", "width"}, "th": {"colspan", "rowspan", "scope", "align"},
+    "col": {"span", "width"}, "colgroup": {"span"}, "ol": {"start", "reversed", "type"}, "li": {"value"},
+    "time": {"datetime"}, "data": {"value"}, "details": {"open"}, "font": {"color", "face", "size"},
+    "table": {"width", "border", "cellpadding", "cellspacing", "align"}, "progress": {"value", "max"},
+    "meter": {"value", "min", "max", "low", "high", "optimum"}, "button": {"type", "disabled"},
+    "del": {"datetime"}, "ins": {"datetime"}, "blockquote": {"cite"}, "q": {"cite"},
+}
 _URL_ATTRS = {"src", "poster", "data-src"}
 _CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]+)\1\s*\)""", re.IGNORECASE)
 _CSS_IMPORT = re.compile(r"""@import\s+(["'])([^"']+)\1""", re.IGNORECASE)
+_STYLE_BLOCK = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.IGNORECASE | re.DOTALL)
 
 
 def resource_link(url: str, base: str) -> str:
@@ -46,49 +73,37 @@ def rewrite_css(css: str, base: str) -> str:
     return _CSS_IMPORT.sub(lambda m: f'@import "{resource_link(m.group(2), base)}"', css)
 
 
-def _unquote_attr(raw: str | None) -> str:
-    if raw is None:
-        return ""
-    return raw[1:-1] if raw[:1] in "\"'" else raw
-
-
-def _rewrite_tag(match: re.Match[str], base: str) -> str:
-    name, attrs, slash = match.group(1), match.group(2) or "", match.group(3)
-    lower = name.lower()
-    out = []
-    for attr in _ATTR.finditer(attrs):
-        key, raw = attr.group(1), attr.group(2)
-        low = key.lower()
-        value = _unquote_attr(raw)
-        if low.startswith("on") or low in ("formaction", "action", "ping", "integrity", "nonce"):
-            continue
-        if low in _URL_ATTRS:
-            value = resource_link(value, base)
-        elif low == "href":
-            if lower == "link":
-                value = resource_link(value, base)
-            else:
-                continue  # links do not navigate out of the review frame
-        elif low == "srcset":
-            value = ", ".join(
-                " ".join([resource_link(part.split()[0], base), *part.split()[1:]])
-                for part in value.split(",") if part.strip())
-        elif low == "style":
-            value = rewrite_css(value, base)
-        elif low == "target":
-            continue
-        if raw is None:
-            out.append(key)
-        else:
-            out.append(f'{key}="{value.replace(chr(34), "&quot;")}"')
-    return f"<{name}{' ' if out else ''}{' '.join(out)}{slash}>"
+def _attribute(tag: str, name: str, value: str, base: str) -> str | None:
+    """nh3's attribute filter: every URL pointed at `res?u=` (the access copy), never elsewhere."""
+    if name in _URL_ATTRS:
+        return resource_link(value, base)
+    if name == "href":
+        # a stylesheet link is fetched from the access copy; other links do not navigate out
+        return resource_link(value, base) if tag == "link" else None
+    if name == "srcset":
+        return ", ".join(" ".join([resource_link(part.split()[0], base), *part.split()[1:]])
+                         for part in value.split(",") if part.strip())
+    if name == "style":
+        return rewrite_css(value, base)
+    if name == "rel" and tag == "link":
+        return value if value.strip().lower() == "stylesheet" else None
+    return value
 
 
 def render_frame(dom_html: str, page_url: str) -> str:
     """The sanitised copy; `page_url` (the access URL) resolves relative links."""
-    body = _DROP_ELEMENTS.sub("", dom_html)
-    body = _META_REFRESH.sub("", body)
-    body = re.sub(r"(<style\b[^>]*>)(.*?)(</style\s*>)",
-                  lambda m: m.group(1) + rewrite_css(m.group(2), page_url) + m.group(3), body,
-                  flags=re.IGNORECASE | re.DOTALL)
-    return _TAG.sub(lambda m: _rewrite_tag(m, page_url), body)
+    clean = nh3.clean(
+        dom_html,
+        tags=_LAYOUT_TAGS,
+        clean_content_tags=_DROPPED_WITH_CONTENT,
+        attributes={"*": _GLOBAL_ATTRS, **_TAG_ATTRS},
+        generic_attribute_prefixes={"data-", "aria-"},
+        attribute_filter=lambda tag, name, value: _attribute(tag, name, value, page_url),
+        url_schemes={"data"},
+        link_rel=None,
+        strip_comments=True,
+    )
+    # Style sheets: their text survives the parser as text; its URLs go to the access copy too.
+    # The capture's doctype keeps its layout mode (standards, not quirks), so screenshot boxes line up.
+    doctype = "<!DOCTYPE html>\n" if dom_html.lstrip()[:9].lower() == "<!doctype" else ""
+    return doctype + _STYLE_BLOCK.sub(lambda m: m.group(1) + rewrite_css(m.group(2), page_url) + m.group(3), clean)

@@ -85,11 +85,26 @@ def _item_rows(request: WooRequest, page: Page, items: list[Item], review: PageR
             f'<tr class="{state}" data-item-key="{esc(item.key)}" data-state="{state}" data-caption="{esc(caption)}" '
             f'data-boxes="{esc(boxes)}"><td>{esc(item.pseudonym)}<br><span class=muted>{esc(", ".join(item.types))} · '
             f'{item.occurrences}× · overlays <span class=overlays>0</span></span></td>'
-            f'<td class=state>{esc(state)}</td><td><form class=inline method=post action="{action}">{csrf(token)}'
+            f'<td class=state>{esc(state)}{_decided_by(decision)}</td>'
+            f'<td><form class=inline method=post action="{action}">{csrf(token)}'
             f'<input type=hidden name=item value="{esc(item.key)}">{ground_select(selected=ground)}'
+            f'<input name=reason maxlength=500 placeholder="reden bij wijzigen" aria-label="reden bij wijzigen">'
             f'<button name=decision value=accept>Lakken</button>'
             f'<button name=decision value=reject>Niet lakken</button></form></td></tr>')
     return "".join(rows)
+
+
+def _decided_by(decision: dict) -> str:
+    """Who decided, when, and what they replaced: an officer sees a colleague's decision before changing it."""
+    if not decision.get("by"):
+        return ""
+    text = f'<br><span class="decided-by muted" data-by="{esc(decision["by"])}">door {esc(decision["by"])} · ' \
+           f'{esc(str(decision.get("at", ""))[:16])}</span>'
+    replaced = decision.get("replaces")
+    if isinstance(replaced, dict):
+        text += (f'<br><span class="replaces muted">wijzigt {esc(str(replaced.get("decision")))} van '
+                 f'{esc(str(replaced.get("by")))}: {esc(str(decision.get("reason", "")))}</span>')
+    return text
 
 
 def _manual_rows(request: WooRequest, page: Page, review: PageReview, texts: dict[str, str], token: str) -> str:

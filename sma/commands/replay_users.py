@@ -34,7 +34,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     audit_sub = audit.add_subparsers(dest="audit_cmd", required=True)
     verify = audit_sub.add_parser("verify", help="check every entry's hash and the chain; exit 1 if broken")
     verify.add_argument("--archive", required=True, help="archive directory")
+    verify.add_argument("--checkpoint", action="append", default=[], type=Path, metavar="FILE",
+                        help="a checkpoint file kept outside the archive to check the log against (repeatable)")
     verify.set_defaults(func=_audit_verify)
+    checkpoint = audit_sub.add_parser("checkpoint", help="sign the log's last entry (Ed25519); keep the output "
+                                                         "outside the archive to detect a cut-off tail")
+    checkpoint.add_argument("--archive", required=True, help="archive directory")
+    checkpoint.add_argument("--out", type=Path, help="also append the checkpoint to this file")
+    checkpoint.set_defaults(func=_audit_checkpoint)
 
     replay = subparsers.choices.get("replay")
     if replay is not None:  # the parser itself is made in sma/cli.py
@@ -118,11 +125,36 @@ def _audit_verify(args: argparse.Namespace) -> int:
     archive = _archive(args.archive)
     if archive is None:
         return _error(f"archive directory {args.archive} does not exist", EXIT_BAD_INPUT)
-    verdict = verify(archive)
+    verdict = verify(archive, tuple(args.checkpoint))
     if not verdict.ok:
         return _error(f"audit log {audit_path(archive)} is broken at seq {verdict.broken_seq}: {verdict.reason} "
                       f"({verdict.count} entries before it are intact)")
     print(f"audit log intact: {verdict.count} entries; last hash {verdict.last_hash or '-'}")
+    return 0
+
+
+def _audit_checkpoint(args: argparse.Namespace) -> int:
+    import json
+
+    from replay.audit import AuditError
+    from replay.audit_checkpoints import write_checkpoint
+    from replay.audit_keys import AuditKeyError
+
+    archive = _archive(args.archive)
+    if archive is None:
+        return _error(f"archive directory {args.archive} does not exist", EXIT_BAD_INPUT)
+    try:
+        record = write_checkpoint(archive)
+    except (AuditError, AuditKeyError) as exc:
+        return _error(str(exc))
+    line = json.dumps(record, separators=(",", ":"))
+    if args.out is not None:
+        try:
+            with open(args.out, "a", encoding="utf-8") as fh:
+                fh.write(line + "\n")
+        except OSError as exc:
+            return _error(f"cannot write {args.out}: {exc.strerror or exc}", EXIT_BAD_INPUT)
+    print(line)
     return 0
 
 

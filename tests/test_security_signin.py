@@ -1,0 +1,119 @@
+"""Issue 13 findings 2 and 3 (sign-in throttling under concurrency): the gateway's WSGI app, called
+from parallel threads as waitress would, on a temporary archive with real argon2id users."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from security_support import USERS, basic, call, form_sign_in, make_gateway, session_of
+
+from replay.gateway import Gateway
+
+
+@pytest.fixture
+def gw(tmp_path: Path) -> Gateway:
+    return make_gateway(tmp_path / "archive")
+
+
+def audit(gw: Gateway) -> list[dict]:
+    return [json.loads(line) for line in gw.audit_log.path.read_text().splitlines()]
+
+
+def test_a_burst_of_parallel_guesses_is_refused_not_verified(gw: Gateway) -> None:
+    """Was: 10 parallel wrong Basic passwords all verified (0 refused), the right one in the burst accepted."""
+    tries = [basic("rob", f"wrong-guess-{n:04d}") for n in range(10)] + [basic("rob", USERS["rob"][1])]
+    with ThreadPoolExecutor(len(tries)) as pool:
+        answers = list(pool.map(lambda h: call(gw, "GET", "/", headers=h, client="10.0.0.66"), tries))
+    assert gw.verifier.verifications <= gw.throttle.FREE  # counted before checking: the rest never verified
+    assert sum(a.status == 401 for a in answers) >= len(tries) - gw.throttle.FREE
+    # audited, once per client and interval (a flood of fsync'd entries would be a denial of service)
+    refused = [e for e in audit(gw) if e["action"] == "login-refused"]
+    assert refused and refused[0]["detail"]["client"] == "10.0.0.66"
+
+
+def test_a_guessing_client_cannot_lock_the_user_out(gw: Gateway) -> None:
+    """Was: 8 parallel wrong tries locked a user out for 128 s, and their right form sign-in got 429."""
+    signed_in = session_of(form_sign_in(gw, "rob", USERS["rob"][1], client="10.0.0.5"))
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda n: call(gw, "GET", "/", headers=basic("rob", f"guess-{n}"), client="10.0.0.66"),
+                      range(8)))
+        list(pool.map(lambda n: form_sign_in(gw, "rob", f"guess-{n}", client="10.0.0.66"), range(8)))
+    # the guessing client is the one locked out, even with the right password
+    assert form_sign_in(gw, "rob", USERS["rob"][1], client="10.0.0.66").status == 429
+    # the user: the session keeps working, a new sign-in from their own address works
+    assert b'data-role="researcher"' in call(gw, "GET", "/", headers=signed_in, client="10.0.0.5").body
+    assert form_sign_in(gw, "rob", USERS["rob"][1], client="10.0.0.5").status == 303
+    assert call(gw, "GET", "/", headers=basic("rob", USERS["rob"][1]), client="10.0.0.7").status == 200
+
+
+def test_one_client_spraying_names_is_stopped(gw: Gateway) -> None:
+    names = [f"user{n}" for n in range(gw.throttle.CLIENT_FREE + 5)]
+    for name in names:
+        call(gw, "GET", "/", headers=basic(name, "password-guess"), client="10.0.0.66")
+    assert call(gw, "GET", "/", headers=basic("rob", USERS["rob"][1]), client="10.0.0.66").status == 401
+    assert call(gw, "GET", "/", headers=basic("rob", USERS["rob"][1]), client="10.0.0.5").status == 200
+
+
+def test_unknown_names_cost_no_argon2_run(gw: Gateway) -> None:
+    """Was: each unknown name cost one argon2 verification (16 in parallel: 844 ms page times)."""
+    before = gw.verifier.verifications
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda n: call(gw, "GET", "/", headers=basic(f"nobody{n}", "x" * 12),
+                                               client=f"10.1.0.{n}"), range(16)))
+    assert all(a.status == 401 for a in answers)
+    assert gw.verifier.verifications == before  # waited like a verification, computed nothing
+    actions = [e["action"] for e in audit(gw)]
+    assert "login-failed" in actions and set(actions) <= {"login-failed", "login-refused"}  # refused: pool busy
+
+
+def test_a_cached_basic_success_resets_the_count(gw: Gateway) -> None:
+    right = basic("rob", USERS["rob"][1])
+    assert call(gw, "GET", "/", headers=right).status == 200
+    for n in range(gw.throttle.FREE - 1):
+        assert call(gw, "GET", "/", headers=basic("rob", f"typo-{n}")).status == 401
+    assert call(gw, "GET", "/", headers=right).status == 200  # from the cache: counts as a success
+    for n in range(gw.throttle.FREE - 1):
+        assert call(gw, "GET", "/", headers=basic("rob", f"typo-again-{n}")).status == 401
+    assert gw.throttle.wait_left("rob", "127.0.0.1") == 0.0
+
+
+def test_a_sign_in_post_works_once(gw: Gateway) -> None:
+    """Was: the sign-in form's token was not single-use (a captured post could be replayed)."""
+    import re
+    from urllib.parse import quote
+
+    form = call(gw, "GET", "/_sma/login")
+    token = re.search(rb'name="csrf_token" value="([^"]+)"', form.body).group(1).decode()
+    post = dict(body=f"csrf_token={token}&user=rob&password={quote(USERS['rob'][1])}".encode(), headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"sma_login={form.cookies()['sma_login']}"})
+    assert call(gw, "POST", "/_sma/login", **post).status == 303
+    replayed = call(gw, "POST", "/_sma/login", **post)
+    assert replayed.status == 403 and "sma_session" not in replayed.cookies()
+
+
+def test_other_sessions_end_on_request(gw: Gateway) -> None:
+    """Was: a second sign-in left the first session valid, with no way to end it."""
+    first = session_of(form_sign_in(gw, "rob", USERS["rob"][1], client="10.0.0.5"))
+    second = session_of(form_sign_in(gw, "rob", USERS["rob"][1], client="10.0.0.9"))
+    landing = call(gw, "GET", "/", headers=first)
+    assert b'data-role="researcher"' in landing.body  # two browsers, two sessions, by default
+    # signing in again with end_other_sessions ends both earlier ones
+    third = session_of(form_sign_in(gw, "rob", USERS["rob"][1], client="10.0.0.9", extra="&end_other_sessions=1"))
+    for old in (first, second):
+        assert b'data-role="public"' in call(gw, "GET", "/", headers=old).body  # anonymous again
+    assert b'data-role="researcher"' in call(gw, "GET", "/", headers=third).body
+    # and from a signed-in page: POST /_sma/sessions/end-others (CSRF-checked) keeps only this one
+    import re
+
+    fourth = session_of(form_sign_in(gw, "rob", USERS["rob"][1], client="10.0.0.5"))
+    csrf = re.search(rb'name="csrf_token" value="([^"]+)"', call(gw, "GET", "/", headers=third).body).group(1)
+    assert call(gw, "POST", "/_sma/sessions/end-others", headers=third, body=b"").status == 403  # no token
+    done = call(gw, "POST", "/_sma/sessions/end-others", body=b"csrf_token=" + csrf,
+                headers={**third, "Content-Type": "application/x-www-form-urlencoded"})
+    assert done.status == 303
+    assert b'data-role="public"' in call(gw, "GET", "/", headers=fourth).body
+    assert b'data-role="researcher"' in call(gw, "GET", "/", headers=third).body
+    assert any(e["action"] == "sessions-ended" and e["detail"]["ended"] == 1 for e in audit(gw))
