@@ -305,3 +305,31 @@ def test_an_archivist_approves_a_list_in_the_gateway(small, tmp_path: Path):
     last = json.loads((archive / ".sma" / "audit.jsonl").read_text().splitlines()[-1])
     assert (last["action"], last["user"], last["target"]) == ("destroy.approve", "kees", list_id)
     assert b"goedgekeurd door kees" in _serve(archive, "archivist", "GET", "/_sma/records/destroy")[1]
+
+
+def test_a_dialogue_term_starts_when_the_account_is_no_longer_used(small, tmp_path: Path):
+    from records.objects import information_objects
+    from records.selection import load_selection_list
+    from sma.registry import load_registry
+
+    selection = tmp_path / "dialoog.yaml"
+    selection.write_text("""\
+name: Dialoog tijdelijk (test)
+defaults: {one_way: PV, two_way: DI}
+categories:
+  - {code: PV, title: Publieksvoorlichting, waardering: B, trigger: publicatie}
+  - {code: DI, title: Het voeren van dialoog tussen overheid en burgers, waardering: V, bewaartermijn: P10Y,
+     trigger: einde gebruik account, process: dialoog}
+""")
+    text = small["registry"].read_text().replace("    process: campagnes, schedule: daily}",
+                                                 "    process: webcare, schedule: daily, ended: 2026-06-30}")
+    registry = tmp_path / "registry.yaml"
+    registry.write_text(text.replace("processes:\n  campagnes: PV-2\n", ""))
+    objects = information_objects(small["archive"], load_registry(registry), load_selection_list(selection), [])
+    posts = [o for o in objects if o.kind == "post"]
+    assert len(posts) == 3
+    assert {(o.category_code, o.term_start.isoformat(), o.term_end.isoformat()) for o in posts} == {
+        ("DI", "2026-06-30", "2036-06-30")}
+    # Without a registry (so without `ended`) the account counts as still in use: no term runs yet.
+    still_used = information_objects(small["archive"], None, load_selection_list(selection), [])
+    assert {(o.term_start, o.term_end) for o in still_used if o.kind == "post"} == {(None, None)}
