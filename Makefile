@@ -36,8 +36,11 @@ $(PYWB_VENV)/.installed:
 demo: setup
 	$(VENV)/bin/sma demo --port $(PORT)
 
+# Two workers (CI has 2 cores); tests sharing a skin's crawl or a module's fixtures run in one worker
+# (tests/conftest.py gives each test its xdist group). The slowest 15 tests are listed at the end.
+TEST_WORKERS ?= 2
 test: setup
-	$(VENV)/bin/python -m pytest -q
+	$(VENV)/bin/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup --durations=15
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -1,10 +1,17 @@
 """Shared fixtures: the demo platform on a free port, crawls run through the real `sma` CLI,
-pywb replay from its own venv, and Playwright launched on Debian's Chromium."""
+pywb replay from its own venv, and Playwright launched on Debian's Chromium.
+
+Parallel runs (`make test`: pytest-xdist, `-n 2 --dist loadgroup`): every session fixture is made
+once per worker process (each worker has its own platform, temp folder, keys and Chromium). So that
+an expensive one is made only once, `pytest_collection_modifyitems` below puts every test into an
+xdist group: the tests of one skin's full crawl together, the users of another shared session
+fixture together, and otherwise each module's tests together (its module fixtures are made once)."""
 
 from __future__ import annotations
 
 import json
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -16,9 +23,11 @@ from pathlib import Path
 
 import pytest
 
+from sma import config
+
 ROOT = Path(__file__).resolve().parent.parent
 SMA = [sys.executable, "-m", "sma.cli"]
-CHROMIUM = os.environ.get("SMA_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = config.CHROMIUM.get()
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -28,6 +37,118 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+# Session fixtures that cost a crawl: the tests using one share an xdist worker (and so the crawl).
+SHARED_FIXTURE_GROUPS = {"mastodon_crawl": "skin-mastodon", "replay_server": "skin-mastodon",
+                         "woo_archive": "woo-archive"}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--cpu-durations", type=int, default=0, metavar="N",
+                     help="list the N tests using the most CPU time (this process and its finished child "
+                          "processes, e.g. crawls): a measure that a loaded machine does not distort")
+
+
+def work_group(item: pytest.Item) -> str:
+    """The xdist group of a test: `skin-<skin>` when it reads that skin's session crawl, the group of
+    a shared session fixture it uses, else `module-<module>`."""
+    names = set(getattr(item, "fixturenames", ()))
+    if "skin_archives" in names:
+        callspec = getattr(item, "callspec", None)
+        skin = (callspec.params.get("skin") if callspec else None) or getattr(item.module, "SKIN", None)
+        if isinstance(skin, str):
+            return f"skin-{skin}"
+    for fixture, group in SHARED_FIXTURE_GROUPS.items():
+        if fixture in names:
+            return group
+    return f"module-{item.module.__name__}"
+
+
+def _module_fixtures(item: pytest.Item) -> set[str]:
+    """The module-, class- or package-scoped fixtures the test uses (made once per worker that runs it)."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return set()
+    return {name for name, defs in info.name2fixturedefs.items()
+            if defs and defs[-1].scope in ("module", "class", "package")}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook turns the marks into `nodeid@group`
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests of a module that share a module fixture stay together: such a cluster joins the shared
+    crawl's group when exactly one of its tests needs one, else it is `module-<module>[-n]`. So a module
+    fixture is made once, and a module's tests that share nothing may run on the other worker.
+    An explicit `xdist_group` mark wins."""
+    by_module: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        by_module.setdefault(item.nodeid.split("::")[0], []).append(item)
+    for module_items in by_module.values():
+        for n, cluster in enumerate(_clusters(module_items)):
+            groups = {item: work_group(item) for item in cluster}
+            shared = {g for g in groups.values() if not g.startswith("module-")}
+            for item, group in groups.items():
+                if item.get_closest_marker("xdist_group") is not None:
+                    continue
+                if len(shared) == 1:
+                    group = next(iter(shared))
+                elif group.startswith("module-") and n:
+                    group = f"{group}-{n}"
+                item.add_marker(pytest.mark.xdist_group(group))
+
+
+def _clusters(items: list[pytest.Item]) -> list[list[pytest.Item]]:
+    """The items in clusters: two tests are in one cluster when they use a common module fixture."""
+    clusters: list[tuple[set[str], list[pytest.Item]]] = []
+    for item in items:
+        fixtures = _module_fixtures(item)
+        joined = [c for c in clusters if c[0] & fixtures]
+        merged: tuple[set[str], list[pytest.Item]] = (set(fixtures), [item])
+        for cluster in joined:
+            clusters.remove(cluster)
+            merged[0].update(cluster[0])
+            merged[1][:0] = cluster[1]
+        clusters.append(merged)
+    return [sorted(c[1], key=items.index) for c in clusters]
+
+
+def _cpu_seconds() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):  # noqa: ANN201
+    start = _cpu_seconds()
+    try:
+        return (yield)
+    finally:
+        item.config.stash.setdefault(_CPU_KEY, []).append((_cpu_seconds() - start, item.nodeid))
+
+
+_CPU_KEY = pytest.StashKey[list]()
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:  # noqa: ANN001
+    n = config.getoption("--cpu-durations")
+    spent = sorted(config.stash.get(_CPU_KEY, []), reverse=True)
+    if not n or not spent:
+        return
+    terminalreporter.write_sep("=", f"most CPU time (s, this process + finished children), top {n}")
+    for seconds, nodeid in spent[:n]:
+        terminalreporter.write_line(f"{seconds:8.1f}  {nodeid}")
+    terminalreporter.write_line(f"{sum(s for s, _ in spent):8.1f}  total of {len(spent)} tests in this process")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keys and login sessions of this test process in its own temp folder, never the user's
+    ~/.config/sma: crawls on two xdist workers would otherwise both create the default key file."""
+    home = tmp_path_factory.mktemp("sma-config")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(config.KEYS_DIR.name, str(home / "keys"))
+        mp.setenv(config.SESSIONS_DIR.name, str(home / "sessions"))
+        yield
 
 
 def free_port() -> int:
@@ -103,18 +224,28 @@ def crawl(url: str, archive: Path, *extra: str, env: dict | None = None) -> Craw
 
 
 class SkinArchives:
-    """One full crawl per demo skin and one pywb per archive, made on first use, kept for the session."""
+    """One full crawl per demo skin and one pywb per archive, made on first use, kept for the session
+    (per xdist worker; the skin's tests share a worker, see `work_group`).
+
+    The crawls pseudonymise with the key of organisation `ORGANISATION` in `keys_dir` (a folder of
+    their own): a test of the privacy storage reads their ledgers and makes later crawls with the same
+    key by passing `env`."""
+
+    ORGANISATION = "test-ministerie"
 
     def __init__(self, platform: Platform, factory: pytest.TempPathFactory) -> None:
         self.platform = platform
         self.factory = factory
+        self.keys_dir = factory.mktemp("skin-keys") / "sma-keys"
+        self.env = {"SMA_KEYS_DIR": str(self.keys_dir), "SMA_ORGANISATION": self.ORGANISATION,
+                    "SMA_PSEUDONYM_KEY": ""}
         self.crawls: dict[str, CrawlRun] = {}
         self.servers: dict[str, tuple[subprocess.Popen, str]] = {}
 
     def crawl(self, skin: str) -> CrawlRun:
         if skin not in self.crawls:
             truth = self.platform.truth(skin)
-            self.crawls[skin] = crawl(truth["profile_url"], self.factory.mktemp(f"{skin}-archive"))
+            self.crawls[skin] = crawl(truth["profile_url"], self.factory.mktemp(f"{skin}-archive"), env=self.env)
         return self.crawls[skin]
 
     def replay(self, skin: str) -> str:

@@ -1,6 +1,7 @@
 """Privacy storage: the pseudonymised access copy (DIR/access), the encrypted PII ledger, keys and
-the WACZ export, against the demo platform's ground truth. One full crawl of the mastodon skin and
-one short second crawl (same key, third-party avatars blocked) serve every test of the file."""
+the WACZ export, against the demo platform's ground truth. The session's full crawl of the mastodon
+skin (`mastodon_crawl`, made with its own organisation key) and one short second crawl (same key,
+third-party avatars blocked) serve every test of the file."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 from archive_checks import warcio_check
-from conftest import ROOT, CrawlRun, crawl, free_port, run_sma
+from conftest import ROOT, CrawlRun, SkinArchives, crawl, free_port, run_sma
 from PIL import Image
 
 from crawler.archive.read import iter_records
@@ -30,13 +31,13 @@ from crawler.privacy.screenshots import FILL, NEUTRAL_AVATAR, PADDING
 from crawler.profiles import resolve
 
 SKIN = "mastodon"
-ORGANISATION = "test-ministerie"
+ORGANISATION = SkinArchives.ORGANISATION  # "test-ministerie": the key the session's crawls use
 
 
 # -- fixtures ------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def keys_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("keys") / "sma-keys"
+def keys_dir(skin_archives: SkinArchives) -> Path:
+    return skin_archives.keys_dir
 
 
 def privacy_env(keys_dir: Path, **extra: str) -> dict[str, str]:
@@ -49,8 +50,10 @@ def truth(platform) -> dict:
 
 
 @pytest.fixture(scope="module")
-def full_crawl(truth, keys_dir, tmp_path_factory) -> CrawlRun:
-    run = crawl(truth["profile_url"], tmp_path_factory.mktemp("privacy-full"), env=privacy_env(keys_dir))
+def full_crawl(mastodon_crawl: CrawlRun, skin_archives: SkinArchives, keys_dir: Path) -> CrawlRun:
+    """The session's full mastodon crawl (one crawl fewer per test run), made with this file's key."""
+    assert skin_archives.env == privacy_env(keys_dir)
+    run = mastodon_crawl
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     return run
 
