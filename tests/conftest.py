@@ -54,15 +54,16 @@ def work_group(item: pytest.Item) -> str:
     """The xdist group of a test: `skin-<skin>` when it reads that skin's session crawl, the group of
     a shared session fixture it uses, else `module-<module>`."""
     names = set(getattr(item, "fixturenames", ()))
+    module = getattr(item, "module", None)  # None for an item that is not a Python test function
     if "skin_archives" in names:
         callspec = getattr(item, "callspec", None)
-        skin = (callspec.params.get("skin") if callspec else None) or getattr(item.module, "SKIN", None)
+        skin = (callspec.params.get("skin") if callspec else None) or getattr(module, "SKIN", None)
         if isinstance(skin, str):
             return f"skin-{skin}"
     for fixture, group in SHARED_FIXTURE_GROUPS.items():
         if fixture in names:
             return group
-    return f"module-{item.module.__name__}"
+    return f"module-{module.__name__ if module else item.nodeid.split('::')[0]}"
 
 
 def _module_fixtures(item: pytest.Item) -> set[str]:
