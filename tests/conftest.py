@@ -5,7 +5,7 @@ Parallel runs (`make test`: pytest-xdist, `-n 2 --dist loadgroup`): every sessio
 once per worker process (each worker has its own platform, temp folder, keys and Chromium). So that
 an expensive one is made only once, `pytest_collection_modifyitems` below puts every test into an
 xdist group: the tests of one skin's full crawl together, the users of another shared session
-fixture together, and otherwise each module's tests together (its module fixtures are made once)."""
+fixture together, and otherwise the tests of a module that share a module fixture (made once)."""
 
 from __future__ import annotations
 
