@@ -133,6 +133,7 @@ class Deriver:
         self.archive_dir = Path(archive_dir)
         self.crawl_id = crawl_id
         self.detector = detector
+        detector.presidio = False  # identical matches; Presidio's per-string overhead is most of the cost here
         self.pseudonymiser = pseudonymiser
         self.avatar_res = [re.compile(p) for p in avatar_patterns]
         self.pages = pages

@@ -102,6 +102,7 @@ class PiiDetector:
         self._own_re = forms.compile_values(self.own_identities + [handle_key(o) for o in self.own_identities])
         self._staff_re = (re.compile("|".join(re.escape(s.strip()) for s in self.staff_signatures))
                           if self.staff_signatures else None)
+        self.presidio = True  # False: the same recognisers without Presidio's engine (identical matches)
         self._people: list[ThirdParty] = []
         self._learned: dict[str, str] = {}  # normalised form -> finding type ("name", "handle")
         self._urls: dict[str, str] = {}  # url_key -> url
@@ -231,7 +232,7 @@ class PiiDetector:
         if self._id_re:
             candidates += [(Finding("userid", m.group(0), m.start(), m.end(), "structural"), 1.0)
                            for m in self._id_re.finditer(text)]
-        for match in recognizers_presidio.analyze(text):
+        for match in recognizers_presidio.analyze(text, self.presidio):
             candidates.append((Finding(match.type, text[match.start:match.end], match.start, match.end, "text"),
                                match.score))
         return self._resolve(text, candidates)

@@ -73,6 +73,7 @@ class Pseudonymiser:
         self._issued: dict[str, str] = {}  # person identity -> pseudonym
         self._owners: dict[str, str] = {}  # pseudonym -> person identity
         self._linked: set[ThirdParty] = set()
+        self._seen_len, self._seen_last = 0, None
         self.collisions: list[tuple[str, str]] = []  # pairs of identities that shared 4 hex digits
 
     def _digest(self, domain: str, value: str) -> str:
@@ -82,9 +83,13 @@ class Pseudonymiser:
     def link(self, people: Iterable[ThirdParty]) -> None:
         """Map each person's name, handle, profile and avatar URL to one identity. Idempotent."""
         people = list(people)
+        # Called before every rewrite with the detector's whole list, which only ever grows: when
+        # it has not (same length, same last person), there is nothing to do.
+        if people and len(people) == self._seen_len and people[-1] is self._seen_last:
+            return
+        self._seen_len, self._seen_last = len(people), (people[-1] if people else None)
         new = [completed(p) for p in people if p not in self._linked]
-        for given in people:
-            self._linked.add(given)
+        self._linked.update(people)
         for person in new:
             identity = self._identity_of_person(person)
             if person.name:

@@ -112,12 +112,14 @@ def recognise(text: str) -> list[Match]:
     return recognizers.scan(text) + [m for _name, _types, function in FUNCTIONS for m in function(text)]
 
 
-def analyze(text: str) -> list[Match]:
+def analyze(text: str, presidio: bool = True) -> list[Match]:
     """Every textual finding (overlaps allowed; the detector resolves them): Presidio for texts up
-    to PRESIDIO_MAX_CHARS, the same recognisers directly beyond."""
+    to PRESIDIO_MAX_CHARS, the same recognisers directly beyond (or always, `presidio=False`: the
+    access derivative scans tens of thousands of small JSON strings and headers, where Presidio's
+    tokenising and context pass are most of the cost and change no match)."""
     if not text or not text.strip():
         return []
-    if len(text) > PRESIDIO_MAX_CHARS:
+    if len(text) > PRESIDIO_MAX_CHARS or not presidio:
         return [m for m in recognise(text) if m.score >= SCORE_THRESHOLD]
     results = engine().analyze(text=text, language=LANGUAGE, entities=list(ENTITY.values()))
     return [Match(TYPE_OF[r.entity_type], r.start, r.end, r.score) for r in results if r.entity_type in TYPE_OF]
