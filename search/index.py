@@ -35,7 +35,7 @@ CREATE INDEX IF NOT EXISTS items_account ON items(account, sort_time);
 CREATE INDEX IF NOT EXISTS items_file ON items(warc_file);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
   text, author, hashtags, content='items', content_rowid='rowid',
-  tokenize='unicode61 remove_diacritics 2');
+  tokenize='unicode61 remove_diacritics 2', prefix='2 3 4');
 CREATE TRIGGER IF NOT EXISTS items_ai AFTER INSERT ON items BEGIN
   INSERT INTO fts(rowid, text, author, hashtags)
   VALUES (new.rowid, new.text, new.author, new.hashtags);
