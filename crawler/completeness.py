@@ -27,6 +27,10 @@ def assess(observed: dict[str, Any]) -> dict[str, Any]:
     if counted_posts is not None and found is not None and found < counted_posts and selected == found:
         shortfalls.append({"where": where, "what": "posts", "displayed": counted_posts, "captured": found,
                            "suspects": _suspects(profile)})
+    if profile and counted_posts is None and "posts" not in (profile.get("counters") or {}):
+        # No counter says how many posts there are: found posts are never "all of them".
+        shortfalls.append({"where": where, "what": "unknown", "name": "posts",
+                           "note": f"how many posts the profile displays is unknown ({found or 0} found)"})
     for name, value in (profile.get("counters") or {}).items():
         if value is None:
             drift.append({"page": where, "step": f"counters.{name}", "note": "matched nothing"})

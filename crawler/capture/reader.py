@@ -154,6 +154,11 @@ class Reader:
         return max(values) if values else None
 
 
+# Paths that name an account (a third party's profile), never followed outside the account's path.
+_OTHER_ACCOUNT = re.compile(
+    r"/@[^/?]+|/(user|users|u|profile|people|in|member|members|channel|c|company)/|profile\.php")
+
+
 def post_links(links: list[str], start_url: str, min_repeats: int = 3) -> list[str]:
     """Discovery without a profile: the links that repeat with an id (`/status/123`, `?v=abc123`)
     on the account's host, never a path that names another account (`/@someone`)."""
@@ -165,11 +170,11 @@ def post_links(links: list[str], start_url: str, min_repeats: int = 3) -> list[s
         if parts.netloc != start.netloc or url.rstrip("/") == start_url.rstrip("/"):
             continue
         if account_path and not parts.path.startswith(account_path + "/"):
-            # Outside the account's path only when it names no account at all (watch?v=..).
-            if re.search(r"/@[^/]+", parts.path) or not parts.query:
+            # Outside the account's path (/p/<id>, watch?v=<id>) only when it names no account.
+            if _OTHER_ACCOUNT.search(parts.path + "?" + parts.query):
                 continue
         target = parts.path + ("?" + parts.query if parts.query else "")
-        shape, ids = re.subn(r"(?<=[/=])(?:\d+|(?=[A-Za-z_-]*\d)[A-Za-z0-9_-]{6,})(?=$|[/?&#])", "{id}", target)
+        shape, ids = re.subn(r"(?<=[/=:])(?:\d+|(?=[A-Za-z_-]*\d)[A-Za-z0-9_-]{6,})(?=$|[/?&#])", "{id}", target)
         if ids:
             shapes.setdefault(shape, []).append(url)
     found: list[str] = []
