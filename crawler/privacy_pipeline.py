@@ -13,11 +13,13 @@ import asyncio
 import json
 import logging
 import os
+import re
 import time
 from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
@@ -71,6 +73,11 @@ class PrivacyPipeline:
         profile_facts = (getattr(spider, "completeness", None) or {}).get("profile") or {}
         account = profile_facts.get("account") or {}
         own = [v for v in (account.get("account_name"), account.get("account_handle")) if v]
+        # The account's own URL names its handle (`/@ministerie-demo`, `/ministerie-demo`) also where no
+        # profile reads the account from the page (the generic profile): never a third party either.
+        segment = urlsplit(getattr(spider, "start_url", "") or "").path.rstrip("/").rsplit("/", 1)[-1]
+        if re.fullmatch(r"@?[A-Za-z0-9_][A-Za-z0-9_.-]{2,60}", segment or "") and not segment.isdigit():
+            own.append(segment.lstrip("@"))
         return own + self.public_accounts
 
     def _detector(self) -> Any:
