@@ -331,17 +331,29 @@ def test_no_listener_but_the_gateway_answers_without_credentials(ctx: Context) -
 # -- issue 10.6: the latest-capture form replays every resource --------------------------------------
 def test_latest_capture_form_replays_every_resource(ctx: Context, page) -> None:
     """`/archive/<url>` without a timestamp: pywb asks for `/archive/js_/…`, `/archive/im_/…`,
-    `/archive/cs_/…`; the gateway must pass those, so the page misses nothing it has with one."""
+    `/archive/cs_/…`; the gateway must pass those, so the page misses nothing that the same page
+    replayed with its timestamp has (a resource the copy never captured misses in both)."""
     page.context.set_extra_http_headers({"Authorization": basic("res", PASSWORDS["res"][1])})
-    seen: list[tuple[int, str]] = []
-    page.on("response", lambda r: seen.append((r.status, r.url)))
-    page.goto(f"{ctx.gateway.base}/archive/{ctx.post}", wait_until="networkidle")
-    assert "Burger-" in page.inner_text("body")  # the pseudonymised thread, loaded by the page's script
-    mine = [(status, url) for status, url in seen if url.startswith(ctx.gateway.base)]
-    failed = [(status, url) for status, url in mine if status >= 400]
-    assert not failed, failed[:5]
-    modifiers = {re.match(r"/archive/(?:\d+)?([a-z]{2}_)/", urlsplit(url).path + "/") for _, url in mine}
-    assert {m.group(1) for m in modifiers if m} >= {"js_", "im_"}, mine[:20]
+
+    def replay(target: str) -> tuple[set[str], list[tuple[int, str]]]:
+        seen: list[tuple[int, str]] = []
+
+        def keep(response) -> None:  # noqa: ANN001 - playwright Response
+            seen.append((response.status, response.url))
+
+        page.on("response", keep)
+        page.goto(f"{ctx.gateway.base}{target}", wait_until="networkidle")
+        page.remove_listener("response", keep)
+        assert "Burger-" in page.inner_text("body")  # the pseudonymised thread, loaded by the page's script
+        mine = [(status, url) for status, url in seen if url.startswith(ctx.gateway.base)]
+        missed = {re.sub(r"^/archive/\d*", "/archive/", urlsplit(url).path) for status, url in mine if status >= 400}
+        return missed, mine
+
+    stamped_missed, _ = replay(f"/archive/{ctx.ts}/{ctx.post}")
+    latest_missed, mine = replay(f"/archive/{ctx.post}")
+    assert latest_missed <= stamped_missed, sorted(latest_missed - stamped_missed)[:5]
+    unstamped = [(s, u) for s, u in mine if re.match(r"/archive/[a-z]{2}_/", urlsplit(u).path)]
+    assert unstamped and all(s < 400 for s, _ in unstamped), unstamped[:5]  # all refused with 404 before
 
 
 # -- issue 13.4: closed at rest ---------------------------------------------------------------------
