@@ -1,8 +1,9 @@
 """Records management in the gateway: a Woo request holds its pages (records/holds.py).
 
 A Woo request created in the review UI places a legal hold on every post page it finds (its period
-and subject terms, the same search the review list shows), so nothing it may disclose is destroyed
-while it runs. Releasing is the archivist's act (`sma hold release`), with a reason.
+and subject terms, the same search the review list proposes), and a page the officer adds to it
+later gets the same hold, so nothing it may disclose is destroyed while it runs. Releasing is the
+archivist's act (`sma hold release`), with a reason.
 """
 
 from __future__ import annotations
@@ -12,14 +13,18 @@ from pathlib import Path
 from records.holds import Hold, Holds
 
 
-def hold_woo_pages(archive_dir: Path, woo, user: str) -> list[Hold]:  # noqa: ANN001 - a WooRequest
+def hold_woo_pages(archive_dir: Path, woo, user: str, pages: list | None = None) -> list[Hold]:  # noqa: ANN001
+    """Holds `pages` (access-copy Pages; by default every page the request's search proposes) for the
+    WooRequest `woo`; a page already held is not held twice."""
     from replay.woo.access import open_access
     from replay.woo.app import find_pages
 
     holds = Holds(archive_dir)
     held = {h.value for h in holds.active() if h.kind == "post"}
     placed = []
-    for page, _ in find_pages(open_access(archive_dir), woo):
+    if pages is None:
+        pages = [page for page, _ in find_pages(open_access(archive_dir), woo)]
+    for page in pages:
         if page.kind != "post" or page.url in held:
             continue
         placed.append(holds.add("post", page.url, f"Woo-verzoek {woo.id}: {woo.subject}", user, role="woo-officer"))

@@ -12,6 +12,7 @@ import pytest
 from woo_support import WooArchive
 from woo_support import woo_archive as woo_archive  # noqa: F401 - the session fixture
 
+from demo_platform.model import ID_SHIFT
 from replay.gateway_types import GatewayRequest, GatewayResponse
 from replay.woo import app
 from replay.woo.frame import render_frame
@@ -40,10 +41,11 @@ def test_another_officers_decision_is_shown_and_changing_it_needs_a_reason(
         woo_archive: WooArchive, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
     monkeypatch.setenv("SMA_KEYS_DIR", woo_archive.env["SMA_KEYS_DIR"])
     audited: list = []
-    today = datetime.now(UTC).date().isoformat()
+    # The period is the day the post was published (the truth's snowflake id holds its time).
+    day = datetime.fromtimestamp((int(woo_archive.posts[0]["id"]) >> ID_SHIFT) / 1000, UTC).date().isoformat()
     word = sorted(re.findall(r"[A-Za-zÀ-ÿ]{7,}", woo_archive.posts[0]["text"]), key=len, reverse=True)[0]
     made = _ask(woo_archive, audited, "wim", "POST", "/_sma/woo/requests",
-                {"subject": word, "period_from": today, "period_to": today})
+                {"subject": word, "period_from": day, "period_to": day})
     assert made.status == 303, made.body[:300]
     request_path = dict(made.headers)["Location"]
     listing = _ask(woo_archive, audited, "wim", "GET", request_path).body.decode()

@@ -13,6 +13,8 @@ import pytest
 from woo_support import Gateway, WooArchive, add_user, byte_forms, pii_hits, pii_values, sign_in, start_gateway
 from woo_support import woo_archive as woo_archive  # noqa: F401 - the session fixture
 
+from demo_platform.model import ID_SHIFT
+
 
 @pytest.fixture(scope="module")
 def gateway(woo_archive: WooArchive) -> Iterator[Gateway]:  # noqa: F811
@@ -109,12 +111,13 @@ def test_review_flow_then_public_sees_only_the_redacted_page(woo_archive: WooArc
     sign_in(page, gateway.base, "officer")
     page.click("#sma-woo")
 
-    # A Woo request: subject from the post's text, the capture period (today).
-    today = datetime.now(UTC).date().isoformat()
+    # A Woo request: subject from the post's text, the period the day it was published (the truth's
+    # snowflake id holds its time).
+    day = datetime.fromtimestamp((int(reviewed["id"]) >> ID_SHIFT) / 1000, UTC).date().isoformat()
     subject = _subject_word(reviewed)
     page.fill("input[name=subject]", subject)
-    page.fill("input[name=period_from]", today)
-    page.fill("input[name=period_to]", today)
+    page.fill("input[name=period_from]", day)
+    page.fill("input[name=period_to]", day)
     page.click("text=Verzoek aanmaken")
     page.wait_for_selector("#found-pages")
     post_id = reviewed["url"].rsplit("/", 1)[1]

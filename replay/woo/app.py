@@ -3,7 +3,8 @@
 
     GET  /_sma/woo/                                  requests; form to create one
     POST /_sma/woo/requests                          create (subject, period_from, period_to)
-    GET  /_sma/woo/requests/<rid>                    the request and the pages found for it
+    GET  /_sma/woo/requests/<rid>                    the request, its pages, and the pages its search proposes
+    POST /_sma/woo/requests/<rid>/add                add=all (every proposed page) or add=selected (page:<pid>)
     GET  /_sma/woo/requests/<rid>/pages/<pid>        review one page (overlays, decisions)
     GET  …/frame, …/res?u=URL                        the script-free access copy of the page and its resources
     POST …/decide (item, decision, ground) · …/text (text, boxes, ground) · …/region (x, y, w, h, ground, texts)
@@ -36,10 +37,12 @@ from .model import (
     new_request,
     now_iso,
 )
+from .proposals import propose
 from .redact import write_public_page
 from .static import REVIEW_CSS, REVIEW_JS
 
-_ROUTE = re.compile(r"^/_sma/woo(?:/requests/(?P<rid>[^/]+)(?:/pages/(?P<pid>[^/]+)(?:/(?P<action>[a-z]+))?)?)?/?$")
+_ROUTE = re.compile(r"^/_sma/woo(?:/requests/(?P<rid>[^/]+)(?:/pages/(?P<pid>[^/]+)(?:/(?P<action>[a-z]+))?"
+                    r"|/(?P<request_action>add))?)?/?$")
 MAX_SELECTION = 2000
 MAX_REGION_TEXTS = 500
 
@@ -83,6 +86,8 @@ def handle(request: GatewayRequest) -> GatewayResponse:
     try:
         if rid is None:
             return _index(request, store)
+        if match.group("request_action") == "add":
+            return _add(request, store, store.get(rid))
         if pid is None:
             return _request(request, store, store.get(rid))
         return _page(request, store, store.get(rid), pid, action or "")
@@ -112,26 +117,50 @@ def create(request: GatewayRequest, store: WooStore) -> GatewayResponse:
 
 
 def find_pages(access: AccessArchive, woo: WooRequest) -> list[tuple[Page, int]]:
-    """Captured pages in the period whose access-copy text (urn:text:) holds a term of the subject."""
-    terms = [t.lower() for t in woo.terms()]
-    found = []
-    for page in access.pages():
-        day = page.ts[:10]
-        if not (woo.period_from <= day <= woo.period_to):
-            continue
-        text = access.text_of(page).lower() + " " + page.title.lower()
-        hits = sum(text.count(t) for t in terms)
-        if hits:
-            found.append((page, hits))
-    return sorted(found, key=lambda x: (-x[1], x[0].ts))
+    """The post pages the request's search proposes (replay/woo/proposals.py), with their hit counts."""
+    return [(p.page, p.hits) for p in propose(access, woo)]
 
 
 def _request(request: GatewayRequest, store: WooStore, woo: WooRequest) -> GatewayResponse:
     if request.method == "POST":
         return _error(405, "Niet toegestaan")
-    found = find_pages(open_access(request.archive_dir), woo)
-    request.audit("view", woo.id, {"found_pages": [p.id for p, _ in found]})
-    return _response(html.request_page(woo, found, request.csrf_token))
+    access = open_access(request.archive_dir)
+    proposed = propose(access, woo)
+    request.audit("view", woo.id, {"found_pages": [p.page.id for p in proposed]})
+    on_request = [(access.page(pid), review) for pid, review in sorted(woo.pages.items())]
+    return _response(html.request_page(woo, proposed, on_request, request.csrf_token))
+
+
+def _add(request: GatewayRequest, store: WooStore, woo: WooRequest) -> GatewayResponse:
+    """Puts proposed pages on the request in one step: all of them, or the ones ticked. Each gets the
+    request's legal hold (as the pages proposed at creation did), and the addition is audited."""
+    if request.method != "POST":
+        return _error(405, "Niet toegestaan")
+    mode = request.form.get("add", "")
+    if mode not in ("all", "selected"):
+        raise WooError("add must be all or selected")
+    proposed = {p.page.id: p for p in propose(open_access(request.archive_dir), woo)}
+    if mode == "all":
+        chosen = list(proposed)
+    else:
+        chosen = sorted(k.removeprefix("page:") for k, v in request.form.items() if k.startswith("page:") and v)
+        unknown = [pid for pid in chosen if pid not in proposed]
+        if unknown:
+            raise WooError(f"not proposed for this request: {', '.join(unknown[:5])}")
+        if not chosen:
+            raise WooError("tick at least one page, or add all proposed pages")
+    at = now_iso()
+    with store.update(woo.id) as current:
+        added = [pid for pid in chosen if pid not in current.pages]
+        for pid in added:
+            current.pages[pid] = PageReview(pid, added_by=request.user, added_at=at)
+    from replay.records_views import hold_woo_pages  # a page on a running Woo request is not destroyed
+
+    holds = hold_woo_pages(request.archive_dir, woo, request.user, [proposed[pid].page for pid in added])
+    request.audit("woo-add-pages", woo.id, {
+        "mode": mode, "pages": added, "urls": [proposed[pid].page.url for pid in added],
+        "already_on_request": [pid for pid in chosen if pid not in added], "holds": [h.id for h in holds]})
+    return _redirect(f"/_sma/woo/requests/{woo.id}")
 
 
 def _fernet(request: GatewayRequest, page: Page):  # noqa: ANN202 - cryptography's Fernet

@@ -91,13 +91,16 @@ class PageReview:
     approved_by: str = ""
     approved_at: str = ""
     public_warc: str = ""
+    added_by: str = ""  # who put the page on the request from its search proposals ("" : by reviewing it)
+    added_at: str = ""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PageReview:
         return cls(page_id=data["page_id"], status=data.get("status", "open"), items=data.get("items", {}),
                    texts=[TextRedaction(**t) for t in data.get("texts", [])],
                    regions=[Region(**r) for r in data.get("regions", [])], approved_by=data.get("approved_by", ""),
-                   approved_at=data.get("approved_at", ""), public_warc=data.get("public_warc", ""))
+                   approved_at=data.get("approved_at", ""), public_warc=data.get("public_warc", ""),
+                   added_by=data.get("added_by", ""), added_at=data.get("added_at", ""))
 
 
 @dataclass

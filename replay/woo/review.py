@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from .access import Item, Page
 from .model import DEFAULT_GROUND, GROUNDS, PageReview, WooRequest
+from .proposals import Proposal
 
 BASE = "/_sma/woo"
 
@@ -53,20 +54,47 @@ def index_page(requests: Iterable[WooRequest], token: str, error: str = "") -> b
     return layout("Woo-verzoeken", body)
 
 
-def request_page(request: WooRequest, found: list[tuple[Page, int]], token: str) -> bytes:
+def _page_link(request: WooRequest, page: Page) -> str:
+    return (f'<a class=open-page href="{BASE}/requests/{esc(request.id)}/pages/{esc(page.id)}">'
+            f"{esc(page.title or page.url)}</a><br><span class=muted>{esc(page.url)}</span>")
+
+
+def request_page(request: WooRequest, proposed: list[Proposal], on_request: list[tuple[Page | None, PageReview]],
+                 token: str) -> bytes:
+    """The request: the pages on it (added or reviewed), then the pages its search proposes, each with a
+    checkbox, and one button that adds every proposed page not yet on the request."""
+    added_rows = []
+    for page, review in on_request:
+        shown = _page_link(request, page) if page else f"{esc(review.page_id)} <span class=muted>(niet meer in " \
+                                                        "de kopie)</span>"
+        by = f"{esc(review.added_by)} · {esc(review.added_at)}" if review.added_by else "bij beoordelen"
+        added_rows.append(f'<tr data-page-id="{esc(review.page_id)}"><td>{shown}</td><td>{by}</td>'
+                          f'<td class="{esc(review.status)}">{esc(review.status)}</td></tr>')
     rows = []
-    for page, hits in found:
+    for proposal in proposed:
+        page = proposal.page
         review = request.pages.get(page.id)
-        status = review.status if review else "open"
-        rows.append(f'<tr data-page-id="{esc(page.id)}"><td><a class=open-page href="{BASE}/requests/{esc(request.id)}'
-                    f'/pages/{esc(page.id)}">{esc(page.title or page.url)}</a><br><span class=muted>{esc(page.url)}'
-                    f"</span></td><td>{esc(page.ts)}</td><td>{hits}</td>"
-                    f'<td class="{esc(status)}">{esc(status)}</td></tr>')
+        status = "in verzoek" if review else "voorgesteld"
+        box = "✓" if review else (f'<input type=checkbox name="page:{esc(page.id)}" value=1 form=add-pages '
+                                  f'aria-label="toevoegen: {esc(page.title or page.url)}">')
+        rows.append(f'<tr data-page-id="{esc(page.id)}" data-proposed="{0 if review else 1}"><td>{box}</td>'
+                    f"<td>{_page_link(request, page)}</td><td>{esc(proposal.published)}</td><td>{esc(page.ts)}</td>"
+                    f"<td>{proposal.hits} ({esc(', '.join(proposal.terms))})</td>"
+                    f'<td class="{esc(review.status if review else "proposed")}">{esc(status)}</td></tr>')
+    open_count = sum(1 for p in proposed if p.page.id not in request.pages)
     terms = ", ".join(request.terms())
     body = (f"<h1>{esc(request.subject)}</h1><p>{esc(request.id)} · periode {esc(request.period_from)} – "
             f"{esc(request.period_to)} · aangemaakt door {esc(request.created_by)} op {esc(request.created_at)}</p>"
-            f"<p>Zoektermen: {esc(terms)} (gezocht in de tekst van de gepseudonimiseerde kopie)</p>"
-            f"<h2>Gevonden pagina's ({len(found)})</h2><table id=found-pages><tr><th>pagina</th><th>vastgelegd</th>"
+            f"<h2>Pagina's in dit verzoek ({len(on_request)})</h2><table id=request-pages><tr><th>pagina</th>"
+            f"<th>toegevoegd</th><th>status</th></tr>{''.join(added_rows)}</table>"
+            f"<h2>Voorgestelde pagina's ({len(proposed)})</h2>"
+            f"<p>Zoektermen: {esc(terms)} (elk woord of \u201czin\u201d; in de tekst, hashtags en reacties van de "
+            "gepseudonimiseerde kopie) · berichten gepubliceerd in de periode (UTC)</p>"
+            f'<form id=add-pages method=post action="{BASE}/requests/{esc(request.id)}/add">{csrf(token)}'
+            f'<button class=primary name=add value=all{" disabled" if not open_count else ""}>Alle {open_count} '
+            "voorgestelde pagina's toevoegen</button> <button name=add value=selected>Aangevinkte toevoegen</button>"
+            "</form>"
+            f"<table id=found-pages><tr><th>kies</th><th>pagina</th><th>gepubliceerd</th><th>vastgelegd</th>"
             f"<th>treffers</th><th>status</th></tr>{''.join(rows)}</table>"
             f"<p class=muted>Export: <code>sma woo export {esc(request.id)} --archive DIR --out MAP</code></p>")
     return layout(request.subject, body)
