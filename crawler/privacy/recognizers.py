@@ -128,7 +128,8 @@ ORGANISATION_WORDS = ("gemeente", "belastingdienst", "klantenservice", "helpdesk
 _NOT_POSTCODE_LETTERS = frozenset("""
 en de is in op om te al ik je we ze er na of nu uw zo ja tm td dd mb kb gb km cm mm kg pm am ha ml cc nr st jr
 ex pp hh ct ca wk hr mn sr dr mr bv nv
-""".split())
+px pt em vh vw ms fr ch dp sp
+""".split())  # the last line: CSS and layout units ("1000px", "12em" in style sheets and inline styles)
 
 
 # Addresses of organisations' desks, and domains of public bodies: not a third party's address.
@@ -199,8 +200,9 @@ SPECS: list[PatternSpec] = [
     ),
     PatternSpec(
         "postcode",
-        [(r"(?<![\w])[1-9]\d{3}[ \t\xa0]{0,2}(?!SA|SD|SS)[A-Z]{2}" + _HOUSE_NR + r"(?![\w-])", 0.6),
-         (r"(?<![\w])[1-9]\d{3}[ \t\xa0]{0,2}(?i:[a-z]{2})" + _HOUSE_NR + r"(?![\w-])", 0.5)],
+        # Not after '#': "#6364ff" is a colour in CSS and inline styles, not a postcode.
+        [(r"(?<![\w#])[1-9]\d{3}[ \t\xa0]{0,2}(?!SA|SD|SS)[A-Z]{2}" + _HOUSE_NR + r"(?![\w-])", 0.6),
+         (r"(?<![\w#])[1-9]\d{3}[ \t\xa0]{0,2}(?i:[a-z]{2})" + _HOUSE_NR + r"(?![\w-])", 0.5)],
         validate=postcode_valid,
         context=("postcode", "adres", "wonen", "woon", "woont", "wijk", "straat", "verhuisd", "postbus", "huisnummer"),
         threshold=0.5,

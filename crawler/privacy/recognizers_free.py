@@ -67,7 +67,8 @@ _UNITS = (r"(?:%|euro|eur\b|€|km|m\b|meter|kilometer|jaar|jaren|uur|min\b|minu
           r"weken|maanden|seconden|sec\b|graden|mensen|woningen|huizen|bomen|auto|bus\b|lijn\b|" + _MONTH_RE + r")")
 _STREET_RE = re.compile(
     r"(?<![\w'-])(?P<pre>(?:(?:(?-i:[A-Z])[\w'.-]*|" + _PREFIX_RE + r")[ \t\xa0]+){0,3})"
-    r"(?P<street>[A-Za-zÀ-ÿ'.-]*(?:" + _SUFFIX_RE + r"))[ \t\xa0]*,?[ \t\xa0]*(?:nr\.?[ \t\xa0]*)?"
+    # A space or comma between street and number: "vandenheuvel1952" is a user name, not an address.
+    r"(?P<street>[A-Za-zÀ-ÿ'.-]*(?:" + _SUFFIX_RE + r"))(?:[ \t\xa0]*,[ \t\xa0]*|[ \t\xa0]+)(?:nr\.?[ \t\xa0]*)?"
     r"(?P<nr>[1-9]\d{0,3})"
     r"(?P<add>[ \t\xa0]?(?:bis|hs|huis|bg|boven|rd|[a-zA-Z])\b|-\d{1,4}\b|-[IVX]{1,4}\b"
     r"|[ \t\xa0]?-[ \t\xa0]?[a-zA-Z]\b)?"
@@ -80,7 +81,7 @@ _STREET_FIRST_RE = re.compile(
     r"[ \t\xa0]+(?!nummer\b|huisnummer\b)[A-Za-zÀ-ÿ][\w'-]+(?:[ \t\xa0]+[A-Z][\w'-]+)?"
     r"[ \t\xa0]+[1-9]\d{0,3}(?:[ \t\xa0]?[a-zA-Z]\b|-\d{1,4}\b)?"
     r"(?![\d,.]?\d)(?![ \t\xa0]*" + _UNITS + r")", re.IGNORECASE)
-_POSTCODE_PLACE_RE = re.compile(r"(?<![\w])[1-9]\d{3}[ \t\xa0]?[A-Za-z]{2}(?:,?[ \t\xa0]+(?:nr\.?[ \t\xa0]*)?\d{1,5}"
+_POSTCODE_PLACE_RE = re.compile(r"(?<![\w#])[1-9]\d{3}[ \t\xa0]?[A-Za-z]{2}(?:,?[ \t\xa0]+(?:nr\.?[ \t\xa0]*)?\d{1,5}"
                                 r"(?:-\d{1,4}|[a-zA-Z]{1,3})?)?(?=,?[ \t\xa0]+(?:te[ \t\xa0]+)?\w)")
 _PLACE_AFTER = re.compile(r",?[ \t\xa0]+(?:te[ \t\xa0]+|in[ \t\xa0]+)?(?P<place>(?:'s-|den\s)?[A-Za-zÀ-ÿ][\w'-]+"
                           r"(?:[ \t\xa0-](?:aan|op|den|de|[A-Z])[\w'-]*(?:[ \t\xa0][A-Z][\w'-]+)?)?)")

@@ -25,6 +25,9 @@ from crawler.privacy.derivative import ACCESS_DIRNAME
 # Ledger locations the officer decides on; URL attributes and replaced avatar payloads follow the
 # person's pseudonym (redacted wherever it occurs) and the neutral avatar (already identifying no one).
 ITEM_LOCATIONS = ("span", "box")
+# Per-person ids (numeric or opaque user ids in URLs, attributes and JSON) are never visible text and are
+# replaced by keyed stand-ins in every copy whatever the officer decides: nothing to review on the page.
+NOT_REVIEWED = frozenset(("userid",))
 
 
 @dataclass(frozen=True)
@@ -183,7 +186,7 @@ class AccessArchive:
         items: dict[str, Item] = {}
         for entry in ledger_entries(self.archive_dir, page.crawl_id):
             kind = next(iter(entry["location"]), "")
-            if kind not in ITEM_LOCATIONS:
+            if kind not in ITEM_LOCATIONS or entry["type"] in NOT_REVIEWED:
                 continue
             ref = self.by_original.get(entry["record_id"])
             if ref is None or ref.record_id not in page_ids:
