@@ -97,3 +97,12 @@ def test_word_lists_are_data_files() -> None:
     assert {"jansen", "vries", "yilmaz"} <= lexicon.surnames()
     assert lexicon.is_public_body("@Belastingdienst") and lexicon.is_public_body("gemeente_Zwolle")
     assert not lexicon.is_public_body("@kees_12")
+
+
+def test_the_next_comments_date_is_not_the_birth_date_of_the_one_above() -> None:
+    # A thread as the page's text reads: a comment saying "geboren", then the next comment's header.
+    text = "Ik ben geboren op 3 maart 1985, klopt dat?\nFleur Visser\n14 jan 2025\nDank voor de uitleg"
+    values = {(kind, value) for kind, value in found(text)}
+    assert ("birthdate", "3 maart 1985") in values
+    assert not any(value == "14 jan 2025" for _, value in values)
+

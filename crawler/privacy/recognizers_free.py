@@ -129,6 +129,7 @@ def _year(value: str) -> int:
 
 
 _BIRTH_NEAR = re.compile(r"geboorte\w*|geboren|\bgeb\b|\bborn\b|date of birth|°|\bDOB\b", re.IGNORECASE)
+_SAME_BLOCK = re.compile(r"[\n\r<>]")
 _BORN_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+){0,2}(?:geboren|born)\b", re.IGNORECASE)
 
 
@@ -143,8 +144,10 @@ def birthdates(text: str) -> list[Match]:
         if m.start("value") in taken:
             continue
         year = _year(m.group("value"))
-        near = (_BIRTH_NEAR.search(text[max(0, m.start() - 100):m.start()])
-                or _BORN_AFTER.match(text[m.end():m.end() + 30]))
+        # The birth word in the same line and element: a page's next comment header ("Fleur · 14 jan 2025")
+        # is not the birth date of the comment above it that said "geboren".
+        near = (_BIRTH_NEAR.search(_SAME_BLOCK.split(text[max(0, m.start() - 100):m.start()])[-1])
+                or _BORN_AFTER.match(_SAME_BLOCK.split(text[m.end():m.end() + 30])[0]))
         if near and 1900 <= year <= 2026:  # 'mijn geboortedatum is onjuist ... 06-10-1959', 'op 4 juli 1948 geboren'
             found.append(Match("birthdate", m.start("value"), m.end("value"), 0.75))
             continue

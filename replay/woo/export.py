@@ -212,8 +212,10 @@ def package_texts(out_dir: Path) -> dict[str, bytes]:
 
 def secret_values(archive_dir: Path, access: AccessArchive, pages: list[Page], hand: list[str]) -> dict[str, str]:
     """value -> its type: the plaintext of every ledger entry of the pages' crawls and the hand-selected
-    strings. Replaced avatar payloads are left out: their value is the image URL, which stays (the
-    image became the neutral one); the person's handle in such a URL is a value of its own."""
+    strings. Replaced avatar payloads and avatar boxes on screenshots are left out: their value is the
+    image URL, and their redaction is the neutral image or the covered box. A third party's image URL is
+    checked all the same through its own `url` entries (every rewritten occurrence); the organisation's
+    own avatar, whose box is covered too, keeps its URL in every copy."""
     from crawler.privacy.keys import load_keys
     from crawler.privacy.ledger import LEDGER_NAME, read_entries
 
@@ -222,7 +224,8 @@ def secret_values(archive_dir: Path, access: AccessArchive, pages: list[Page], h
         path = Path(archive_dir) / "crawls" / crawl / LEDGER_NAME
         if path.exists():
             for e in read_entries(path, load_keys(organisation_of(archive_dir, crawl)).fernet()):
-                if len(e.get("value") or "") >= 4 and "payload" not in e["location"]:
+                if len(e.get("value") or "") >= 4 and "payload" not in e["location"] \
+                        and not (e["type"] == "avatar" and "box" in e["location"]):
                     values.setdefault(e["value"], e["type"])
     return values
 
