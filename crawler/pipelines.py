@@ -6,6 +6,7 @@ import asyncio
 import errno
 import json
 import platform
+import sys
 from pathlib import Path
 
 from scrapy import Spider
@@ -155,3 +156,9 @@ class WarcPipeline:
         if self.writer is not None:
             self.writer.close()
             self.crawler.stats.set_value("sma/warc_files", [str(p) for p in self.writer.files])
+            if self.writer.unsealed:
+                # Said before the crawl's own error line (`sma crawl` prints that once the crawl is over).
+                exc = self.writer.unsealed_error
+                print(f"sma: warning: {len(self.writer.unsealed)} WARC file(s) not in the fixity manifest "
+                      f"({exc.strerror if exc else 'write failed'}); run `sma verify --archive {self.archive_dir} "
+                      "--seal` when there is room", file=sys.stderr)

@@ -92,3 +92,40 @@ def test_a_full_disk_keeps_every_complete_record(tiny_disk: Path):
     assert warcio_check(tiny_disk) == []
     assert sum(1 for r in iter_records(tiny_disk) if r.type == "response") >= written
     assert warc_files(tiny_disk)
+
+
+def test_a_disk_that_is_full_when_the_warc_closes_keeps_the_warc_and_a_readable_manifest(tiny_disk: Path):
+    import json
+    import os
+
+    from records.fixity import read_manifest, seal, verify
+
+    # An earlier crawl's manifest that ends mid-page: the new line half fits, so the write is cut short.
+    manifest = tiny_disk / ".sma" / "fixity.jsonl"
+    manifest.parent.mkdir(mode=0o700)
+    def line(i: int, by: str = "test") -> str:
+        return json.dumps({"path": f"warcs/old-{i}.warc.gz", "removed": "2026-11-30T10:00:00.000000Z", "by": by}) + "\n"
+
+    earlier = "".join(line(i) for i in range(40))
+    earlier += line(40, "t" * (4096 - 40 - len(earlier) - len(line(40, ""))))  # 40 bytes short of a page
+    assert len(earlier) == 4096 - 40
+    manifest.write_text(earlier)
+    before = manifest.read_bytes()
+    writer = ArchiveWriter(tiny_disk, "t4", {"software": "test"})
+    page = PageCapture(url="http://127.0.0.1/p", kind="post", title="", started=datetime.now(UTC))
+    page.exchanges = [exchange(page.url, os.urandom(50_000))]
+    writer.write_page(page)
+    with pytest.raises(OSError), open(tiny_disk / "filler", "wb", buffering=0) as filler:
+        while True:
+            filler.write(os.urandom(65536))
+    writer.close()  # the manifest line cannot be written: no exception, the WARC is kept
+    assert writer.files and writer.unsealed == writer.files
+    assert not list((tiny_disk / "warcs").glob("*.open"))
+    assert warcio_check(tiny_disk) == []
+    assert manifest.read_bytes() == before, "no half line in the manifest"
+    assert not any("broken" in entry for entry in read_manifest(tiny_disk).values())
+    (tiny_disk / "filler").unlink()
+    assert verify(tiny_disk).unsealed == [str(writer.files[0].relative_to(tiny_disk))]
+    seal(tiny_disk)  # what the warning tells the archivist to run once there is room
+    report = verify(tiny_disk)
+    assert report.ok and not report.unsealed, report.problems

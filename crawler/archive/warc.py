@@ -9,9 +9,12 @@ writer knows the last good offset, so a failed write (disk full) is cut back to 
 from __future__ import annotations
 
 import base64
+import errno
+import fcntl
 import hashlib
 import io
 import json
+import logging
 import os
 import zlib
 from datetime import datetime
@@ -25,6 +28,7 @@ from warcio.warcwriter import WARCWriter
 from .model import Exchange, PageCapture, timestamp14, utc_now, warc_date
 
 OPEN_SUFFIX = ".open"
+logger = logging.getLogger(__name__)
 # Hop-by-hop or encoding headers that no longer describe the decoded body we store.
 DROPPED_RESPONSE_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
 
@@ -95,6 +99,8 @@ class ArchiveWriter:
         self._writer: SHA256WARCWriter | None = None
         self._good_offset = 0
         self._file_sha = hashlib.sha256()  # of the bytes written: the fixity manifest's line at close
+        self.unsealed: list[Path] = []  # closed files whose manifest line could not be written (full disk)
+        self.unsealed_error: OSError | None = None
 
     # -- files -------------------------------------------------------------------------------
     def _open_next(self) -> None:
@@ -144,14 +150,21 @@ class ArchiveWriter:
         if self._fh is None or self._path is None:
             return
         self._fh.close()
-        final = self._path.with_name(self._path.name[: -len(OPEN_SUFFIX)])
+        path, self._fh, self._path, self._writer = self._path, None, None, None
+        final = path.with_name(path.name[: -len(OPEN_SUFFIX)])
         if self._good_offset == 0:
-            self._path.unlink(missing_ok=True)
-        else:
-            os.replace(self._path, final)
-            self.files.append(final)
+            path.unlink(missing_ok=True)
+            return
+        os.replace(path, final)
+        self.files.append(final)
+        try:
             self._record_fixity(final)
-        self._fh = self._path = self._writer = None
+        except OSError as exc:
+            # The WARC is whole and closed; only its manifest line is missing, so `sma verify` lists it
+            # as unsealed and `--seal` adds it once there is room. A full disk must not undo the capture.
+            self.unsealed.append(final)
+            self.unsealed_error = exc
+            logger.warning("%s is not in the fixity manifest: %s", final, exc.strerror or exc)
 
     def _record_fixity(self, final: Path) -> None:
         """One line in `<archive>/.sma/fixity.jsonl` (records/fixity.py, docs/fixity.md): the digest of
@@ -161,9 +174,21 @@ class ArchiveWriter:
                            "sha256": self._file_sha.hexdigest(), "by": "warc-close",
                            "sealed": utc_now().strftime("%Y-%m-%dT%H:%M:%S.%fZ")}, sort_keys=True) + "\n"
         (root / ".sma").mkdir(mode=0o700, exist_ok=True)
+        data = line.encode("utf-8")
         fd = os.open(root / ".sma" / "fixity.jsonl", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         try:
-            os.write(fd, line.encode("utf-8"))  # one write with O_APPEND: parallel writers never interleave
+            fcntl.flock(fd, fcntl.LOCK_EX)  # other writers' lines stay whole if this one is cut back
+            before = os.fstat(fd).st_size
+            try:
+                # One write with O_APPEND: parallel writers never interleave a line.
+                if os.write(fd, data) != len(data):
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            except OSError:
+                # A full disk can take part of the line: cut it off, or the manifest gains an unreadable
+                # line that `sma verify` reports as damage.
+                if os.fstat(fd).st_size > before:
+                    os.ftruncate(fd, before)
+                raise
         finally:
             os.close(fd)
 
