@@ -42,10 +42,20 @@ def serve_archive(archive_dir: Path, port: int, host: str = "127.0.0.1", anonymo
         if not stopping.is_set():  # a second SIGTERM must not cut the clean-up short
             raise _Stop()
 
+    def on_int(signum: int, frame: FrameType | None) -> None:
+        # Ctrl-C reaches the pywbs too (same process group): stopping is set before they exit, so
+        # that neither the watchdog nor the check after server.run() takes their exit for a crash.
+        stopping.set()
+        raise KeyboardInterrupt
+
     try:
         previous = signal.signal(signal.SIGTERM, on_term)  # before the views start: never orphan a pywb
+        # Only in place of Python's own Ctrl-C handler: an ignored SIGINT stays ignored.
+        previous_int = signal.getsignal(signal.SIGINT)
+        if previous_int is signal.default_int_handler:
+            signal.signal(signal.SIGINT, on_int)
     except ValueError:  # not the main thread
-        previous = None
+        previous = previous_int = None
     hosts = allowed_hosts(host, port, public_hosts or [])
     views = ViewSet(archive_dir, hosts=hosts)
     server = None
@@ -69,9 +79,9 @@ def serve_archive(archive_dir: Path, port: int, host: str = "127.0.0.1", anonymo
         if banner:
             print(banner)
         print("Press Ctrl-C to stop.", flush=True)
-        server.run()
+        server.run()  # returns on Ctrl-C: waitress catches the KeyboardInterrupt itself
         dead = views.dead()
-        if dead:
+        if dead and not stopping.is_set():
             raise ReplayError(f"pywb of view(s) {', '.join(dead)} exited unexpectedly (see {archive_dir}/.pywb/)")
         return 0
     except (KeyboardInterrupt, _Stop):
@@ -88,6 +98,8 @@ def serve_archive(archive_dir: Path, port: int, host: str = "127.0.0.1", anonymo
         views.stop()
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+        if previous_int is signal.default_int_handler:
+            signal.signal(signal.SIGINT, previous_int)
 
 
 def allowed_hosts(host: str, port: int, public_hosts: list[str]) -> set[str]:

@@ -84,9 +84,25 @@ def _own_signal_handlers() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+@contextmanager
+def _ctrl_c_interrupts() -> Iterator[None]:
+    """A process started in the background without job control (`sma demo &` in a script, a CI
+    runner) inherits SIGINT *ignored*, and Python leaves it so: Ctrl-C (SIGINT to the process group)
+    would then stop nothing, neither this process nor the pywbs, which inherit the ignore through
+    exec. The demo promises that Ctrl-C stops it, so it takes SIGINT back for its own run."""
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        if previous is signal.SIG_IGN:
+            signal.signal(signal.SIGINT, previous)
+
+
 def run_demo(archive: Path, port: int, platform_port: int, max_posts: int | None) -> int:
     try:
-        with _sigterm_unwinds():
+        with _ctrl_c_interrupts(), _sigterm_unwinds():
             return _run_demo(archive, port, platform_port, max_posts)
     except KeyboardInterrupt:
         print("sma demo: interrupted before replay started; stopped", file=sys.stderr)
