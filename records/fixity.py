@@ -179,6 +179,7 @@ def check_warc_records(path: Path, rel: str, report: FixityReport) -> None:
     with open(path, "rb") as fh:
         pending = b""
         position = 0
+        previous_id = ""
         while True:
             start = position
             inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
@@ -193,8 +194,12 @@ def check_warc_records(path: Path, rel: str, report: FixityReport) -> None:
                     position += len(pending) - len(inflater.unused_data)
                     pending = inflater.unused_data
             except zlib.error as exc:
-                found = RECORD_ID.search(bytes(out[:4096]))
-                name = found.group(1).decode("ascii", "replace") if found else "unknown id"
+                found = RECORD_ID.search(_salvage_head(path, start))
+                if found:
+                    name = found.group(1).decode("ascii", "replace")
+                else:  # the flip is in the header itself: name the record by its neighbour
+                    neighbour = f"the record after {previous_id}" if previous_id else "the first record"
+                    name = f"unknown id, {neighbour}"
                 report.problems.append(Problem(rel, f"damaged gzip member ({exc}); later records not checked",
                                                f"{name} at offset {start}"))
                 return
@@ -202,7 +207,27 @@ def check_warc_records(path: Path, rel: str, report: FixityReport) -> None:
                 if out or position > start:
                     report.problems.append(Problem(rel, "truncated record", f"at offset {start}"))
                 return
+            found = RECORD_ID.search(bytes(out[:4096]))
+            previous_id = found.group(1).decode("ascii", "replace") if found else previous_id
             _check_record(bytes(out), rel, start, report)
+
+
+def _salvage_head(path: Path, start: int) -> bytes:
+    """The first bytes a damaged member still inflates to, fed in small pieces so that the output before
+    the damage (the record's header, as a rule) is kept even when the whole member fits in one read."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = bytearray()
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        data = fh.read(FEED)
+    for at in range(0, len(data), 64):
+        try:
+            out += inflater.decompress(data[at:at + 64])
+        except zlib.error:
+            break
+        if len(out) >= 4096 or inflater.eof:
+            break
+    return bytes(out[:4096])
 
 
 def _digest_matches(expected: str, data: bytes) -> bool | None:

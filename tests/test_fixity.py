@@ -65,7 +65,37 @@ def test_flipped_bit_in_a_warc_names_file_and_record(archive):
     assert proc.returncode != 0
     fails = [line for line in proc.stdout.splitlines() if line.startswith("FAIL")]
     assert any(f"warcs/{warc.name}: warc: SHA-256 differs" in line for line in fails), proc.stdout
-    assert any(f"warcs/{warc.name}" in line and "[record <urn:uuid:" in line for line in fails), proc.stdout
+    assert any(f"warcs/{warc.name}" in line and ("[record <urn:uuid:" in line or "the record after <urn:uuid:" in line)
+               for line in fails), proc.stdout
+
+
+def test_a_damaged_member_is_named_by_its_record_wherever_the_bit_flips(tmp_path):
+    """A bit flipped anywhere in a small record (one read holds the whole member) still names that
+    record, or, when its own header is what broke, the record before it."""
+    import io
+
+    from warcio.warcwriter import WARCWriter
+
+    from records.fixity import FixityReport, check_warc_records
+
+    path = tmp_path / "small.warc.gz"
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for n in range(3):
+            payload = (f"<p>comment {n} </p>" * 200).encode()
+            record = writer.create_warc_record(f"https://example.org/{n}", "resource", payload=io.BytesIO(payload),
+                                               warc_content_type="text/html")
+            writer.write_record(record)
+    size = path.stat().st_size
+    for fraction in (0.2, 0.5, 0.8, 0.95):
+        at = flip_bit(path, int(size * fraction))
+        try:
+            report = FixityReport()
+            check_warc_records(path, "warcs/small.warc.gz", report)
+        finally:
+            flip_bit(path, at)
+        assert report.problems, fraction
+        assert all("<urn:uuid:" in problem.line() for problem in report.problems), [p.line() for p in report.problems]
 
 
 @pytest.mark.parametrize("pattern", [".pywb/indexes/index.cdxj", "crawls/*/pii-ledger.json.enc"])
