@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PYWB_VENV := .venv-pywb
 PIP_FLAGS := --quiet --disable-pip-version-check
-APT_PACKAGES := chromium
+APT_PACKAGES := chromium redis-server
 PORT ?= 8080
 
 .PHONY: setup system-packages demo test lint bench clean
