@@ -69,7 +69,11 @@ def _create(args: argparse.Namespace) -> int:
         return _error(str(exc), EXIT_BAD_INPUT)
     _audit(archive, user, "woo-request", woo.id, {"subject": woo.subject, "from": woo.period_from,
                                                    "to": woo.period_to})
+    from replay.records_views import hold_woo_pages  # a running Woo request stops destruction (as in the UI)
+
+    holds = hold_woo_pages(archive, woo, user)
     print(woo.id)
+    print(f"{woo.id}: legal hold on {len(holds)} post page(s) (sma hold list --archive {archive})", file=sys.stderr)
     return 0
 
 
