@@ -15,6 +15,8 @@ WARC-Block-Digest and WARC-Payload-Digest (warcio's digest checker), naming the 
 from __future__ import annotations
 
 import base64
+import errno
+import fcntl
 import hashlib
 import io
 import json
@@ -57,13 +59,26 @@ def now_iso() -> str:
 
 
 def append_entries(root: Path, entries: list[dict]) -> None:
-    """Appends manifest lines in one write (O_APPEND), so concurrent writers never interleave a line."""
+    """Appends manifest lines in one write (O_APPEND), so concurrent writers never interleave a line.
+
+    A short or failed write (a full disk) is cut back to where the file ended, under the same lock as
+    the WARC writer's (crawler/archive/warc.py), and raises OSError: the manifest never keeps half a
+    line, which `verify` would report as damage."""
     path = Path(root) / MANIFEST
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     data = "".join(json.dumps(e, sort_keys=True) + "\n" for e in entries).encode("utf-8")
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     try:
-        os.write(fd, data)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        before = os.fstat(fd).st_size
+        try:
+            written = os.write(fd, data)
+            if written != len(data):
+                raise OSError(errno.ENOSPC, f"{os.strerror(errno.ENOSPC)}: {written} of {len(data)} bytes written")
+        except OSError:
+            if os.fstat(fd).st_size > before:
+                os.ftruncate(fd, before)
+            raise
     finally:
         os.close(fd)
 

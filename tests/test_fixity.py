@@ -123,3 +123,21 @@ def test_appending_to_a_sealed_jsonl_is_not_a_change_but_rewriting_it_is(archive
         assert proc.returncode != 0 and "FAIL pages.jsonl: other: the first" in proc.stdout, proc.stdout
     finally:
         pages.write_bytes(original)
+
+
+def test_a_short_manifest_write_is_cut_back_and_raises(tmp_path, monkeypatch):
+    from records import fixity
+
+    fixity.append_entries(tmp_path, [{"path": "a", "size": 1, "sha256": "00", "sealed": "t", "by": "seal"}])
+    manifest = tmp_path / ".sma" / "fixity.jsonl"
+    good = manifest.read_bytes()
+    real_write = fixity.os.write
+
+    def full_disk(fd, data):  # noqa: ANN001, ANN202 - the disk takes only the first 10 bytes
+        return real_write(fd, data[:10])
+
+    monkeypatch.setattr(fixity.os, "write", full_disk)
+    with pytest.raises(OSError, match="10 of"):
+        fixity.append_entries(tmp_path, [{"path": "b", "size": 2, "sha256": "11", "sealed": "t", "by": "seal"}])
+    assert manifest.read_bytes() == good  # no half line that verify would call damage
+    assert list(fixity.read_manifest(tmp_path)) == ["a"]

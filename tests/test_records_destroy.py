@@ -264,6 +264,21 @@ def test_a_woo_request_created_in_the_review_ui_holds_its_pages(small, tmp_path:
     assert small["doomed"]["url"] not in [i["url"] for i in items]
 
 
+def test_a_woo_request_created_on_the_command_line_holds_its_pages(small, tmp_path: Path):
+    archive = copy(small, tmp_path)
+    word = max(small["doomed"]["text"].split(), key=len).strip(".,?!:")
+    proc = sma("woo", "request", "create", "--archive", str(archive), "--subject", word,
+               "--from", "2020-01-01", "--to", "2035-12-31", "--by", "officer")
+    assert proc.returncode == 0, proc.stderr
+    woo_id = proc.stdout.split()[0]
+    listed = sma("hold", "list", "--archive", str(archive)).stdout
+    assert small["doomed"]["url"] in listed and f"Woo-verzoek {woo_id}" in listed
+    assert small["hot"]["url"] not in listed  # only what the request's search proposes
+    list_id = propose_and_approve(archive, small["registry"])
+    items = json.loads((archive / "records" / "vernietigingslijsten" / f"{list_id}.json").read_text())["items"]
+    assert small["doomed"]["url"] not in [i["url"] for i in items]
+
+
 class _Gateway:
     """What records_views needs of replay.gateway.Gateway: the archive and its two ways to answer."""
 
