@@ -87,8 +87,12 @@ def rule_broken(module: str, target: str) -> str | None:
         return "sma.config and sma.exitcodes import nothing of SMA (every package may use them)"
     if within(target, module.split(".")[0]) and not within(module, "crawler"):
         return None  # inside one top-level package (crawler's parts have rules of their own)
+    if within(module, "archive"):
+        return "archive imports nothing of SMA but itself"
     if within(module, "crawler.archive"):
-        return None if within(target, "crawler.archive") else "crawler.archive imports nothing of SMA but itself"
+        if within(target, "crawler.archive") or within(target, "archive"):
+            return None
+        return "crawler.archive imports nothing of SMA but itself and archive"
     if within(module, "demo_platform"):
         return "demo_platform imports nothing of SMA"
     if within(module, "crawler"):
@@ -98,9 +102,10 @@ def rule_broken(module: str, target: str) -> str | None:
             return "crawler never imports sma (the CLI is on top), except sma.config and sma.exitcodes"
         return None
     if within(module, "records") or within(module, "search"):
-        if within(target, "crawler.archive") or target in SMA_LEAVES or within(target, module.split(".")[0]):
+        if (within(target, "archive") or within(target, "crawler.archive") or target in SMA_LEAVES
+                or within(target, module.split(".")[0])):
             return None
-        return "records and search import of SMA only crawler.archive (the archive model)"
+        return "records and search import of SMA only archive and crawler.archive (the archive model)"
     if within(module, "replay"):
         if within(target, "crawler") and not (within(target, "crawler.archive") or within(target, "crawler.privacy")):
             return "replay imports of crawler only crawler.archive and crawler.privacy (no Scrapy behind them)"
@@ -113,7 +118,7 @@ def heavy_rule_broken(module: str, top: str) -> str | None:
         return None
     if top == "pywb":
         return "pywb is never imported: it runs in its own virtualenv (.venv-pywb), started as a process"
-    for package in ("crawler.archive", "crawler.privacy", "records", "search", "demo_platform", "sma"):
+    for package in ("archive", "crawler.archive", "crawler.privacy", "records", "search", "demo_platform", "sma"):
         if within(module, package):
             return f"{package} imports no Scrapy, Playwright or Twisted"
     if within(module, "replay") and not (top == "playwright" and module == "replay.woo.export"):
@@ -143,7 +148,14 @@ def test_every_package_imports_only_what_its_rules_allow():
 
 @pytest.mark.parametrize(("module", "target", "expected"), [
     ("crawler.archive.warc", "crawler.archive.model", None),
-    ("crawler.archive.warc", "crawler.profiles", "crawler.archive imports nothing of SMA but itself"),
+    ("crawler.archive.warc", "crawler.profiles", "crawler.archive imports nothing of SMA but itself and archive"),
+    ("crawler.archive.warc", "archive.layout", None),
+    ("archive.pages", "archive.jsonl", None),
+    ("archive.layout", "crawler.archive.warc", "archive imports nothing of SMA but itself"),
+    ("archive.pages", "sma.config", "archive imports nothing of SMA but itself"),
+    ("crawler.privacy.derivative", "archive.transform", None),
+    ("replay.views", "archive.jsonl", None),
+    ("records.destroy", "archive.pages", None),
     ("crawler.pipelines", "replay.pages", "crawler never imports replay (they meet through the archive on disk)"),
     ("crawler.run", "sma.config", None),
     ("replay.views", "crawler.archive.read", None),
@@ -151,7 +163,8 @@ def test_every_package_imports_only_what_its_rules_allow():
                                     "(no Scrapy behind them)"),
     ("demo_platform.server", "crawler.archive.model", "demo_platform imports nothing of SMA"),
     ("search.index", "crawler.archive.read", None),
-    ("records.report", "replay.audit", "records and search import of SMA only crawler.archive (the archive model)"),
+    ("records.report", "replay.audit",
+     "records and search import of SMA only archive and crawler.archive (the archive model)"),
     ("sma.cli", "replay.server", None),
     ("sma.config", "sma.registry", "sma.config and sma.exitcodes import nothing of SMA (every package may use them)"),
 ])
@@ -164,6 +177,8 @@ def test_heavy_packages_stay_where_they_belong():
     assert heavy_rule_broken("crawler.archive.warc", "scrapy") == (
         "crawler.archive imports no Scrapy, Playwright or Twisted")
     assert heavy_rule_broken("search.index", "playwright") == "search imports no Scrapy, Playwright or Twisted"
+    assert heavy_rule_broken("archive.layout", "scrapy") == "archive imports no Scrapy, Playwright or Twisted"
+    assert heavy_rule_broken("archive.transform", "pywb").startswith("pywb is never imported")
     assert heavy_rule_broken("replay.gateway", "pywb").startswith("pywb is never imported")
     assert heavy_rule_broken("replay.woo.export", "playwright") is None
 
