@@ -25,6 +25,7 @@ from demo_platform.model import World
 from demo_platform.mutation import Mutation, serve_delay
 from demo_platform.sessions import Sessions, refresh_header
 from demo_platform.skins import ALL_SKINS, Skin
+from demo_platform.traps import Streamed, Traps
 from demo_platform.web import (
     CSS,
     HTML,
@@ -43,6 +44,7 @@ from demo_platform.web import (
 
 STATIC_TYPES = {".js": JS, ".css": CSS, ".png": PNG, ".webm": WEBM}
 ROBOTS = b"User-agent: *\nAllow: /\n"
+LARGE_ACCOUNT = "ministerie-archief"  # the handle `make_server(large_account=N)` adds on the Mastodon skin
 
 
 class PlatformServer(ThreadingHTTPServer):
@@ -58,6 +60,8 @@ class PlatformServer(ThreadingHTTPServer):
     sessions: Sessions
     # Real platforms hide comments from logged-out visitors; on when served with --login-required.
     login_required: bool = False
+    # Hostile pages at /traps/<run>/ (traps.py) and their per-run request counters.
+    traps: Traps
 
     def handle_error(self, request: object, client_address: object) -> None:
         # A browser that navigates away drops its connections mid-response: routine, not an error.
@@ -146,6 +150,8 @@ class Handler(BaseHTTPRequestHandler):
         request = self._request()
         if request.method == "POST":
             return control.handle_post(request, self.server.sessions) or not_allowed()
+        if request.path.startswith("/traps/"):
+            return self.server.traps.handle(request)  # outside the world's lock: traps stream and count
         with request.world.lock:
             resp = route(request)
         if request.session is not None and not request.path.startswith("/_"):
@@ -154,6 +160,9 @@ class Handler(BaseHTTPRequestHandler):
         return resp
 
     def _send(self, resp: Response) -> None:
+        if isinstance(resp, Streamed):
+            resp.send(self)
+            return
         if self.server.mutations and resp.content_type.split("/")[0] in ("text", "application"):
             resp = mutate(resp, self.server.mutations)
         if self.server.mutation is not None:
@@ -281,20 +290,26 @@ def truth(request: Request) -> Response:
 
 def make_server(
     host: str = "127.0.0.1", port: int = 8700, seed: int = 1, mutations: tuple[tuple[str, str], ...] = (),
-    login_required: bool = False, mutation_seed: int | None = None,
+    login_required: bool = False, mutation_seed: int | None = None, large_account: int = 0,
 ) -> ThreadingHTTPServer:
     """A ready-to-serve server (port 0 = pick a free port); call serve_forever() on it.
 
     `mutation_seed` serves that seed's redesign of every skin (mutation.py); without it the
-    environment variable SMA_DEMO_MUTATION_SEED, if set, does the same."""
+    environment variable SMA_DEMO_MUTATION_SEED, if set, does the same. `large_account` > 0 adds
+    a Mastodon account `@ministerie-archief` with that many posts (long-crawl benchmarks such as
+    bench/memory.py); the seven skins' own accounts stay as they are."""
     server = PlatformServer((host, port), Handler)
     server.world = new_world(seed)
+    if large_account > 0:
+        server.world.add_account(server.world.generator.official_account(
+            server.world, "mastodon", LARGE_ACCOUNT, "Archief van Demo", large_account))
     server.mutations = mutations
     if mutation_seed is None and os.environ.get("SMA_DEMO_MUTATION_SEED", "").strip():
         mutation_seed = int(os.environ["SMA_DEMO_MUTATION_SEED"])
     server.mutation = Mutation.for_seed(mutation_seed) if mutation_seed is not None else None
     server.sessions = Sessions()
     server.login_required = login_required
+    server.traps = Traps()
     return server
 
 
