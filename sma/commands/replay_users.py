@@ -7,8 +7,10 @@ import getpass
 import sys
 from pathlib import Path
 
-EXIT_FAILED = 1
-EXIT_BAD_INPUT = 2
+from sma.cli_common import CommandError, add_archive, archive_dir, command, error, reported
+from sma.exitcodes import ExitCode
+
+ROLES = ("archivist", "researcher", "woo-officer", "public")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -19,27 +21,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Roles: archivist (the authentic capture), researcher (the pseudonymised access copy), "
         "woo-officer (Woo review), public (approved pages only).")
     add.add_argument("name")
-    add.add_argument("--role", required=True, choices=("archivist", "researcher", "woo-officer", "public"))
-    add.add_argument("--archive", required=True, help="archive directory")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add_archive(add)
     add.set_defaults(func=_users_add)
     lst = users_sub.add_parser("list", help="list users and roles")
-    lst.add_argument("--archive", required=True, help="archive directory")
+    add_archive(lst)
     lst.set_defaults(func=_users_list)
     rm = users_sub.add_parser("remove", help="remove a user (their sessions end at their next request)")
     rm.add_argument("name")
-    rm.add_argument("--archive", required=True, help="archive directory")
+    add_archive(rm)
     rm.set_defaults(func=_users_remove)
 
     audit = subparsers.add_parser("audit", help="the archive's hash-chained audit log")
     audit_sub = audit.add_subparsers(dest="audit_cmd", required=True)
     verify = audit_sub.add_parser("verify", help="check every entry's hash and the chain; exit 1 if broken")
-    verify.add_argument("--archive", required=True, help="archive directory")
+    add_archive(verify)
     verify.add_argument("--checkpoint", action="append", default=[], type=Path, metavar="FILE",
                         help="a checkpoint file kept outside the archive to check the log against (repeatable)")
     verify.set_defaults(func=_audit_verify)
     checkpoint = audit_sub.add_parser("checkpoint", help="sign the log's last entry (Ed25519); keep the output "
                                                          "outside the archive to detect a cut-off tail")
-    checkpoint.add_argument("--archive", required=True, help="archive directory")
+    add_archive(checkpoint)
     checkpoint.add_argument("--out", type=Path, help="also append the checkpoint to this file")
     checkpoint.set_defaults(func=_audit_checkpoint)
 
@@ -50,16 +52,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                             help="visitors must sign in even for the public view (default: anonymous = public)")
         replay.add_argument("--public-host", action="append", default=[], metavar="NAME[:PORT]",
                             help="a Host name the gateway answers to besides 127.0.0.1/localhost (repeatable)")
-
-
-def _error(message: str, code: int = EXIT_FAILED) -> int:
-    print(f"sma: error: {message}", file=sys.stderr)
-    return code
-
-
-def _archive(value: str) -> Path | None:
-    path = Path(value)
-    return path if path.is_dir() else None
 
 
 def read_password(stream=None) -> str:  # noqa: ANN001 - a text stream, for tests
@@ -73,66 +65,57 @@ def read_password(stream=None) -> str:  # noqa: ANN001 - a text stream, for test
     return line.rstrip("\r\n")
 
 
+@command
 def _users_add(args: argparse.Namespace) -> int:
     from replay.auth import UserError, UserStore
 
-    archive = _archive(args.archive)
-    if archive is None:
-        return _error(f"archive directory {args.archive} does not exist", EXIT_BAD_INPUT)
+    archive = archive_dir(args.archive, warcs=False)
     try:
-        password = read_password()
-        UserStore(archive).add(args.name, args.role, password)
-    except (UserError, ValueError) as exc:
-        return _error(str(exc), EXIT_BAD_INPUT)
+        with reported(UserError, ValueError, code=ExitCode.BAD_INPUT):
+            UserStore(archive).add(args.name, args.role, read_password())
     except (EOFError, KeyboardInterrupt):
-        return _error("no password given", EXIT_BAD_INPUT)
+        raise CommandError("no password given", ExitCode.BAD_INPUT) from None
     print(f"user {args.name} added with role {args.role}")
     return 0
 
 
+@command
 def _users_list(args: argparse.Namespace) -> int:
     from replay.auth import UserError, UserStore
 
-    archive = _archive(args.archive)
-    if archive is None:
-        return _error(f"archive directory {args.archive} does not exist", EXIT_BAD_INPUT)
-    try:
+    archive = archive_dir(args.archive, warcs=False)
+    with reported(UserError):
         rows = UserStore(archive).list()
-    except UserError as exc:
-        return _error(str(exc))
     for name, role, created in rows:
         print(f"{name}\t{role}\t{created}")
     return 0
 
 
+@command
 def _users_remove(args: argparse.Namespace) -> int:
     from replay.auth import UserError, UserStore
 
-    archive = _archive(args.archive)
-    if archive is None:
-        return _error(f"archive directory {args.archive} does not exist", EXIT_BAD_INPUT)
-    try:
+    archive = archive_dir(args.archive, warcs=False)
+    with reported(UserError, code=ExitCode.BAD_INPUT):
         UserStore(archive).remove(args.name)
-    except UserError as exc:
-        return _error(str(exc), EXIT_BAD_INPUT)
     print(f"user {args.name} removed")
     return 0
 
 
+@command
 def _audit_verify(args: argparse.Namespace) -> int:
     from replay.audit import audit_path, verify
 
-    archive = _archive(args.archive)
-    if archive is None:
-        return _error(f"archive directory {args.archive} does not exist", EXIT_BAD_INPUT)
+    archive = archive_dir(args.archive, warcs=False)
     verdict = verify(archive, tuple(args.checkpoint))
     if not verdict.ok:
-        return _error(f"audit log {audit_path(archive)} is broken at seq {verdict.broken_seq}: {verdict.reason} "
-                      f"({verdict.count} entries before it are intact)")
+        raise CommandError(f"audit log {audit_path(archive)} is broken at seq {verdict.broken_seq}: "
+                           f"{verdict.reason} ({verdict.count} entries before it are intact)")
     print(f"audit log intact: {verdict.count} entries; last hash {verdict.last_hash or '-'}")
     return 0
 
 
+@command
 def _audit_checkpoint(args: argparse.Namespace) -> int:
     import json
 
@@ -140,20 +123,16 @@ def _audit_checkpoint(args: argparse.Namespace) -> int:
     from replay.audit_checkpoints import write_checkpoint
     from replay.audit_keys import AuditKeyError
 
-    archive = _archive(args.archive)
-    if archive is None:
-        return _error(f"archive directory {args.archive} does not exist", EXIT_BAD_INPUT)
-    try:
+    archive = archive_dir(args.archive, warcs=False)
+    with reported(AuditError, AuditKeyError):
         record = write_checkpoint(archive)
-    except (AuditError, AuditKeyError) as exc:
-        return _error(str(exc))
     line = json.dumps(record, separators=(",", ":"))
     if args.out is not None:
         try:
             with open(args.out, "a", encoding="utf-8") as fh:
                 fh.write(line + "\n")
         except OSError as exc:
-            return _error(f"cannot write {args.out}: {exc.strerror or exc}", EXIT_BAD_INPUT)
+            raise CommandError(f"cannot write {args.out}: {exc.strerror or exc}", ExitCode.BAD_INPUT) from None
     print(line)
     return 0
 
@@ -168,4 +147,4 @@ def run_replay(args: argparse.Namespace) -> int:
                              anonymous_public=not getattr(args, "no_anonymous", False),
                              public_hosts=getattr(args, "public_host", []))
     except ReplayError as exc:
-        return _error(str(exc))
+        return error(str(exc))

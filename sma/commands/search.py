@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
-EXIT_FAILED = 1
-EXIT_BAD_INPUT = 2
+from sma.cli_common import CommandError, add_archive, archive_dir, command, reported
+from sma.exitcodes import ExitCode
+
 ROLES = ("archivist", "researcher", "woo-officer", "public")
 
 
@@ -16,7 +15,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "index", help="bring the search indexes up to date (one per copy: original, access, public)",
         description="Reads the WARC files not yet indexed of each copy the archive has and adds their posts and "
         "comments to that copy's index (DIR/.sma/search/<copy>.sqlite). `sma crawl` runs this at its end.")
-    index.add_argument("--archive", required=True, help="archive directory")
+    add_archive(index)
     index.set_defaults(func=_index)
 
     search = subparsers.add_parser(
@@ -25,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "\"two words\" a phrase. Archivist: the original; researcher, woo-officer: the pseudonymised access copy; "
         "public: approved pages as published.")
     search.add_argument("query", nargs="?", default="", help="search words (empty: everything, newest first)")
-    search.add_argument("--archive", required=True, help="archive directory")
+    add_archive(search)
     search.add_argument("--as", dest="role", required=True, choices=ROLES, help="whose copy to search")
     search.add_argument("--account", help="only this account (its id in the archive)")
     search.add_argument("--platform", help="only this platform (profile name, e.g. mastodon)")
@@ -38,47 +37,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     search.set_defaults(func=_search)
 
 
-def _error(message: str, code: int = EXIT_FAILED) -> int:
-    print(f"sma: error: {message}", file=sys.stderr)
-    return code
-
-
-def _archive(value: str) -> Path | None:
-    path = Path(value)
-    return path if (path / "warcs").is_dir() else None
-
-
+@command
 def _index(args: argparse.Namespace) -> int:
     from search.copies import SearchError
     from search.index import build_all
 
-    archive = _archive(args.archive)
-    if archive is None:
-        return _error(f"not an archive (no warcs/ folder): {args.archive}", EXIT_BAD_INPUT)
-    try:
+    archive = archive_dir(args.archive)
+    with reported(SearchError, OSError):
         results = build_all(archive)
-    except (SearchError, OSError) as exc:
-        return _error(str(exc))
     for copy, result in results.items():
         print(f"sma: index {copy}: {result.files_read} new WARC file(s), {result.items} posts and comments, "
               f"{result.files_dropped} file(s) gone, {result.seconds:.1f} s")
     return 0
 
 
+@command
 def _search(args: argparse.Namespace) -> int:
     from search.copies import COPY_LABELS, SearchError
     from search.query import MARK_END, MARK_START, Filters, Searcher, hits_json
 
-    archive = _archive(args.archive)
-    if archive is None:
-        return _error(f"not an archive (no warcs/ folder): {args.archive}", EXIT_BAD_INPUT)
+    archive = archive_dir(args.archive)
     searcher = Searcher(archive, args.role)
     filters = Filters(account=args.account, platform=args.platform, since=args.since, until=args.until,
                       has_comments=args.has_comments, kind=args.kind)
     try:
         total, hits = searcher.search(args.query, filters, limit=max(1, args.limit))
     except SearchError as exc:
-        return _error(str(exc), EXIT_BAD_INPUT)
+        raise CommandError(str(exc), ExitCode.BAD_INPUT) from None
     finally:
         searcher.close()
     if args.json:

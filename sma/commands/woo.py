@@ -7,8 +7,8 @@ import getpass
 import sys
 from pathlib import Path
 
-EXIT_FAILED = 1
-EXIT_BAD_INPUT = 2
+from sma.cli_common import add_archive, archive_dir, command, reported
+from sma.exitcodes import ExitCode
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -18,14 +18,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     request = woo_sub.add_parser("request", help="create or list Woo requests")
     request_sub = request.add_subparsers(dest="woo_request_cmd", required=True)
     create = request_sub.add_parser("create", help="create a Woo request (subject, period)")
-    create.add_argument("--archive", required=True, help="archive directory")
+    add_archive(create)
     create.add_argument("--subject", required=True, help="what the request is about; its words are the search terms")
     create.add_argument("--from", dest="period_from", required=True, metavar="YYYY-MM-DD", help="period start")
     create.add_argument("--to", dest="period_to", required=True, metavar="YYYY-MM-DD", help="period end (inclusive)")
     create.add_argument("--by", default=None, help="who creates it (default: the OS user)")
     create.set_defaults(func=_create)
     lst = request_sub.add_parser("list", help="list the archive's Woo requests")
-    lst.add_argument("--archive", required=True, help="archive directory")
+    add_archive(lst)
     lst.set_defaults(func=_list)
 
     export = woo_sub.add_parser(
@@ -34,20 +34,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "redacted WACZ of the public records, into an empty folder. The package is searched for every PII value "
         "of the pages' ledgers before it is kept; needs the organisation's key.")
     export.add_argument("request", help="Woo request id (woo-YYYYMMDD-xxxxxx)")
-    export.add_argument("--archive", required=True, help="archive directory")
+    add_archive(export)
     export.add_argument("--out", required=True, help="output folder (new or empty)")
     export.add_argument("--by", default=None, help="who exports (audit log; default: the OS user)")
     export.set_defaults(func=_export)
-
-
-def _error(message: str, code: int = EXIT_FAILED) -> int:
-    print(f"sma: error: {message}", file=sys.stderr)
-    return code
-
-
-def _archive(value: str) -> Path | None:
-    path = Path(value)
-    return path if (path / "warcs").is_dir() else None
 
 
 def _audit(archive: Path, user: str, action: str, target: str, detail: object) -> None:
@@ -56,17 +46,14 @@ def _audit(archive: Path, user: str, action: str, target: str, detail: object) -
     AuditLog(archive).append(user, "cli", action, target, detail)
 
 
+@command
 def _create(args: argparse.Namespace) -> int:
     from replay.woo.model import WooError, WooStore, new_request
 
-    archive = _archive(args.archive)
-    if archive is None:
-        return _error(f"{args.archive} is not an SMA archive (no warcs/ folder)", EXIT_BAD_INPUT)
+    archive = archive_dir(args.archive)
     user = args.by or getpass.getuser()
-    try:
+    with reported(WooError, code=ExitCode.BAD_INPUT):
         woo = WooStore(archive).create(new_request(args.subject, args.period_from, args.period_to, user))
-    except WooError as exc:
-        return _error(str(exc), EXIT_BAD_INPUT)
     _audit(archive, user, "woo-request", woo.id, {"subject": woo.subject, "from": woo.period_from,
                                                    "to": woo.period_to})
     from replay.records_views import hold_woo_pages  # a running Woo request stops destruction (as in the UI)
@@ -77,35 +64,32 @@ def _create(args: argparse.Namespace) -> int:
     return 0
 
 
+@command
 def _list(args: argparse.Namespace) -> int:
     from replay.woo.model import WooStore
 
-    archive = _archive(args.archive)
-    if archive is None:
-        return _error(f"{args.archive} is not an SMA archive (no warcs/ folder)", EXIT_BAD_INPUT)
+    archive = archive_dir(args.archive)
     for woo in WooStore(archive).all():
         approved = sum(p.status == "approved" for p in woo.pages.values())
         print(f"{woo.id}  {woo.period_from}..{woo.period_to}  {woo.status:<8} {approved} approved  {woo.subject}")
     return 0
 
 
+@command
 def _export(args: argparse.Namespace) -> int:
     from crawler.privacy.keys import KeyProblem
     from crawler.privacy.ledger import LedgerError
     from replay.woo.export import export
     from replay.woo.model import WooError
 
-    archive = _archive(args.archive)
-    if archive is None:
-        return _error(f"{args.archive} is not an SMA archive (no warcs/ folder)", EXIT_BAD_INPUT)
+    archive = archive_dir(args.archive)
     user = args.by or getpass.getuser()
-    try:
-        result = export(archive, args.request, Path(args.out))
-    except WooError as exc:
-        _audit(archive, user, "export-failed", args.request, {"reason": str(exc)})
-        return _error(str(exc))
-    except (KeyProblem, LedgerError) as exc:
-        return _error(str(exc))
+    with reported(WooError, KeyProblem, LedgerError):
+        try:
+            result = export(archive, args.request, Path(args.out))
+        except WooError as exc:
+            _audit(archive, user, "export-failed", args.request, {"reason": str(exc)})
+            raise
     _audit(archive, user, "export", args.request, {
         "out": str(result.out_dir), "documents": [(r.document, r.judgement, r.grounds) for r in result.rows],
         "files": [p.name for p in result.files], "checked_values": result.checked_values})
