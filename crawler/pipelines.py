@@ -39,7 +39,7 @@ class WarcPipeline:
 
     def open_spider(self, spider: Spider | None = None) -> None:
         spider = spider or self.crawler.spider
-        recover_open_files(self.archive_dir / "warcs")
+        self.recover()
         settings = self.crawler.settings
         info = {
             "software": f"SMA {__version__} (Scrapy + scrapy-playwright)",
@@ -63,8 +63,20 @@ class WarcPipeline:
         # Payloads already in the archive (earlier crawls) become revisits: a recapture of an
         # unchanged account adds little more than its request and revisit headers.
         self.writer = ArchiveWriter(
-            self.archive_dir, self.crawl_id, info, max_file_bytes=self.max_bytes, seen=load_seen(self.archive_dir)
+            self.archive_dir, self.crawl_id, info, max_file_bytes=self.max_bytes, prefix=self.warc_prefix(),
+            seen=self.seen_index(),
         )
+
+    # Overridden by the shared frontier's worker (crawler/distributed/components.py).
+    def recover(self) -> None:
+        """WARCs a killed crawl left `.open`: their whole records kept, the torn tail cut off."""
+        recover_open_files(self.archive_dir / "warcs")
+
+    def seen_index(self) -> dict:
+        return load_seen(self.archive_dir)
+
+    def warc_prefix(self) -> str:
+        return "sma"
 
     def process_item(self, item: PageCapture, spider: Spider | None = None) -> PageCapture:
         assert self.writer is not None
