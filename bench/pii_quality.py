@@ -28,6 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from crawler.privacy.detect import PiiDetector, ThirdParty, completed, handle_key, normalise_form  # noqa: E402
 from crawler.privacy.pseudonym import normalise  # noqa: E402
+from crawler.privacy.recognizers_presidio import TextAnalyzer  # noqa: E402
+
+ANALYZER = TextAnalyzer()  # one Presidio engine for every skin's detector
 
 CHROMIUM = os.environ.get("SMA_CHROMIUM", "/usr/bin/chromium")
 TYPES = ("name", "email", "phone", "postcode", "iban", "bsn", "plate", "birthdate", "mention")
@@ -77,7 +80,7 @@ def textual(truths: dict[str, dict]) -> tuple[Counter, Counter, Counter, Counter
     misses: list[str] = []
     for truth in truths.values():
         account = truth["account"]
-        detector = PiiDetector(own_identities=[account["name"], account["handle"]])
+        detector = PiiDetector(own_identities=[account["name"], account["handle"]], analyzer=ANALYZER)
         for post in truth["posts"]:
             for f in detector.find(post["text"]):
                 found_n[f.type] += 1
@@ -129,7 +132,8 @@ async def structural(base: str, truths: dict[str, dict], max_posts: int | None) 
                 people = await page.evaluate(READ_THIRD_PARTIES, profile.third_parties)
                 shown = (await page.content()).lower()
                 await page.close()
-                detector = PiiDetector(own_identities=[truth["account"]["name"], truth["account"]["handle"]])
+                detector = PiiDetector(own_identities=[truth["account"]["name"], truth["account"]["handle"]],
+                                       analyzer=ANALYZER)
                 detector.learn(ThirdParty(**p) for p in people)
                 learned = [completed(p) for p in detector.people()]
                 names = {normalise_form(p.name) for p in learned if p.name}

@@ -30,8 +30,27 @@ from .capture import privacy_capture
 from .privacy.derivative import Deriver, PageFacts
 from .privacy.keys import KeyProblem, OrganisationKeys, load_keys
 from .privacy.ledger import CAPTURE_FACTS_NAME, LEDGER_NAME, EncryptedJsonLines, write_entries
+from .privacy.recognizers_presidio import TextAnalyzer
 
 logger = logging.getLogger(__name__)
+
+
+# Path segments of account URLs that are the platform's page names, not the account's handle.
+_PAGE_SEGMENTS = frozenset(("videos", "posts", "featured", "about", "feed", "shorts", "streams", "community",
+                            "reels", "tagged", "media", "with_replies", "likes", "home", "timeline"))
+
+
+def account_identities(value: str) -> list[str]:
+    """An own account as given: a handle or name as it is; a URL gives its handle, the `@` segment
+    (`/youtube/@ministerie-demo/videos`) or else its last segment that is no page name."""
+    if not value.startswith(("http://", "https://", "/")):
+        return [value]
+    segments = [s for s in urlsplit(value).path.split("/") if s]
+    handle = next((s for s in segments if s.startswith("@")), None) or next(
+        (s for s in reversed(segments) if s.lower() not in _PAGE_SEGMENTS), "")
+    if re.fullmatch(r"@?[A-Za-z0-9_][A-Za-z0-9_.-]{2,60}", handle) and not handle.isdigit():
+        return [handle.lstrip("@")]
+    return []
 
 
 class PrivacyPipeline:
@@ -43,14 +62,19 @@ class PrivacyPipeline:
         self.crawl_id = settings.get("SMA_CRAWL_ID")
         self.organisation = settings.get("SMA_ORGANISATION") or "default"
         self.staff_signatures = list(settings.getlist("SMA_STAFF_SIGNATURES"))
-        # The registry's own accounts (handles and names of the organisation's other accounts), `|`-separated
-        # in the environment: never third parties, like the government bodies in crawler/privacy/data/.
-        raw = settings.get("SMA_PUBLIC_ACCOUNTS") or os.environ.get("SMA_PUBLIC_ACCOUNTS", "")
-        self.public_accounts = [a.strip() for a in (raw.split("|") if isinstance(raw, str) else raw) if a and a.strip()]
+        # The organisation's own other accounts (handles, names or profile URLs: the registry's, passed by
+        # `sma run` as `--public-account`, and SMA_PUBLIC_ACCOUNTS): never third parties, like the
+        # government bodies in crawler/privacy/data/.
+        raw = settings.get("SMA_PUBLIC_ACCOUNTS") or ""
+        given = raw.split("|") if isinstance(raw, str) else list(raw)
+        given += os.environ.get("SMA_PUBLIC_ACCOUNTS", "").split("|")  # read at open as well as at import
+        self.public_accounts = list(dict.fromkeys(
+            identity for entry in given if entry and entry.strip() for identity in account_identities(entry.strip())))
         self.block_avatars = settings.getbool("SMA_BLOCK_THIRD_PARTY_AVATARS", False)
         self.crawl_dir = self.archive_dir / "crawls" / str(self.crawl_id)
         self.keys: OrganisationKeys | None = None
         self.detector: Any = None
+        self.analyzer = TextAnalyzer()  # the crawl's textual recognisers (Presidio built on first use)
         self.pages: dict[str, PageFacts] = {}
         self.facts_file: EncryptedJsonLines | None = None
         self.opened = time.monotonic()  # the crawl's own time is measured against the access copy's
@@ -75,9 +99,7 @@ class PrivacyPipeline:
         own = [v for v in (account.get("account_name"), account.get("account_handle")) if v]
         # The account's own URL names its handle (`/@ministerie-demo`, `/ministerie-demo`) also where no
         # profile reads the account from the page (the generic profile): never a third party either.
-        segment = urlsplit(getattr(spider, "start_url", "") or "").path.rstrip("/").rsplit("/", 1)[-1]
-        if re.fullmatch(r"@?[A-Za-z0-9_][A-Za-z0-9_.-]{2,60}", segment or "") and not segment.isdigit():
-            own.append(segment.lstrip("@"))
+        own += account_identities(getattr(spider, "start_url", "") or "")
         return own + self.public_accounts
 
     def _detector(self) -> Any:
@@ -85,7 +107,8 @@ class PrivacyPipeline:
             from .privacy.detect import PiiDetector
 
             staff = self.staff_signatures + list(self._third_parties().get("staff_signatures") or [])
-            self.detector = PiiDetector(own_identities=self._own_identities(), staff_signatures=staff)
+            self.detector = PiiDetector(own_identities=self._own_identities(), staff_signatures=staff,
+                                        analyzer=self.analyzer)
         return self.detector
 
     # -- pipeline ------------------------------------------------------------------------------

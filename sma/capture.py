@@ -39,7 +39,7 @@ def run_crawl(args: argparse.Namespace) -> int:
             args.url, archive, profile=args.profile, max_posts=args.max_posts, account=args.account,
             comments=not args.no_comments, revisit_days=args.revisit_days, full=args.full,
             posts=args.posts, reason=args.reason, session=session,
-            settings_overrides={"SMA_ORGANISATION": args.organisation} if args.organisation else None,
+            settings_overrides=_settings(args) or None,
         )
     except (CrawlError, SessionError) as exc:
         print(f"sma: error: {exc}", file=sys.stderr)
@@ -51,6 +51,15 @@ def run_crawl(args: argparse.Namespace) -> int:
         failed = outcome.exit_code == ExitCode.FAILED
         print(f"sma: {'error: ' if failed else ''}{outcome.message}", file=sys.stderr)
     return outcome.exit_code
+
+
+def _settings(args: argparse.Namespace) -> dict[str, object]:
+    settings: dict[str, object] = {}
+    if args.organisation:
+        settings["SMA_ORGANISATION"] = args.organisation
+    if getattr(args, "public_accounts", None):  # the privacy pipeline adds those of SMA_PUBLIC_ACCOUNTS
+        settings["SMA_PUBLIC_ACCOUNTS"] = list(args.public_accounts)
+    return settings
 
 
 def _record_run(archive: Path, args: argparse.Namespace, outcome, started) -> None:  # noqa: ANN001

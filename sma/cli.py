@@ -114,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="capture only this post page (repeatable); needs --reason")
     crawl.add_argument("--reason", help="why these posts are captured (recorded in the archive)")
     crawl.add_argument("--organisation", help="the archive creator's id: selects its pseudonymisation key")
+    crawl.add_argument("--public-account", action="append", dest="public_accounts", metavar="HANDLE_OR_URL",
+                       help="an account of the organisation itself (handle, name or URL): never a third party "
+                            "(repeatable; `sma run` passes the registry's accounts; also SMA_PUBLIC_ACCOUNTS)")
     crawl.set_defaults(func=_crawl)
 
     rep = sub.add_parser("replay", help="serve an archive with pywb")

@@ -20,15 +20,17 @@ from crawler.privacy import (
     pseudonymise_text,
     pseudonymise_url,
 )
+from crawler.privacy.recognizers_presidio import TextAnalyzer
 from crawler.profiles import ProfileError, all_profiles, load_profile
 
 OWN = ["ministerie-demo", "Ministerie van Demo"]
 KEY = b"k" * 32
+ANALYZER = TextAnalyzer()  # one Presidio engine for the module's many detectors
 KEES = ThirdParty("Kees van der Berg", "@kees_vdb", "http://demo.test/@kees_vdb", "http://demo.test/avatars/kees_vdb")
 
 
 def detector(*people: ThirdParty, staff: tuple[str, ...] = ()) -> PiiDetector:
-    d = PiiDetector(own_identities=OWN, staff_signatures=staff)
+    d = PiiDetector(own_identities=OWN, staff_signatures=staff, analyzer=ANALYZER)
     d.learn(people)
     return d
 
@@ -197,7 +199,7 @@ def test_urls_keep_their_shape_and_agree_with_links() -> None:
 
 def test_every_truth_value_of_the_demo_platform_is_found(platform) -> None:
     truth = platform.truth("mastodon")
-    d = PiiDetector(own_identities=[truth["account"]["name"], truth["account"]["handle"]])
+    d = PiiDetector(own_identities=[truth["account"]["name"], truth["account"]["handle"]], analyzer=ANALYZER)
     missed = [(i["type"], i["value"]) for post in truth["posts"] for c in post["comments"] for i in c["pii"]
               if i["value"] not in {f.value for f in d.find(c["text"])}]
     types = {i["type"] for post in truth["posts"] for c in post["comments"] for i in c["pii"]}

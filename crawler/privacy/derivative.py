@@ -301,26 +301,10 @@ class Deriver:
         """Structural detection without a profile: every commenter, per-person id and picture URL the
         crawl's JSON and HTML responses show (crawler/privacy/structural.py), learned before the first
         record is written, so the whole copy pseudonymises them (the organisation's own are skipped)."""
-        from .detect import ThirdParty
-        from .structural import avatar_person, scan_body
+        from .structural import scan_records
 
-        people: list[Any] = []
-        ids: dict[str, Any] = {}
-        for path in crawl_warcs(self.archive_dir / "warcs", self.crawl_id):
-            for record in _records(path):
-                if record.rec_type != "response" or record.http_headers is None:
-                    continue
-                uri = record.rec_headers.get_header("WARC-Target-URI") or ""
-                if avatar_person(uri) or any(p.search(uri) for p in self.avatar_res):
-                    people.append(ThirdParty(None, None, None, uri))
-                content_type = (record.http_headers.get_header("Content-Type") or "").lower()
-                if "json" not in content_type and "html" not in content_type:
-                    continue
-                body = record.content_stream().read()
-                found, found_ids = scan_body(body.decode(_charset_of(content_type), errors="replace"), content_type)
-                people += found
-                for ident, person in found_ids.items():
-                    ids.setdefault(ident, person)
+        paths = crawl_warcs(self.archive_dir / "warcs", self.crawl_id)
+        people, ids = scan_records((record for path in paths for record in _records(path)), self.avatar_res)
         self.detector.learn(people)
         own = {i for i, p in ids.items()
                if p is not None and any(v and self.detector.is_own(v) for v in (p.name, p.handle))}

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from crawler.privacy import forms, lexicon
+from crawler.privacy.recognizers_presidio import TextAnalyzer
 
 FINDING_TYPES = ("name", "handle", "email", "phone", "bsn", "iban", "postcode", "address", "plate", "birthdate",
                  "mention", "url", "userid")
@@ -94,7 +95,10 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 
 class PiiDetector:
-    def __init__(self, own_identities: Iterable[str] = (), staff_signatures: Iterable[str] = ()) -> None:
+    def __init__(self, own_identities: Iterable[str] = (), staff_signatures: Iterable[str] = (),
+                 analyzer: TextAnalyzer | None = None) -> None:
+        # The textual recognisers; share one analyser between detectors (its engine costs ~1 s to build).
+        self.analyzer = analyzer if analyzer is not None else TextAnalyzer()
         self.own_identities = [o for o in own_identities if o and o.strip()]
         self.staff_signatures = [s for s in staff_signatures if s and s.strip()]
         self._own_keys = {normalise_form(o) for o in self.own_identities} | {
@@ -157,6 +161,16 @@ class PiiDetector:
     def people(self) -> list[ThirdParty]:
         return list(self._people)
 
+    def knows(self, value: str) -> bool:
+        """Whether a name, handle or URL was learned from page structure (not found by a recogniser):
+        what the structural benchmark counts."""
+        if normalise_form(value) in self._learned or normalise_form(handle_key(value)) in self._learned:
+            return True
+        if "/" not in value:
+            return False
+        key = url_key(value)
+        return key in self._urls or any(self._spells_person(value, completed(p)) for p in self._people)
+
     def _compile(self) -> None:
         if not self._dirty:
             return
@@ -212,8 +226,6 @@ class PiiDetector:
     # --- finding -----------------------------------------------------------------------------
     def find(self, text: str) -> list[Finding]:
         """Textual recognisers plus every learned name/handle/URL; non-overlapping, sorted."""
-        from crawler.privacy import recognizers_presidio  # lazy: Presidio loads once per process
-
         self._compile()
         candidates: list[tuple[Finding, float]] = []
         candidates += [(f, 1.0) for f in self._url_findings(text)]
@@ -232,7 +244,7 @@ class PiiDetector:
         if self._id_re:
             candidates += [(Finding("userid", m.group(0), m.start(), m.end(), "structural"), 1.0)
                            for m in self._id_re.finditer(text)]
-        for match in recognizers_presidio.analyze(text, self.presidio):
+        for match in self.analyzer.analyze(text, self.presidio):
             candidates.append((Finding(match.type, text[match.start:match.end], match.start, match.end, "text"),
                                match.score))
         return self._resolve(text, candidates)

@@ -2,9 +2,10 @@
 
 No model download: a `SpacyNlpEngine` whose pipeline is `spacy.blank("nl")` (a tokenizer, no NER),
 with one `EntityRecognizer` per PII type built from the pattern specs in `recognizers.py` (which
-carry validation and context) and one for names and @mentions. The engine is built lazily, once per
-process: importing Presidio and spaCy costs about a second, and replay imports crawler.privacy
-without always detecting anything.
+carry validation and context) and one for names and @mentions. A `TextAnalyzer` builds its engine
+lazily, on the first text it analyses: importing Presidio and spaCy costs about a second, and replay
+imports crawler.privacy without always detecting anything. The crawl's privacy pipeline owns one and
+hands it to its detectors; nothing here is module state.
 """
 
 from __future__ import annotations
@@ -34,8 +35,6 @@ FUNCTIONS = (("DutchNameRecognizer", ["name"], recognizers_names.names),
              ("DutchBirthdateRecognizer", ["birthdate"], recognizers_free.birthdates),
              ("ObfuscatedEmailRecognizer", ["email"], recognizers_free.emails),
              ("DutchAddressRecognizer", ["address"], recognizers_free.addresses))
-_engine: Any = None
-_lock = threading.Lock()
 
 
 def _build() -> Any:
@@ -97,29 +96,33 @@ def _build() -> Any:
                           default_score_threshold=SCORE_THRESHOLD)
 
 
-def engine() -> Any:
-    """The process-wide AnalyzerEngine (built on first use)."""
-    global _engine
-    with _lock:
-        if _engine is None:
-            _engine = _build()
-        return _engine
-
-
 def recognise(text: str) -> list[Match]:
     """The same recognisers without Presidio's engine around them: identical matches (they use no
     NLP artifacts), for large bodies where tokenising every script and style costs seconds."""
     return recognizers.scan(text) + [m for _name, _types, function in FUNCTIONS for m in function(text)]
 
 
-def analyze(text: str, presidio: bool = True) -> list[Match]:
-    """Every textual finding (overlaps allowed; the detector resolves them): Presidio for texts up
-    to PRESIDIO_MAX_CHARS, the same recognisers directly beyond (or always, `presidio=False`: the
-    access derivative scans tens of thousands of small JSON strings and headers, where Presidio's
-    tokenising and context pass are most of the cost and change no match)."""
-    if not text or not text.strip():
-        return []
-    if len(text) > PRESIDIO_MAX_CHARS or not presidio:
-        return [m for m in recognise(text) if m.score >= SCORE_THRESHOLD]
-    results = engine().analyze(text=text, language=LANGUAGE, entities=list(ENTITY.values()))
-    return [Match(TYPE_OF[r.entity_type], r.start, r.end, r.score) for r in results if r.entity_type in TYPE_OF]
+class TextAnalyzer:
+    """Every textual finding of the recognisers: through Presidio's AnalyzerEngine (built on first use,
+    once per analyser) for texts up to PRESIDIO_MAX_CHARS, the recognisers directly beyond."""
+
+    def __init__(self) -> None:
+        self._engine: Any = None
+        self._lock = threading.Lock()
+
+    def engine(self) -> Any:
+        with self._lock:
+            if self._engine is None:
+                self._engine = _build()
+            return self._engine
+
+    def analyze(self, text: str, presidio: bool = True) -> list[Match]:
+        """Overlaps allowed (the detector resolves them). `presidio=False`: the same recognisers
+        without the engine (the access derivative scans tens of thousands of small JSON strings and
+        headers, where Presidio's tokenising and context pass are most of the cost and change no match)."""
+        if not text or not text.strip():
+            return []
+        if len(text) > PRESIDIO_MAX_CHARS or not presidio:
+            return [m for m in recognise(text) if m.score >= SCORE_THRESHOLD]
+        results = self.engine().analyze(text=text, language=LANGUAGE, entities=list(ENTITY.values()))
+        return [Match(TYPE_OF[r.entity_type], r.start, r.end, r.score) for r in results if r.entity_type in TYPE_OF]

@@ -18,8 +18,10 @@ HTML parsers, never regexes over markup. No Scrapy or Playwright here.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
+from collections.abc import Iterable
 from html.parser import HTMLParser
 from typing import Any
 
@@ -49,6 +51,16 @@ _MIN_ID = 6  # shorter ids ("7", "2024") would match everywhere; platforms' user
 NOT_PROFILES = frozenset(("login", "logout", "signin", "signup", "register", "settings", "edit", "new", "me", "home",
                           "search", "help", "about", "privacy", "terms", "account", "profile", "users", "people"))
 _HANDLE_LIKE = re.compile(r"@?[A-Za-z0-9_.]{3,30}")
+# A JSON object with one of these keys is an account wherever it sits (a `mentions` list, a GraphQL
+# `legacy` part, a `participants` map): the keys name a person's login name and nothing else.
+ACCOUNT_KEYS = frozenset(("username", "screen_name", "screenName", "acct", "login", "userName", "unique_id",
+                          "uniqueId", "user_handle", "author_handle", "handle"))
+# An object that says it is a person (GraphQL `__typename`, JSON-LD `@type`, a `type` field).
+PERSON_TYPES = frozenset(("user", "person", "account", "member", "author", "commenter"))
+TYPE_KEYS = ("__typename", "@type", "type", "kind", "object")
+# Parts of a person object that hold their fields (`{"__typename": "User", "legacy": {"name": ...}}`).
+PART_KEYS = ("legacy", "profile", "attributes", "snippet", "data", "core", "user_info", "userInfo")
+_ACCOUNT_VALUE = re.compile(r"@?[\w.-]{1,60}(?:@[\w.-]+)?")
 
 
 def plausible(text: str | None) -> tuple[str | None, str | None]:
@@ -91,14 +103,27 @@ def _ident(value: Any) -> str | None:
     return None
 
 
+def _is_typed_person(d: dict[str, Any]) -> bool:
+    return any(isinstance(t := d.get(k), str) and t.lower() in PERSON_TYPES for k in TYPE_KEYS)
+
+
 class _Collector:
     def __init__(self) -> None:
         self.people: list[ThirdParty] = []
         self.ids: dict[str, ThirdParty | None] = {}  # id -> the person it belongs to (for the own-account check)
+        self._seen: set[int] = set()
 
     def person(self, d: dict[str, Any]) -> None:
-        name, handle = _first(d, NAME_KEYS), _first(d, HANDLE_KEYS)
-        url, avatar = _first(d, URL_KEYS), _first(d, AVATAR_KEYS)
+        if id(d) in self._seen:
+            return
+        self._seen.add(id(d))
+        parts = [d] + [d[k] for k in PART_KEYS if isinstance(d.get(k), dict)]
+        name, handle, url, avatar = (next((v for part in parts if (v := _first(part, keys))), None)
+                                     for keys in (NAME_KEYS, HANDLE_KEYS, URL_KEYS, AVATAR_KEYS))
+        if handle and not _ACCOUNT_VALUE.fullmatch(handle):
+            handle = None  # a URL or a sentence under `login`/`handle` is no login name
+        if name and ("/" in name or len(name) > 80):
+            name = None
         if not (name or handle):
             return
         person = ThirdParty(name=name, handle=handle,
@@ -108,11 +133,15 @@ class _Collector:
         for key in ID_KEYS:
             if ident := _ident(d.get(key)):
                 self.ids.setdefault(ident, person)
+        if _is_typed_person(d) and (ident := _ident(d.get("rest_id"))):
+            self.ids.setdefault(ident, person)
 
     def walk(self, node: Any, depth: int = 0) -> None:
         if depth > 40:
             return
         if isinstance(node, dict):
+            if _is_typed_person(node) or any(isinstance(node.get(k), str) for k in ACCOUNT_KEYS):
+                self.person(node)
             for key, value in node.items():
                 if key in PERSON_KEYS and isinstance(value, dict):
                     self.person(value)
@@ -209,3 +238,36 @@ def scan_body(body: str, content_type: str) -> tuple[list[ThirdParty], dict[str,
 def avatar_person(url: str) -> ThirdParty | None:
     """A captured URL that is a per-person picture: an anonymous person known by that URL."""
     return ThirdParty(None, None, None, url) if AVATAR_PATH.search(url.split("?")[0]) else None
+
+
+def _charset(content_type: str) -> str:
+    m = re.search(r"charset=[\"']?([\w.-]+)", content_type)
+    try:
+        return codecs.lookup(m.group(1)).name if m else "utf-8"
+    except LookupError:
+        return "utf-8"
+
+
+def scan_records(records: Iterable[Any], avatar_patterns: Iterable[re.Pattern[str]] = ()
+                 ) -> tuple[list[ThirdParty], dict[str, ThirdParty | None]]:
+    """Every commenter, per-person id and picture URL the response records (warcio) of a crawl show:
+    JSON and HTML bodies through scan_body, every URL through avatar_person and the profile's
+    `avatar_url` patterns."""
+    patterns = list(avatar_patterns)
+    people: list[ThirdParty] = []
+    ids: dict[str, ThirdParty | None] = {}
+    for record in records:
+        if record.rec_type != "response" or record.http_headers is None:
+            continue
+        uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+        if avatar_person(uri) or any(p.search(uri) for p in patterns):
+            people.append(ThirdParty(None, None, None, uri))
+        content_type = (record.http_headers.get_header("Content-Type") or "").lower()
+        if "json" not in content_type and "html" not in content_type:
+            continue
+        found, found_ids = scan_body(record.content_stream().read().decode(_charset(content_type), errors="replace"),
+                                     content_type)
+        people += found
+        for ident, person in found_ids.items():
+            ids.setdefault(ident, person)
+    return people, ids

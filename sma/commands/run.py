@@ -58,6 +58,10 @@ def crawl_command(registry: Registry, account: Account, archive: Path, *extra: s
                "--account", account.id, "--profile", account.platform,
                "--organisation", registry.organisation.id,
                "--revisit-days", str(account.revisit_days), *extra]
+    for other in registry.accounts:  # the organisation's own accounts answer each other: no third parties
+        command += ["--public-account", other.url]
+    if registry.organisation.name:
+        command += ["--public-account", registry.organisation.name]
     if not account.comments:
         command.append("--no-comments")
     if account.session:
