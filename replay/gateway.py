@@ -20,7 +20,6 @@ import base64
 import binascii
 import importlib
 import sys
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
@@ -43,12 +42,12 @@ from replay.auth import (
 from replay.gateway_types import CSRF_FIELD, GatewayRequest, GatewayResponse
 from replay.proxy import forward
 from replay.routes import ROLE_VIEW, classify
+from replay.signin_flood import RefusalAudit, Tarpit
 from replay.views import ViewSet
 
 SESSION_COOKIE = "sma_session"
 LOGIN_COOKIE = "sma_login"  # double-submit token of the sign-in form (there is no session yet)
 MAX_FORM_BYTES = 1 << 20
-REFUSAL_AUDIT_SECONDS = 10.0
 StartResponse = Callable[..., Any]
 SECURITY_HEADERS = [
     ("X-Content-Type-Options", "nosniff"),
@@ -76,7 +75,8 @@ class Gateway:
         self.login_tokens = OneTimeTokens()
         self.throttle = LoginThrottle()
         self.verifier = VerificationPool()
-        self._refusals: dict[tuple[str, str], tuple[float, int]] = {}  # (client, name) -> (audited, refused since)
+        self.refusals = RefusalAudit()
+        self.tarpit = Tarpit()  # failed and refused sign-ins answer late (replay/signin_flood.py)
         self.basic_cache = VerifiedCache()
         self.audit_log = AuditLog(self.archive_dir)
         self.audit_repair = repair_torn_tail(self.archive_dir)  # never fail serving on a crash's torn line
@@ -111,6 +111,7 @@ class Gateway:
 
         principal = self._authenticate(environ)
         if principal == "bad-basic":
+            self.tarpit.hold()
             return self._error(start_response, 401, [("WWW-Authenticate", 'Basic realm="SMA", charset="UTF-8"')])
         if method not in ("GET", "HEAD", "POST"):
             return self._error(start_response, 405)
@@ -195,18 +196,13 @@ class Gateway:
         role = self.verifier.authenticate(self.users, name, password) if wait <= 0 else None
         if wait > 0 or role == self.verifier.BUSY:
             wait = max(wait, 1.0)
-            refused = self._refusals.get((client, name))
-            if refused is None or time.monotonic() - refused[0] > REFUSAL_AUDIT_SECONDS:
-                # A flood is audited once per client, name and interval, with the count of the rest:
-                # an fsync'd entry per refused guess would let the guesser slow everyone down.
-                if len(self._refusals) > 10_000:
-                    self._refusals.clear()
-                self._refusals[(client, name)] = (time.monotonic(), 0)
+            # A flood is audited in bounded entries with the count of the rest: an fsync'd entry
+            # per refused guess would let the guesser slow everyone down.
+            unaudited = self.refusals.should_audit(client, name)
+            if unaudited is not None:
                 self.audit_log.append(name, "", "login-refused", "", {
                     "client": client, "wait_s": round(wait, 1), "busy": role == self.verifier.BUSY,
-                    "refused_since_last_entry": refused[1] if refused else 0})
-            else:
-                self._refusals[(client, name)] = (refused[0], refused[1] + 1)
+                    "refused_since_last_entry": unaudited})
             return None, wait
         if role is None:
             self.throttle.failed(name, client)
@@ -252,6 +248,7 @@ class Gateway:
                           f"{'; Secure' if environ.get('wsgi.url_scheme') == 'https' else ''}")
                 return self._respond(start_response, 303, b"", [
                     ("Location", "/"), ("Set-Cookie", cookie), ("Set-Cookie", _expire_cookie(LOGIN_COOKIE))])
+            self.tarpit.hold()
             token = self.login_tokens.issue()
             status = 429 if wait > 0 else 401
             return self._respond(start_response, status, pages.login_page(token, failed=True, wait=wait),

@@ -62,7 +62,10 @@ def login_page(csrf: str, failed: bool = False, wait: float = 0.0) -> bytes:
 <input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf)}">
 <label>Naam <input name="user" id="user" autocomplete="username" required></label>
 <label>Wachtwoord <input name="password" id="password" type="password" autocomplete="current-password" required>
-</label><button type="submit" id="sign-in">Aanmelden</button></form>"""
+</label>
+<label><input type="checkbox" name="end_other_sessions" id="end-other-sessions" value="1">
+Mijn andere sessies afmelden (bijvoorbeeld op een gedeelde of kwijtgeraakte computer)</label>
+<button type="submit" id="sign-in">Aanmelden</button></form>"""
     return _page("Aanmelden", body)
 
 

@@ -12,9 +12,10 @@ from replay.at_rest import close_at_rest
 from replay.audit import AuditError
 from replay.gateway import Gateway
 from replay.pywb_runner import ReplayError, list_warcs
+from replay.signin_flood import Tarpit
 from replay.views import ViewSet
 
-THREADS = 8
+THREADS = 8  # for the requests; the sign-in tarpit's held answers get threads of their own
 
 
 class _Stop(Exception):
@@ -66,7 +67,7 @@ def serve_archive(archive_dir: Path, port: int, host: str = "127.0.0.1", anonymo
         except AuditError as exc:
             raise ReplayError(str(exc)) from None
         try:
-            server = create_server(gateway, host=host, port=port, threads=THREADS, ident="SMA",
+            server = create_server(gateway, host=host, port=port, threads=THREADS + Tarpit.SLOTS, ident="SMA",
                                    clear_untrusted_proxy_headers=True)
         except OSError as exc:
             raise ReplayError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from replay.auth import UserStore
 from replay.gateway import Gateway
+from replay.signin_flood import Tarpit
 
 USERS = {"anna": ("archivist", "anna-password-1"), "rob": ("researcher", "rob-password-12"),
          "wim": ("woo-officer", "wim-password-12"), "wil": ("woo-officer", "wil-password-12")}
@@ -52,7 +53,9 @@ def make_gateway(archive: Path, users: dict[str, tuple[str, str]] = USERS) -> Ga
     store = UserStore(archive)
     for name, (role, password) in users.items():
         store.add(name, role, password)
-    return Gateway(archive, NoViews(), allowed_hosts={HOST})  # type: ignore[arg-type]
+    gateway = Gateway(archive, NoViews(), allowed_hosts={HOST})  # type: ignore[arg-type]
+    gateway.tarpit = Tarpit(hold=0.0)  # answers at once: its own test is test_security_signin.py's tarpit test
+    return gateway
 
 
 def call(gateway: Gateway, method: str, target: str, headers: dict[str, str] | None = None, body: bytes = b"",

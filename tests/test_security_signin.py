@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from security_support import USERS, basic, call, form_sign_in, make_gateway, session_of
 
+from replay.auth import LoginThrottle
 from replay.gateway import Gateway
 
 
@@ -117,3 +118,104 @@ def test_other_sessions_end_on_request(gw: Gateway) -> None:
     assert b'data-role="public"' in call(gw, "GET", "/", headers=fourth).body
     assert b'data-role="researcher"' in call(gw, "GET", "/", headers=third).body
     assert any(e["action"] == "sessions-ended" and e["detail"]["ended"] == 1 for e in audit(gw))
+
+
+class NoFreeGuesses(LoginThrottle):
+    CLIENT_FREE = 0  # after one failure the client is refused unchecked: no verification pool waits
+
+
+def _form_fields(page: bytes) -> list[dict[str, str]]:
+    """The sign-in form's inputs as a browser sees them (a real HTML parser, not a regex)."""
+    from html.parser import HTMLParser
+
+    fields: list[dict[str, str]] = []
+
+    class Inputs(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "input":
+                fields.append({k: v or "" for k, v in attrs})
+
+    Inputs().feed(page.decode("utf-8"))
+    return fields
+
+
+def _browser_sign_in(gw: Gateway, password: str, client: str, tick: bool) -> dict[str, str]:
+    """Fills and posts the sign-in form from the page itself: a ticked checkbox sends its name=value."""
+    from urllib.parse import urlencode
+
+    page = call(gw, "GET", "/_sma/login", client=client)
+    values = {"user": "rob", "password": password}
+    sent = {}
+    for field in _form_fields(page.body):
+        if field.get("type") == "checkbox":
+            if tick:
+                sent[field["name"]] = field.get("value") or "on"
+        elif field.get("type") == "hidden":
+            sent[field["name"]] = field["value"]
+        else:
+            sent[field["name"]] = values[field["name"]]
+    return session_of(call(gw, "POST", "/_sma/login", client=client, body=urlencode(sent).encode(), headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"sma_login={page.cookies()['sma_login']}"}))
+
+
+def test_the_sign_in_page_has_an_end_other_sessions_box(gw: Gateway) -> None:
+    boxes = [f for f in _form_fields(call(gw, "GET", "/_sma/login").body) if f.get("type") == "checkbox"]
+    assert [b["name"] for b in boxes] == ["end_other_sessions"] and "checked" not in boxes[0]  # off by default
+    laptop = _browser_sign_in(gw, USERS["rob"][1], "10.0.0.5", tick=False)
+    office = _browser_sign_in(gw, USERS["rob"][1], "10.0.0.6", tick=False)  # unticked: both stay signed in
+    assert all(b'data-role="researcher"' in call(gw, "GET", "/", headers=s).body for s in (laptop, office))
+    here = _browser_sign_in(gw, USERS["rob"][1], "10.0.0.9", tick=True)
+    assert all(b'data-role="public"' in call(gw, "GET", "/", headers=s).body for s in (laptop, office))
+    assert b'data-role="researcher"' in call(gw, "GET", "/", headers=here).body
+    login = [e for e in audit(gw) if e["action"] == "login"]
+    assert [e["detail"]["other_sessions_ended"] for e in login] == [0, 0, 2]
+
+
+def test_failed_sign_ins_are_answered_late_in_bounded_slots(gw: Gateway) -> None:
+    """Was: 32 guessers kept the gateway's queue full (a signed-in page 8-20x slower, bench/signin_load.py).
+    Each failed or refused answer is held, at most `slots` at once; the rest are answered at once."""
+    import time
+
+    from replay.signin_flood import Tarpit
+
+    signed_in = session_of(form_sign_in(gw, "rob", USERS["rob"][1], client="10.0.0.5"))
+    gw.throttle = NoFreeGuesses()
+    assert call(gw, "GET", "/", headers=basic("nobody", "x" * 12), client="10.0.0.66").status == 401
+    gw.tarpit = Tarpit(hold=0.4, slots=2)
+
+    def guess(n: int) -> float:
+        started = time.monotonic()
+        assert call(gw, "GET", "/", headers=basic(f"nobody{n}", "x" * 12), client="10.0.0.66").status == 401
+        return time.monotonic() - started
+
+    with ThreadPoolExecutor(5) as pool:
+        guesses = pool.map(guess, range(5))
+        time.sleep(0.1)
+        started = time.monotonic()
+        assert b'data-role="researcher"' in call(gw, "GET", "/", headers=signed_in, client="10.0.0.5").body
+        page_time = time.monotonic() - started
+        took = sorted(guesses)
+    assert page_time < 0.4  # the signed-in user never waits for a held answer
+    assert gw.tarpit.answers == 5 and gw.tarpit.held == 2
+    assert all(t >= 0.4 for t in took[-2:]) and all(t < 0.4 for t in took[:3])
+    # the form's failure is held too
+    gw.tarpit = Tarpit(hold=0.3, slots=2)
+    started = time.monotonic()
+    assert form_sign_in(gw, "rob", "not-robs-password", client="10.0.0.7").status == 401
+    assert time.monotonic() - started >= 0.3 and gw.tarpit.held == 1
+
+
+def test_a_spray_of_names_makes_few_audit_entries(gw: Gateway) -> None:
+    """Was: refusals were audited once per client AND name, so random names made an fsync'd entry each."""
+    from replay.signin_flood import RefusalAudit
+
+    gw.throttle = NoFreeGuesses()
+    for n in range(1 + 40):
+        assert call(gw, "GET", "/", headers=basic(f"spray{n}", "password-guess"), client="10.0.0.66").status == 401
+    refused = [e for e in audit(gw) if e["action"] == "login-refused"]
+    assert 1 <= len(refused) <= RefusalAudit.NAMES
+    # after the interval, the next entry carries the count of the refusals that were not written
+    gw.refusals.INTERVAL = 0.0
+    call(gw, "GET", "/", headers=basic("spray-last", "password-guess"), client="10.0.0.66")
+    last = [e for e in audit(gw) if e["action"] == "login-refused"][-1]
+    assert len(refused) + last["detail"]["refused_since_last_entry"] == 40
