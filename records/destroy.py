@@ -24,6 +24,7 @@ from typing import Any
 
 from .holds import Holds, _audit
 from .objects import InformationObject
+from .redact import Traces, card_selectors, plan_redactions, redact_member, traces_for
 from .warcmap import TREES, records_of, scan, scan_all
 
 LISTS = Path("records") / "vernietigingslijsten"
@@ -101,9 +102,19 @@ def approve(archive_dir: Path, ref: str, by: str) -> dict:
     data["approved"] = {"by": by, "at": _now(), "digest": data["digest"]}
     data["status"] = "approved"
     _write_json(path, data)
+    _seal_list(archive_dir, path, f"destroy-approve {data['id']}")
     _audit(archive_dir, by, "archivist", "destroy.approve", data["id"], {"items": len(data["items"]),
                                                                         "digest": data["digest"]})
     return data
+
+
+def _seal_list(archive_dir: Path, path: Path, by: str) -> None:
+    """A list changes on purpose when it is approved and when it has run: its new digest is sealed."""
+    from .fixity import seal_files
+
+    if Path(path).resolve().is_relative_to(Path(archive_dir).resolve()):
+        seal_files(archive_dir, [Path(archive_dir).resolve() / Path(path).resolve().relative_to(
+            Path(archive_dir).resolve())], by)
 
 
 class Run:
@@ -173,20 +184,29 @@ class Run:
             files: dict[str, list[str]] = {}
             for info in drop:
                 files.setdefault(str(info.file.relative_to(self.archive_dir)), []).append(info.record_id)
-            plan = {"step": "plan", "at": _now(), "posts": sorted(posts), "files": files}
+            traces = traces_for(self.archive_dir, posts, drop, self.texts)
+            redact = plan_redactions(self.archive_dir, infos, {i.record_id for i in drop}, traces, files)
+            plan = {"step": "plan", "at": _now(), "posts": sorted(posts), "files": files, "redact": redact,
+                    "traces": self._seal_traces(traces)}
             self._log(plan)
         finished = {r["file"] for r in done if r["step"] == "file"}
         drop_ids = {rid for ids in plan["files"].values() for rid in ids}
         results = {r["file"]: r for r in done if r["step"] == "file"}
-        for name, ids in sorted(plan["files"].items()):
+        redact = plan.get("redact", {})
+        traces = self._open_traces(plan.get("traces")) if redact else None
+        selectors = card_selectors() if redact else []
+        for name in sorted(set(plan["files"]) | set(redact)):
             if name in finished:
                 continue
             path = self.archive_dir / name
-            results[name] = {"step": "file", "file": name, **_rewrite(path, set(ids), self._scanned.get(path))}
+            results[name] = {"step": "file", "file": name, **_rewrite(
+                path, set(plan["files"].get(name, [])), self._scanned.get(path), set(redact.get(name, [])),
+                traces, selectors, self.list["id"])}
             self._log(results[name])
         posts = set(plan["posts"])
         if not any(r["step"] == "side" for r in done):
-            side = {"step": "side", **self._side_files(posts, drop_ids, plan["files"])}
+            side = {"step": "side", **self._side_files(posts, drop_ids, {**plan["files"], **redact},
+                                                       traces or self._open_traces(plan.get("traces")))}
             self._log(side)
         else:
             side = next(r for r in done if r["step"] == "side")
@@ -195,22 +215,73 @@ class Run:
         # fixity manifest, so `sma verify --archive` keeps telling decay from destruction.
         from .fixity import seal_files
 
-        seal_files(self.archive_dir, [self.archive_dir / name for name in sorted(plan["files"])]
+        seal_files(self.archive_dir, [self.archive_dir / name for name in sorted(set(plan["files"]) | set(redact))]
+                   + self._side_changes()
                    + [self.archive_dir / statement["file"], (self.archive_dir / statement["file"]).with_suffix(".txt")],
                    f"destroy-run {self.list['id']}")
         self._log({"step": "done", "verklaring": statement["file"]})
+        self._forget_traces()
         self.list["status"] = "destroyed"
         self.list["verklaring"] = statement["file"]
         _write_json(self.path, self.list)
+        _seal_list(self.archive_dir, self.path, f"destroy-run {self.list['id']}")
         _audit(self.archive_dir, self.by, "archivist", "destroy.run", self.list["id"],
                {"posts": len(posts), "records": len(drop_ids), "verklaring": statement["file"]})
         return statement
 
-    def _side_files(self, posts: set[str], drop_ids: set[str], files: dict) -> dict:
+    def _side_changes(self) -> list[Path]:
+        """The side files this run rewrote, rebuilt or removed (ledgers, history, pages, crawl facts,
+        pywb's and the search indexes) whose manifest line no longer matches: sealed anew, so that
+        `sma verify` keeps telling decay from destruction. Only these kinds of file: a damaged WARC
+        or audit log is not sealed over."""
+        from .fixity import read_manifest, sha256_file
+
+        side = ("crawls/", "accounts/", ".pywb/", ".sma/search/", "pages.jsonl", "access/pages.jsonl",
+                "public/pages.jsonl", "access/.pywb/", "public/.pywb/")
+        known = read_manifest(self.archive_dir)
+        paths = {rel for rel in known if rel.startswith(side) and "broken" not in known[rel]}
+        search = self.archive_dir / ".sma" / "search"
+        if search.exists():
+            paths |= {str(p.relative_to(self.archive_dir)) for p in search.rglob("*") if p.is_file()}
+        changed = []
+        for rel in sorted(paths):
+            path, entry = self.archive_dir / rel, known.get(rel)
+            if not path.exists():
+                if entry:
+                    changed.append(path)  # sealed as removed
+            elif entry is None or entry.get("size") != path.stat().st_size or entry.get("sha256") != sha256_file(path):
+                changed.append(path)
+        return changed
+
+    def _seal_traces(self, traces: Traces) -> str:
+        """The traces are the destroyed text itself: encrypted with the organisation's key in the journal,
+        and taken out of it when the run is done."""
+        data = json.dumps(traces.to_json(), ensure_ascii=False).encode("utf-8")
+        if self.fernet is None:
+            return "plain:" + data.decode("utf-8")
+        return self.fernet.encrypt(data).decode("ascii")
+
+    def _open_traces(self, sealed: str | None) -> Traces:
+        if not sealed:
+            return Traces([], [])
+        if sealed.startswith("plain:"):
+            return Traces.from_json(json.loads(sealed[6:]))
+        return Traces.from_json(json.loads(self.fernet.decrypt(sealed.encode("ascii"))))
+
+    def _forget_traces(self) -> None:
+        rows = self._done_steps()
+        for row in rows:
+            row.pop("traces", None)
+        tmp = self.journal.with_name(self.journal.name + ".tmp")
+        tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, self.journal)
+
+    def _side_files(self, posts: set[str], drop_ids: set[str], files: dict, traces: Traces) -> dict:
         """Ledgers, history, pages lists, derived indexes and reports: every trace outside the WARCs."""
         from .sidefiles import clean_side_files
 
-        return clean_side_files(self.archive_dir, posts, drop_ids, files, self.fernet)
+        return clean_side_files(self.archive_dir, posts, drop_ids, files, self.fernet, traces)
 
     def _statement(self, plan: dict, results: dict, side: dict) -> dict:
         approved = self.list["approved"]
@@ -222,6 +293,7 @@ class Run:
             "run_by": self.by, "run_started": plan["at"], "run_finished": _now(),
             "destroyed": self.list["items"],
             "records_removed": sum(r["removed"] for r in results.values()),
+            "records_redacted": sum(r.get("redacted", 0) for r in results.values()),
             "files": [{k: v for k, v in r.items() if k != "step"} for r in results.values()],
             "side_files": {k: v for k, v in side.items() if k != "step"},
         }
@@ -243,24 +315,38 @@ class Run:
         return statement
 
 
-def _rewrite(path: Path, drop: set[str], infos: list | None = None) -> dict:
-    """Copies every record but `drop` (each record is its own gzip member: copied byte for byte)
-    into a new file beside it, fsyncs it and renames it over the old one. `infos`: the file's
-    records as the plan just read them (a resumed run reads the file again)."""
+def _rewrite(path: Path, drop: set[str], infos: list | None = None, redact: set[str] | None = None,
+             traces: Traces | None = None, selectors: list[str] | None = None, note: str = "") -> dict:
+    """Copies every record but `drop` (each record is its own gzip member: copied byte for byte), the
+    records in `redact` without the destroyed posts' traces (records/redact.py), into a new file beside
+    it, fsyncs it and renames it over the old one. `infos`: the file's records as the plan just read
+    them (a resumed run reads the file again)."""
     if not path.exists():
-        return {"removed": 0, "kept": 0, "sha256": None, "deleted": True}
+        return {"removed": 0, "redacted": 0, "kept": 0, "sha256": None, "deleted": True}
     infos = infos if infos is not None else list(scan(path))
     keep = [i for i in infos if i.record_id not in drop]
     removed = len(infos) - len(keep)
-    if removed == 0:
-        return {"removed": 0, "kept": len(keep), "sha256": _sha256(path), "deleted": False}
+    rewritten: dict[str, bytes] = {}
+    if redact and traces is not None:
+        with open(path, "rb") as src:
+            for info in keep:
+                if info.record_id in redact:
+                    src.seek(info.offset)
+                    new = redact_member(src.read(info.length), traces, selectors or [], note)
+                    if new is not None:
+                        rewritten[info.record_id] = new
+    if removed == 0 and not rewritten:
+        return {"removed": 0, "redacted": 0, "kept": len(keep), "sha256": _sha256(path), "deleted": False}
     if all(i.type == "warcinfo" for i in keep):
         path.unlink()
         _fsync_dir(path.parent)
-        return {"removed": removed, "kept": 0, "sha256": None, "deleted": True}
+        return {"removed": removed, "redacted": 0, "kept": 0, "sha256": None, "deleted": True}
     tmp = path.with_name(path.name + ".destroy-tmp")
     with open(path, "rb") as src, open(tmp, "wb") as out:
         for info in keep:
+            if info.record_id in rewritten:
+                out.write(rewritten[info.record_id])
+                continue
             src.seek(info.offset)
             out.write(src.read(info.length))
         out.flush()
@@ -268,7 +354,8 @@ def _rewrite(path: Path, drop: set[str], infos: list | None = None) -> dict:
     os.chmod(tmp, 0o600)
     os.replace(tmp, path)
     _fsync_dir(path.parent)
-    return {"removed": removed, "kept": len(keep), "sha256": _sha256(path), "deleted": False}
+    return {"removed": removed, "redacted": len(rewritten), "kept": len(keep), "sha256": _sha256(path),
+            "deleted": False}
 
 
 def _sha256(path: Path) -> str:

@@ -54,12 +54,29 @@ def _filter_jsonl(path: Path, drop) -> int:  # noqa: ANN001
     return len(lines) - len(kept)
 
 
+def _redact_json_file(path: Path, traces: Any) -> bool:  # noqa: ANN401 - records.redact.Traces
+    """A crawl's JSON facts (completeness.json lists every visited post) without the posts."""
+    from .redact import redact_json
+
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if not traces.found(text):
+        return False
+    out = redact_json(text, traces)
+    if out is None:
+        return False
+    _atomic_bytes(path, json.dumps(json.loads(out), indent=1, ensure_ascii=False).encode("utf-8"))
+    return True
+
+
 def clean_side_files(archive_dir: Path, posts: set[str], drop_ids: set[str], files: dict,
-                     fernet: Any) -> dict:
+                     fernet: Any, traces: Any = None) -> dict:  # noqa: ANN401
     archive_dir = Path(archive_dir)
     counts = {"ledger_entries": 0, "capture_facts": 0, "history_posts": 0, "history_changes": 0,
-              "pages_lines": 0, "reports_removed": []}
+              "pages_lines": 0, "reports_removed": [], "crawl_facts_rewritten": []}
     for crawl in sorted((archive_dir / "crawls").glob("*")):
+        for facts_json in sorted(crawl.glob("*.json")) if traces is not None else []:
+            if _redact_json_file(facts_json, traces):
+                counts["crawl_facts_rewritten"].append(str(facts_json.relative_to(archive_dir)))
         ledger = crawl / LEDGER_NAME
         if ledger.exists() and ledger.stat().st_size:
             counts["ledger_entries"] += _filter_encrypted(

@@ -93,6 +93,17 @@ def every_byte(archive: Path) -> bytes:
     return b"\n".join(chunks)
 
 
+def files_holding(archive: Path, needle: bytes, under: Path | None = None) -> list[str]:
+    """The archive's files (WARCs decompressed) holding `needle`, relative to the archive."""
+    found = []
+    for root, _, files in os.walk(under or archive):
+        for name in files:
+            data = (Path(root) / name).read_bytes()
+            if needle in (gzip.decompress(data) if name.endswith(".gz") else data):
+                found.append(str((Path(root) / name).relative_to(archive)))
+    return found
+
+
 def report_rows(archive: Path, registry: Path) -> dict[str, dict]:
     proc = sma("appraisal", "report", "--archive", str(archive), "--registry", str(registry), "--format", "csv")
     assert proc.returncode == 0, proc.stderr
@@ -137,11 +148,29 @@ def test_approved_destruction_removes_the_post_everywhere_and_keeps_the_rest(sma
     before = every_byte(archive)
     comment_texts = [c["text"].encode() for c in small["doomed"]["comments"]]
     assert all(text in before for text in comment_texts)
+    doomed_url = small["doomed"]["url"]
+    post_id = doomed_url.rstrip("/").rsplit("/", 1)[1]
+    traces = [doomed_url.encode(), doomed_url.split("//", 1)[1].split("/", 1)[1].encode(), post_id.encode(),
+              small["doomed"]["text"][:60].encode()]  # URL, path, id, the opening a timeline shows
+    timelines = [f for f in files_holding(archive, traces[-1])
+                 if f.endswith(".warc.gz")]  # the profile page's captures show the opening too
+    assert timelines and all(t in before for t in traces)
+    assert sma("verify", "--archive", str(archive), "--seal").returncode == 0
 
     proc = sma("destroy", "run", list_id, "--archive", str(archive), "--by", "beheerder")
     assert proc.returncode == 0, proc.stderr
     after = every_byte(archive)
     assert [t for t in comment_texts if t in after] == []  # WARCs, access copy, ledgers, history, pages
+    # Not in any byte either: the post's URL, path, id and opening, in every capture (the timeline's
+    # HTML, DOM, text, screenshot, JSON), index, ledger, crawl fact; only the accountability files
+    # (the list, the verklaring, the run's journal) say what was destroyed.
+    accountability = {"records/vernietigingslijsten", "records/verklaringen", ".sma/destroy"}
+    for trace in traces:
+        holding = {str(Path(f).parent) for f in files_holding(archive, trace)}
+        assert holding <= accountability, (trace, holding)
+    assert not files_holding(archive, small["doomed"]["text"][:60].encode(), under=archive / ".sma" / "destroy")
+    verified = sma("verify", "--archive", str(archive))  # the rewritten files were sealed by the run
+    assert verified.returncode == 0 and "FAIL" not in verified.stdout, verified.stdout
     for name in ("pages.jsonl", "access/pages.jsonl"):
         assert small["doomed"]["url"] not in (archive / name).read_text()
     state = json.loads((archive / "accounts" / "campaign" / "state.json").read_text())
@@ -185,6 +214,13 @@ def assert_replay(archive: Path, kept: list[str], gone: str) -> None:
         with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(f"{base}/{ts[kept[0]]}id_/{gone}", timeout=60)
         assert missing.value.code == 404
+        # The timeline the profile page fetched replays, rewritten without the destroyed post.
+        from crawler.archive.read import iter_records
+
+        timeline = next(r for r in iter_records(archive) if r.type == "response" and "/statuses?" in r.uri)
+        with urllib.request.urlopen(f"{base}/{ts[kept[0]]}id_/{timeline.uri}", timeout=60) as response:
+            statuses = json.loads(response.read())
+        assert statuses and gone not in json.dumps(statuses) and set(kept) & {s.get("url") for s in statuses}
     finally:
         stop(proc)
 
@@ -228,7 +264,10 @@ def fingerprint(archive: Path) -> dict[str, str]:
     for path in sorted(archive.rglob("*")):
         if path.is_file() and not any(part in skip for part in path.relative_to(archive).parts) \
                 and not path.name.endswith(".enc"):  # Fernet tokens differ on every encryption
-            out[str(path.relative_to(archive))] = hashlib.sha256(path.read_bytes()).hexdigest()
+            data = path.read_bytes()
+            if path.name.endswith(".warc.gz"):  # a rewritten record names its list (WARC-SMA-Redacted)
+                data = re.sub(rb"vl-\d{14}-[0-9a-f]{4}", b"vl-ID", gzip.decompress(data))
+            out[str(path.relative_to(archive))] = hashlib.sha256(data).hexdigest()
     return out
 
 
