@@ -95,7 +95,12 @@ class AccountSpider(scrapy.Spider):
         if pending is not None and self.history is not None:
             url, state, changes = pending
             try:
-                self.history.commit(url, state, changes)
+                if self.settings.getbool("SMA_DISTRIBUTED"):
+                    from ..distributed.history import commit_shared
+
+                    commit_shared(self.history, url, state, changes)  # other workers write it too
+                else:
+                    self.history.commit(url, state, changes)
             except OSError as exc:
                 # The page is in the WARC; unrecorded, it is only visited again next time.
                 self.logger.warning("could not record %s in the account history: %s", url, exc)
@@ -111,6 +116,8 @@ class AccountSpider(scrapy.Spider):
         self.profile, self.url_matched = resolve(self.start_url, self.profile_name)
         self.history = AccountHistory(self.settings.get("SMA_ARCHIVE_DIR"), self.account_key)
         self.history.profile_url = self.history.profile_url or self.start_url
+        if self.settings.getbool("SMA_DISTRIBUTED"):
+            return  # a worker: the crawl's pages come from the frontier in Redis (crawler/distributed)
         if self.selected_posts:
             self.plan = {"selected": list(self.selected_posts)}
             for url in self.selected_posts:
@@ -370,6 +377,11 @@ class AccountSpider(scrapy.Spider):
         page = request.meta.get("playwright_page")
         if page is not None and not page.is_closed():
             await page.close()
+        if self.settings.getbool("SMA_DISTRIBUTED"):
+            from ..distributed.signals import page_failed
+
+            # The page's lease ends once this errback has recorded why (crawler/distributed/components.py).
+            self.crawler.signals.send_catch_log(page_failed, request=request)
         reason = str(failure.value).splitlines()[0] if str(failure.value) else type(failure.value).__name__
         if request.meta.get("sma_kind") == "profile":
             self.fatal_error = f"cannot capture {request.url}: {reason}"

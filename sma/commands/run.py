@@ -32,6 +32,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--full", action="store_true", help="revisit every post, not only new and young ones")
     run.add_argument("--watch", action="store_true", help="keep running, capturing accounts as they fall due")
     run.add_argument("--max-posts", type=int, default=None, help=argparse.SUPPRESS)
+    run.add_argument("--redis", default=None, metavar="URL",
+                     help="queue the due accounts in this Redis for `sma worker`s instead of capturing them "
+                          "here (docs/scale-out.md)")
+    run.add_argument("--namespace", default="sma", help="key prefix in Redis with --redis (one per archive)")
     run.set_defaults(func=_run)
 
     post = sub.add_parser("capture-post", help="capture one selected post on request (any scenario, also C)")
@@ -135,6 +139,11 @@ def _session_renewed(account: Account, paused: dict[str, str]) -> bool:
 
 
 def run_once(registry: Registry, archive: Path, args: argparse.Namespace) -> int:
+    if getattr(args, "redis", None):
+        from sma.commands.worker import enqueue_due
+
+        return enqueue_due(registry, archive, args, due_accounts(registry, archive, utc_now(), args.all,
+                                                                 args.accounts))
     codes = []
     with archive_lock(archive):
         for account, action in due_accounts(registry, archive, utc_now(), args.all, args.accounts):

@@ -1,0 +1,204 @@
+"""The end of an account crawl that several workers did: what each page showed (sent with the page's
+lease, `Observer`) merged into one observation, then the same ending as `sma crawl`'s: the dead workers'
+`.open` WARCs repaired, the pseudonymised access copy and ledger (privacy pipeline), completeness.json,
+summary.json and report.html."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+
+from ..archive.pages import read_pages
+from ..archive.warc import OPEN_SUFFIX, last_complete_offset
+from ..run import EXIT_FAILED, EXIT_INCOMPLETE, EXIT_OK, CrawlOutcome
+from .frontier import Frontier
+
+LISTS = ("posts", "drift", "actions", "timeline_pages")
+
+
+class Observer:
+    """What a worker's spider observed since its last page was done: only the new part is sent."""
+
+    def __init__(self) -> None:
+        self.sent: dict[str, Any] = {}
+
+    def delta(self, spider: Any) -> dict[str, Any]:
+        if spider is None:
+            return {}
+        seen = spider.completeness
+        out: dict[str, Any] = {}
+        for name in LISTS:
+            items = list(seen.get(name) or [])
+            out[name], self.sent[name] = items[self.sent.get(name, 0):], len(items)
+        for name, items in (("errors", spider.errors), ("changes", getattr(spider, "changes", []))):
+            out[name], self.sent[name] = list(items)[self.sent.get(name, 0):], len(items)
+        thumbs = dict(seen.get("thumbnails") or {})
+        out["thumbnails"] = {k: v for k, v in thumbs.items() if k not in self.sent.setdefault("thumbnails", set())}
+        self.sent["thumbnails"].update(thumbs)
+        for name, value in (("profile", seen.get("profile")), ("posts_selected", seen.get("posts_selected")),
+                            ("plan", getattr(spider, "plan", None) or None), ("fatal_error", spider.fatal_error),
+                            ("paused", getattr(spider, "paused", None)),
+                            ("browser_version", getattr(spider, "browser_version", None))):
+            if value is not None and self.sent.get(name) != json.dumps(value, sort_keys=True, default=str):
+                out[name] = value
+                self.sent[name] = json.dumps(value, sort_keys=True, default=str)
+        return {k: v for k, v in out.items() if v not in ([], {}, None)}
+
+
+def merge(observations: list[dict[str, Any]]) -> dict[str, Any]:
+    """One crawl's observation from its pages'; a page done twice (a lost lease) counts once."""
+    merged: dict[str, Any] = {"profile": None, "posts": [], "actions": [], "drift": [], "timeline_pages": [],
+                              "thumbnails": {}, "errors": [], "changes": [], "plan": {}, "fatal_error": None,
+                              "paused": None, "browser_version": None}
+    posts: dict[str, dict[str, Any]] = {}
+    for obs in observations:
+        for post in obs.get("posts", []):
+            posts[post.get("url", "")] = post
+        for name in ("actions", "drift", "timeline_pages", "errors", "changes"):
+            for entry in obs.get(name, []):
+                if entry not in merged[name]:
+                    merged[name].append(entry)
+        merged["thumbnails"].update(obs.get("thumbnails", {}))
+        profile = obs.get("profile")
+        if profile and (merged["profile"] is None or profile.get("posts_found", 0) >= merged["profile"]["posts_found"]):
+            merged["profile"] = profile
+        for name in ("plan", "posts_selected", "fatal_error", "paused", "browser_version"):
+            if obs.get(name) is not None:
+                merged[name] = merged.get(name) or obs[name]
+    merged["posts"] = list(posts.values())
+    return merged
+
+
+def repair_dead_writers(archive_dir: Path, crawl_id: str) -> list[Path]:
+    """`.open` files of this crawl once no live worker writes it: a killed worker's; whole records kept."""
+    repaired = []
+    for path in sorted((Path(archive_dir) / "warcs").glob(f"*-{crawl_id}-*.warc.gz{OPEN_SUFFIX}")):
+        good = last_complete_offset(path)
+        if good == 0:
+            path.unlink()
+            continue
+        with open(path, "r+b") as fh:
+            fh.truncate(good)
+        final = path.with_name(path.name[: -len(OPEN_SUFFIX)])
+        path.replace(final)
+        repaired.append(final)
+    return repaired
+
+
+def warc_stats(archive_dir: Path, crawl_id: str) -> dict[str, Any]:
+    files = sorted((Path(archive_dir) / "warcs").glob(f"*-{crawl_id}-*.warc.gz"))
+    records = revisits = 0
+    for path in files:
+        with open(path, "rb") as fh:
+            for record in ArchiveIterator(fh):
+                records += 1
+                revisits += record.rec_type == "revisit"
+    return {"records": records, "revisits": revisits, "bytes": sum(p.stat().st_size for p in files),
+            "warc_files": [str(p) for p in files]}
+
+
+def finish(frontier: Frontier, crawl_id: str, archive_dir: Path, settings: Any, wait_s: float | None = None
+           ) -> CrawlOutcome:
+    """Ends crawl `crawl_id` (its last page is done): `settings` are the crawl's Scrapy settings."""
+    from .. import report_html
+    from ..completeness import assess
+    from ..profiles import resolve
+
+    archive_dir = Path(archive_dir)
+    spec = frontier.spec(crawl_id)
+    created = float(frontier.result(crawl_id).get("created", time.time()))
+    deadline = time.monotonic() + (wait_s if wait_s is not None else 2 * frontier.lease_s)
+    while frontier.live_writers(crawl_id) and time.monotonic() < deadline:
+        time.sleep(0.5)  # a worker still closing its WARC of this crawl
+    repaired = repair_dead_writers(archive_dir, crawl_id)
+    merged = merge(frontier.observations(crawl_id))
+    profile, _ = resolve(spec["url"], spec.get("profile") or "auto")
+    spider = SimpleNamespace(
+        profile=profile, start_url=spec["url"], completeness={k: merged[k] for k in (
+            "profile", "posts", "actions", "drift", "timeline_pages", "thumbnails") if merged[k] is not None},
+        errors=list(merged["errors"]), fatal_error=merged["fatal_error"], paused=merged["paused"],
+        account_key=spec["account"], plan=merged["plan"], changes=merged["changes"])
+    if merged.get("posts_selected") is not None:
+        spider.completeness["posts_selected"] = merged["posts_selected"]
+    _access_copy(archive_dir, crawl_id, settings, spider)
+    observed = dict(spider.completeness)
+    observed["errors"] = list(spider.errors)
+    observed["fatal_error"] = spider.fatal_error
+    report = assess(observed)
+    pages = [p for p in read_pages(archive_dir) if str(p.get("id", "")).startswith(f"{crawl_id}-")]
+    stats = warc_stats(archive_dir, crawl_id)
+    summary = {
+        "crawl_id": crawl_id, "url": spec["url"], "profile": profile.name, "finish_reason": "finished",
+        "fatal_error": spider.fatal_error, "pages": len(pages),
+        "pages_by_kind": {k: sum(p.get("kind") == k for p in pages) for k in ("profile", "post")},
+        **stats, "errors": spider.errors, "duration_s": round(time.time() - created, 1),
+        "complete": report["complete"] and not spider.fatal_error, "comments": report["comments"],
+        "shortfalls": len(report["shortfalls"]), "drift": report["drift"], "account": spec["account"],
+        "visits": {reason: len(urls) for reason, urls in (spider.plan or {}).items()},
+        "changes": _count_changes(spider.changes), "paused": spider.paused,
+        "workers": sorted({Path(p).name.split(f"-{crawl_id}-")[0].rsplit("-", 1)[0] for p in stats["warc_files"]}),
+        "repaired_warcs": [str(p) for p in repaired],
+    }
+    report["complete"] = summary["complete"]
+    out = archive_dir / "crawls" / crawl_id
+    out.mkdir(parents=True, exist_ok=True)
+    summary["report"] = str(report_html.write(out, summary, report))
+    for name, data in (("summary.json", summary), ("completeness.json", report)):
+        (out / name).write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    return _outcome(summary, report, archive_dir)
+
+
+def _outcome(summary: dict[str, Any], report: dict[str, Any], archive_dir: Path) -> CrawlOutcome:
+    from ..recapture import EXIT_PAUSED
+
+    if summary["paused"]:
+        return CrawlOutcome(EXIT_PAUSED, f"PAUSED: {summary['paused']}", summary, report)
+    if summary["fatal_error"]:
+        return CrawlOutcome(EXIT_FAILED, summary["fatal_error"], summary, report)
+    if not summary["complete"]:
+        return CrawlOutcome(EXIT_INCOMPLETE, f"INCOMPLETE: {summary['shortfalls']} shortfall(s); see "
+                            f"{summary['report']}", summary, report)
+    return CrawlOutcome(EXIT_OK, "complete", summary, report)
+
+
+class _Stats:
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+
+    def set_value(self, key: str, value: Any, spider: Any = None) -> None:
+        self.values[key] = value
+
+
+def _access_copy(archive_dir: Path, crawl_id: str, settings: Any, spider: Any) -> None:
+    """The privacy pipeline's ending, over every worker's pages: their facts from the crawl's encrypted
+    file, the records from every WARC of the crawl. A failure fails the crawl (as in `sma crawl`)."""
+    from ..privacy.derivative import PageFacts
+    from ..privacy.keys import KeyProblem, load_keys
+    from ..privacy.ledger import CAPTURE_FACTS_NAME, EncryptedJsonLines
+    from ..privacy_pipeline import PrivacyPipeline
+
+    if not settings.getbool("SMA_PRIVACY", True):
+        return
+    pipeline = PrivacyPipeline(SimpleNamespace(settings=settings, spider=spider, stats=_Stats(), engine=None))
+    try:
+        pipeline.keys = load_keys(pipeline.organisation, create=False, archive_dir=archive_dir)
+    except KeyProblem as exc:
+        spider.fatal_error = spider.fatal_error or f"no pseudonymisation key: {exc}"
+        return
+    facts = EncryptedJsonLines(pipeline.crawl_dir / CAPTURE_FACTS_NAME, pipeline.keys.fernet())
+    if facts.path.exists():
+        pipeline.pages = {row["url"]: PageFacts(**row) for row in facts.read()}
+    pipeline.close_spider()
+
+
+def _count_changes(changes: list[dict[str, Any]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for change in changes:
+        key = f"{change['change']} {change['kind']}"
+        counts[key] = counts.get(key, 0) + 1
+    return counts

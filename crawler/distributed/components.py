@@ -1,0 +1,217 @@
+"""Scrapy components of a worker (wired by `crawler/distributed/worker.py`'s settings):
+
+- `PageLeases` (extension): renews the worker's leases (heartbeat), ends a page's lease once the
+  page's callback output is through (found requests queued, captures written), with what the spider
+  observed on it; gives back the leases of pages left undone when the worker stops.
+- `LeaseOutput` (spider middleware): counts what each leased page's callback yields.
+- `WorkerWarcPipeline`: the WARC pipeline with the worker's own file prefix, the Redis digest index,
+  and no repair of `.open` files (other workers are writing theirs).
+- `WorkerPrivacyPipeline`: keeps each page's privacy facts (encrypted, per page) but leaves the access
+  copy to the end of the account's crawl, whichever worker ends it (`completion.finish`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from ..pipelines import WarcPipeline
+from ..privacy_pipeline import PrivacyPipeline
+from .completion import Observer
+from .digests import RedisSeen
+from .frontier import LEASE_META, Frontier, connect
+from .signals import page_failed
+
+logger = logging.getLogger(__name__)
+
+
+class PageLeases:
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        if not settings.get("SMA_REDIS_URL"):
+            raise NotConfigured("no SMA_REDIS_URL: not a worker")
+        self.crawler = crawler
+        self.crawl_id = settings.get("SMA_CRAWL_ID")
+        self.worker = settings.get("SMA_WORKER_NAME")
+        self.frontier = Frontier(connect(settings.get("SMA_REDIS_URL")), settings.get("SMA_REDIS_NAMESPACE", "sma"),
+                                 settings.getfloat("SMA_LEASE_S", 60.0))
+        self.pending: dict[str, int] = defaultdict(int)  # lease token -> outputs not yet through
+        self.exhausted: set[str] = set()  # tokens whose callback output has ended
+        self.parent: dict[int, str] = {}  # id(request found on a page) -> the page's lease token
+        self.observer = Observer()
+        self.done_pages = 0
+        self._task: asyncio.Task | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PageLeases:
+        ext = cls(crawler)
+        for handler, signal in (
+            (ext.spider_opened, signals.spider_opened), (ext.spider_closed, signals.spider_closed),
+            (ext.item_through, signals.item_scraped), (ext.item_through, signals.item_dropped),
+            (ext.item_through, signals.item_error), (ext.request_scheduled, signals.request_scheduled),
+            (ext.callback_failed, signals.spider_error), (ext.request_failed, page_failed),
+        ):
+            crawler.signals.connect(handler, signal=signal)
+        return ext
+
+    # -- heartbeat ---------------------------------------------------------------------------
+    def held(self) -> set[str]:
+        queue = getattr(self.crawler.engine.scheduler, "queue", None) if self.crawler.engine else None
+        return getattr(queue, "held", set())
+
+    def spider_opened(self, spider: Any) -> None:
+        self.frontier.writer_alive(self.crawl_id, self.worker)
+        self._task = asyncio.ensure_future(self._beat())
+
+    async def _beat(self) -> None:
+        while True:
+            await asyncio.sleep(max(0.5, self.frontier.lease_s / 4))
+            try:
+                self.frontier.renew(self.crawl_id, list(self.held()))
+                self.frontier.writer_alive(self.crawl_id, self.worker)
+            except Exception as exc:  # noqa: BLE001 - Redis away for a moment: the next beat tries again
+                logger.warning("lease heartbeat failed: %s", exc)
+
+    # -- what a page's callback produced -------------------------------------------------------------
+    def output(self, token: str, obj: Any) -> None:
+        self.pending[token] += 1
+        if isinstance(obj, Request):
+            self.parent[id(obj)] = token
+
+    def output_ended(self, token: str) -> None:
+        self.exhausted.add(token)
+        self._later(token)
+
+    def request_scheduled(self, request: Request, spider: Any) -> None:
+        token = self.parent.pop(id(request), None)
+        if token is not None:
+            self._through(token)  # enqueue_request follows in the same call; the check runs after it
+
+    def item_through(self, item: Any, response: Any = None, spider: Any = None, **kwargs: Any) -> None:
+        token = getattr(response, "meta", {}).get(LEASE_META) if response is not None else None
+        if token:
+            self._through(token)
+
+    def _through(self, token: str) -> None:
+        self.pending[token] -= 1
+        self._later(token)
+
+    def callback_failed(self, failure: Any, response: Any, spider: Any) -> None:
+        token = response.meta.get(LEASE_META)
+        if token:
+            self.output_ended(token)
+
+    def request_failed(self, request: Request) -> None:
+        token = request.meta.get(LEASE_META)
+        if token:
+            self.output_ended(token)
+
+    def _later(self, token: str) -> None:
+        # After the signal's other handlers (the spider records its errors there) and the enqueue.
+        asyncio.get_event_loop().call_soon(self._maybe_done, token)
+
+    def _maybe_done(self, token: str) -> None:
+        if token not in self.exhausted or self.pending.get(token, 0) > 0 or token not in self.held():
+            return
+        self._done(token)
+
+    def _done(self, token: str) -> None:
+        self.held().discard(token)
+        self.exhausted.discard(token)
+        self.pending.pop(token, None)
+        left = self.frontier.done(self.crawl_id, token, self.observer.delta(self.crawler.spider))
+        self.done_pages += 1
+        if left < 0:
+            logger.warning("a page's lease had expired before it was done: another worker captures it again")
+
+    # -- stop --------------------------------------------------------------------------------
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self._task:
+            self._task.cancel()
+        undone = list(self.held())
+        if undone and (spider.fatal_error or spider.paused):
+            # The crawl cannot go on (profile gone, login wall, logged out, disk full): its pages end
+            # with the reason, so the account's report says it instead of the page being retried forever.
+            for token in undone:
+                self._done(token)
+        elif undone:
+            # Given back at once rather than after the lease expires.
+            self.frontier.renew_until(self.crawl_id, undone, 0)
+            self.frontier.reclaim(self.crawl_id)
+        self.frontier.writer_closed(self.crawl_id, self.worker)
+
+
+class LeaseOutput:
+    """Counts the outputs of every leased page's callback for `PageLeases`."""
+
+    def __init__(self, leases: PageLeases) -> None:
+        self.leases = leases
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> LeaseOutput:
+        leases = next((e for e in crawler.extensions.middlewares if isinstance(e, PageLeases)), None)
+        if leases is None:
+            raise NotConfigured("no PageLeases extension")
+        return cls(leases)
+
+    async def process_spider_output(self, response: Any, result: AsyncIterator[Any], spider: Any = None
+                                    ) -> AsyncIterator[Any]:
+        token = response.meta.get(LEASE_META)
+        try:
+            async for obj in result:
+                if token and obj is not None:
+                    self.leases.output(token, obj)
+                yield obj
+        finally:
+            if token:
+                self.leases.output_ended(token)
+
+
+class WorkerWarcPipeline(WarcPipeline):
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.worker = crawler.settings.get("SMA_WORKER_NAME")
+        self.seen = RedisSeen(connect(crawler.settings.get("SMA_REDIS_URL")),
+                              crawler.settings.get("SMA_REDIS_NAMESPACE", "sma"))
+
+    def recover(self) -> None:
+        """Other workers' `.open` files are being written: a dead writer's are repaired when its
+        crawl ends (`completion.finish`)."""
+
+    def seen_index(self) -> Any:
+        return self.seen
+
+    def warc_prefix(self) -> str:
+        return self.worker
+
+    def _save_thumbnail(self, item: Any) -> None:
+        assert item.thumbnail is not None
+        thumbs = self.archive_dir / "crawls" / self.crawl_id / "thumbs"
+        thumbs.mkdir(parents=True, exist_ok=True)
+        name = f"{self.worker}-{self.crawler.stats.get_value('sma/pages', 0):04d}.jpg"
+        (thumbs / name).write_bytes(item.thumbnail)
+        spider = self.crawler.spider
+        if spider is not None and hasattr(spider, "completeness"):
+            spider.completeness.setdefault("thumbnails", {})[item.url] = f"thumbs/{name}"
+
+    def close_spider(self, spider: Any = None) -> None:
+        super().close_spider(spider)
+        if self.writer is not None:
+            self.seen.written(Path(p).name for p in self.writer.files)
+
+
+class WorkerPrivacyPipeline(PrivacyPipeline):
+    def close_spider(self, spider: Any = None) -> None:
+        """The access copy of an account crawl is written once, from every worker's WARCs, when its
+        last page is done (`completion.finish`); each page's facts are already in its encrypted file."""
+        from ..capture import privacy_capture
+
+        privacy_capture.activate(None)

@@ -1,0 +1,4 @@
+"""Signals of the distributed crawl (Scrapy style: plain objects, sent with `crawler.signals`)."""
+
+# A page's request failed in the errback (no callback output follows): its lease may end.
+page_failed = object()
