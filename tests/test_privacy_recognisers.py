@@ -106,3 +106,39 @@ def test_the_next_comments_date_is_not_the_birth_date_of_the_one_above() -> None
     assert ("birthdate", "3 maart 1985") in values
     assert not any(value == "14 jan 2025" for _, value in values)
 
+
+
+# A captured page's text: comment headers as lines of their own, platform chrome around them.
+PAGE = """Gemeente Utrecht
+24 u · 🌍
+348 reacties · 57 keer gedeeld
+Vind ik leuk
+Beantwoorden
+lotte ✨
+wie weet of dit klopt?
+sanne.bakker_
+hoe zit het met jongeren?
+jeroen1984
+Mehmet Yıldız
+Mijn zoon (03-09-2017) en mijn moeder, ze is van 1938, wachten nog. Mijn BSN is 238941607.
+Bel me: +32 478 12 34 56. Mijn zwager Geert Hoogeveen woont in Groningen, Oosterstraat 19a.
+Meld wateroverlast via 0344-649090. Post: Postbus 9090, 6800 GX Arnhem. Mail wijkteam@eindhoven.nl
+Volg @knmi@mastodon.nl · rijksoverheid.nl · v4.2.10 · © 2025 X Corp. · groetjes van Ilona van de IC
+"""
+
+
+@pytest.mark.parametrize(("kind", "value"), [
+    ("name", "lotte"), ("mention", "sanne.bakker_"), ("mention", "jeroen1984"), ("name", "Mehmet Yıldız"),
+    ("birthdate", "03-09-2017"), ("birthdate", "1938"), ("bsn", "238941607"), ("phone", "+32 478 12 34 56"),
+    ("name", "Geert Hoogeveen"), ("address", "Groningen, Oosterstraat 19a"),
+])
+def test_page_text_values_are_found(kind: str, value: str) -> None:
+    assert (kind, value) in found(PAGE)
+
+
+@pytest.mark.parametrize("chrome", [
+    "0344-649090", "6800 GX Arnhem", "wijkteam@eindhoven.nl", "knmi@mastodon.nl", "rijksoverheid.nl", "v4.2.10",
+    "Corp", "Gemeente Utrecht", "348", "24 u", "Vind ik leuk", "Beantwoorden", "IC",
+])
+def test_page_chrome_is_no_finding(chrome: str) -> None:
+    assert not [(k, v) for k, v in found(PAGE) if chrome in v], found(PAGE)

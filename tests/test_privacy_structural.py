@@ -40,6 +40,36 @@ def test_html_author_markup_names_commenters_but_not_site_links() -> None:
     assert "Inloggen" not in names and not any(p.profile_url == "/users/login" for p in people)
 
 
+# A redesigned page: no class says "author"; what is left is the avatar, the link beside it and the
+# @handle after the name (timeline-like markup with renamed classes).
+RENAMED = """<li><header class="k3f"><img class="q9" src="/t/avatars/eva_prins" alt="" width="48">
+<a class="zz1" href="/t/eva_prins">Eva Prins</a> <span class="y7">@eva_prins</span>
+<a href="/t/ministerie-demo/status/1234567">3 u</a></header><p>Eens met Jan.</p>
+<img class="q9" src="/t/avatars/ministerie-demo" alt=""> <a href="/t/ministerie-demo/volgen">Volgen</a></li>"""
+GRAPHQL = json.dumps({"data": {"entries": [{"__typename": "Tweet", "rest_id": "1767890123456789012", "core": {
+    "user_results": {"result": {"__typename": "User", "rest_id": "887766554433", "legacy": {
+        "name": "Loes de Haan", "screen_name": "loes_dehaan"}}}}, "legacy": {"full_text": "@smit1970 klopt"}}],
+    "mentions": [{"id": "556677889900", "username": "smit1970", "url": "/@smit1970"}],
+    "comments": [{"author": {"displayName": "@bram_653", "channelName": "Bram Bos", "avatar": "/ggpht/a1b2.png"}}],
+    "tags": [{"name": "klimaat", "url": "/tags/klimaat"}]}})
+
+
+def test_renamed_markup_still_names_the_commenter_beside_the_avatar_but_no_post_link() -> None:
+    people, _ = scan_body(RENAMED, "text/html")
+    assert ("Eva Prins", "@eva_prins", "/t/eva_prins") in {(p.name, p.handle, p.profile_url) for p in people}
+    assert not any(p.profile_url and "status" in p.profile_url for p in people)
+    assert not any(p.name == "Volgen" or p.profile_url == "/t/ministerie-demo/volgen" for p in people)
+
+
+def test_accounts_in_json_wherever_they_sit_but_not_tags_or_posts() -> None:
+    people, ids = scan_body(GRAPHQL, "application/json")
+    seen = {(p.name, p.handle) for p in people}
+    assert {("Loes de Haan", "loes_dehaan"), ("Bram Bos", "@bram_653")} <= seen
+    assert any(p.handle == "smit1970" for p in people)
+    assert not any(p.name == "klimaat" for p in people)
+    assert {"887766554433", "556677889900"} <= set(ids) and "1767890123456789012" not in ids
+
+
 def test_learned_structure_leaves_no_id_avatar_or_name_and_keeps_the_organisation() -> None:
     detector = PiiDetector(own_identities=["gemeente_demo", "Gemeente Demo"])
     people, ids = scan_body(API, "application/json")

@@ -123,7 +123,9 @@ _HOUSE_NR = (r"(?:,?[ \t\xa0]+(?:nr\.?[ \t\xa0]*)?\d{1,5}(?:-\d{1,4}|[A-Za-z]{1,
 ORGANISATION_WORDS = ("gemeente", "belastingdienst", "klantenservice", "helpdesk", "servicenummer", "informatienummer",
                       "ministerie", "uwv", "svb", "duo", "cak", "rdw", "politie", "kantoor", "bedrijf", "ziekenhuis",
                       "apotheek", "huisartsenpost", "balie", "alarmnummer", "storingsnummer", "belastingtelefoon",
-                      "toeslagen", "ggd", "infolijn", "hulplijn", "klantcontact")
+                      "toeslagen", "ggd", "infolijn", "hulplijn", "klantcontact", "waterschap", "provincie",
+                      "veiligheidsregio", "ambassade", "embassy", "meld", "melden", "meldpunt", "tiplijn", "tiplijn",
+                      "opsporing", "webcare", "our phone", "our phone lines")
 # Two-letter words that follow a number in lower case ("1500 en", "2024 is"): not a postcode then.
 _NOT_POSTCODE_LETTERS = frozenset("""
 en de is in op om te al ik je we ze er na of nu uw zo ja tm td dd mb kb gb km cm mm kg pm am ha ml cc nr st jr
@@ -139,8 +141,22 @@ _ORG_MAILBOX = re.compile(r"^(?:info|contact|vergunningen|klantenservice|service
                           r"minvws|minbzk|uwv|svb|duo|rivm|rws)\.nl$", re.IGNORECASE)
 
 
+_DOMAIN = re.compile(r"(?:@|%40|&#64;)(?:[\w-]+\.)*?([\w-]+)\.nl$", re.IGNORECASE)
+
+
 def email_personal(value: str) -> bool:
-    return _ORG_MAILBOX.search(value) is None
+    """Not a desk's mailbox, and not at a public body's or a municipality's own domain (`@eindhoven.nl`,
+    `@knmi.nl`): citizens do not get addresses there."""
+    if _ORG_MAILBOX.search(value) is not None:
+        return False
+    domain = _DOMAIN.search(value)
+    if domain:
+        from crawler.privacy import lexicon  # lists load once, on the first e-mail address
+
+        name = domain.group(1).lower()
+        if name in lexicon.places() or name in lexicon.public_bodies() or lexicon.is_public_body(name):
+            return False
+    return True
 
 
 def postcode_valid(value: str) -> bool:
@@ -156,7 +172,8 @@ def postcode_valid(value: str) -> bool:
 SPECS: list[PatternSpec] = [
     PatternSpec(
         "email",
-        [(r"(?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}" + AT + r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}"
+        # Not after '@': '@knmi@mastodon.nl' is a fediverse handle (a mention, public bodies' stay).
+        [(r"(?<![\w.+%@-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}" + AT + r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}"
           r"(?![\w-])", 0.9)],
         validate=email_personal,
         context=("mail", "e-mail", "adres", "stuur"),
@@ -178,6 +195,11 @@ SPECS: list[PatternSpec] = [
         context_chars=40,
         threshold=0.5,
         flags=re.IGNORECASE,
+    ),
+    PatternSpec(
+        # Belgian mobile numbers (+32 4xx xx xx xx, 04xx xx xx xx): Flemish citizens comment too.
+        "phone",
+        [(r"(?<![\w+])(?:\+|00)32[ \t\xa0-]?4\d{2}(?:" + _SEP + r"\d){6}" + _NUM_R, 0.8)],
     ),
     PatternSpec(
         "phone",
@@ -204,7 +226,9 @@ SPECS: list[PatternSpec] = [
         [(r"(?<![\w#])[1-9]\d{3}[ \t\xa0]{0,2}(?!SA|SD|SS)[A-Z]{2}" + _HOUSE_NR + r"(?![\w-])", 0.6),
          (r"(?<![\w#])[1-9]\d{3}[ \t\xa0]{0,2}(?i:[a-z]{2})" + _HOUSE_NR + r"(?![\w-])", 0.5)],
         validate=postcode_valid,
-        context=("postcode", "adres", "wonen", "woon", "woont", "wijk", "straat", "verhuisd", "postbus", "huisnummer"),
+        context=("postcode", "adres", "wonen", "woon", "woont", "wijk", "straat", "verhuisd", "huisnummer"),
+        negative=("postbus", "antwoordnummer"),  # PO boxes are organisations' addresses
+        context_chars=20,
         threshold=0.5,
     ),
 ]

@@ -133,9 +133,25 @@ _SAME_BLOCK = re.compile(r"[\n\r<>]")
 _BORN_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+){0,2}(?:geboren|born)\b", re.IGNORECASE)
 
 
+# A birth year alone: 'ze is van 1938', 'ik ben van 1952', 'born 2009', 'geboren in 1961', 'bouwjaar' never.
+_BIRTH_YEAR = re.compile(r"(?:\b(?:ik ben|ze is|zij is|hij is|die is) (?:van|uit)|\bborn(?: in)?|\bgeboren(?: in)?|"
+                         r"\bgeb\.?(?: in)?|\bgeboortejaar:?)[ \t\xa0]+(?P<value>(?:19|20)\d\d)(?![\d-])",
+                         re.IGNORECASE)
+
+
+# A date in parentheses after a relative: 'mijn zoon (03-09-2017)', 'Mijn moeder (14-02-1939, woont ...)'.
+_RELATIVE_PAREN = re.compile(r"\b(?:zoon|zoontje|dochter|dochtertje|moeder|vader|opa|oma|kind|kindje|kleinzoon|"
+                             r"kleindochter|broer|zus|man|vrouw|son|daughter|mother|father)\b[^()\n]{0,30}\([ \t]*$",
+                             re.IGNORECASE)
+
+
 def birthdates(text: str) -> list[Match]:
-    found = []
-    taken = set()
+    found = [Match("birthdate", m.start("value"), m.end("value"), 0.7) for m in _BIRTH_YEAR.finditer(text)
+             if 1900 <= int(m.group("value")) <= 2026]
+    found += [Match("birthdate", m.start("value"), m.end("value"), 0.7) for m in _BARE_DATE_RE.finditer(text)
+              if _RELATIVE_PAREN.search(text, max(0, m.start() - 50), m.start())
+              and 1900 <= _year(m.group("value")) <= 2026]
+    taken = {m.start for m in found}
     for m in _ANY_DATE_RE.finditer(text):  # dates first, then what stands before them (fast on big bodies)
         if _BIRTH_BEFORE.search(text, max(0, m.start() - 40), m.start()) and 1900 <= _year(m.group("value")) <= 2026:
             found.append(Match("birthdate", m.start("value"), m.end("value"), 0.85))
@@ -209,6 +225,18 @@ def _street_matches(text: str) -> list[re.Match[str]]:
     return [seen[k] for k in sorted(seen)]
 
 
+_PO_BOX_BEFORE = re.compile(r"(?:postbus|antwoordnummer|p\.?o\.? box)\s*\d+\s*,?\s*$", re.IGNORECASE)
+# '<place>, <street> <number>': the place written before the street belongs to the address.
+_PLACE_BEFORE = re.compile(r"(?P<place>(?:'s-)?[A-Z][\w'-]+(?:[ -][A-Z][\w'-]+)?),[ \t\xa0]*$")
+
+
+def _place_start(text: str, start: int) -> int:
+    from crawler.privacy import lexicon
+
+    m = _PLACE_BEFORE.search(text, max(0, start - 40), start)
+    return m.start() if m and m.group("place").lower() in lexicon.places() else start
+
+
 def addresses(text: str) -> list[Match]:
     found = []
     for m in _street_matches(text):
@@ -230,12 +258,14 @@ def addresses(text: str) -> list[Match]:
         if lower in NOT_STREETS and not words:
             continue
         end = _place_end(text, m.end(), bool(m.group("pc")))
-        found.append(Match("address", start, end, 0.85))
+        found.append(Match("address", _place_start(text, start), end, 0.85))
     for anchor in _STREET_FIRST_ANCHOR.finditer(text):
         m = _STREET_FIRST_RE.match(text, anchor.start())
         if m:
             found.append(Match("address", m.start(), _place_end(text, m.end(), False), 0.8))
     for m in _POSTCODE_PLACE_RE.finditer(text):
+        if _PO_BOX_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+            continue  # 'Postbus 9090, 6800 GX Arnhem': an organisation's address
         end = _place_end(text, m.end(), True)
         letters = re.match(r"\d{4}\s?([A-Za-z]{2})", m.group(0)).group(1)
         if end > m.end() and (letters.isupper() or letters.lower() not in ("en", "de", "is", "in", "op", "om")):

@@ -58,12 +58,15 @@ belasting toeslag toeslagen aanvraag formulier brief bericht mail website app si
 kerst pasen pinksteren koningsdag oud nieuw corona covid nederland nederlands nederlandse engels
 albert heijn jumbo lidl aldi action hema kruidvat bol google facebook twitter instagram youtube tiktok whatsapp
 linkedin microsoft apple samsung ns ov gvb ret htm arriva connexxion ziggo kpn vodafone odido eneco essent vattenfall
+corp inc ltd llc gmbh bv nv co
 """.split())
 MONTHS_DAYS = frozenset("""
 januari februari maart april mei juni juli augustus september oktober november december maandag dinsdag woensdag
 donderdag vrijdag zaterdag zondag jan feb mrt apr jun jul aug sep sept okt nov dec
 """.split())
-_WORD = re.compile(r"'t|'s|[A-Za-zÀ-ÖØ-öø-ÿ](?:[A-Za-zÀ-ÖØ-öø-ÿ'’]*[A-Za-zÀ-ÖØ-öø-ÿ])?(?:-[A-Za-zÀ-ÖØ-öø-ÿ]+)*\.?")
+# Letters: Latin-1 and Latin Extended-A/B (Turkish ı ş ğ, Polish ł, Czech č: 'Mehmet Yıldız').
+_L = "A-Za-zÀ-ÖØ-öø-ÿ\u0100-\u024f"
+_WORD = re.compile(rf"'t|'s|[{_L}](?:[{_L}'’]*[{_L}])?(?:-[{_L}]+)*\.?")
 _SPACE_ONLY = re.compile(r"[ \t\xa0]{1,3}")
 _SOFT_GAP = re.compile(r"[ \t\xa0]*[,:(]?[ \t\xa0]*")
 _SIGN_GAP = re.compile(r"[ \t\xa0]*[,.!:\-–~]*[ \t\xa0]*(?:\r?\n[ \t\xa0]*[-–~]?[ \t\xa0]*)?")
@@ -138,8 +141,13 @@ def _is_first(t: _Text, i: int) -> bool:
 
 def _is_surname(t: _Text, i: int, after_particle: bool) -> bool:
     w = t.lower[i]
-    if w in _not_names() or len(w) < 2:
-        return False
+    if len(w) < 2 or (t.tokens[i][2].isupper() and len(w) <= 3):
+        return False  # 'Ilona van de IC': an acronym is no surname
+    if w in _not_names():
+        # Many surnames are places ('Geert Hoogeveen', 'Rob van Dongen'): right after a first name or
+        # a particle, capitalised, a place is the surname (never a month, day or common word).
+        return (w in lexicon.places() and w not in COMMON and w not in MONTHS_DAYS and t.capitalised(i)
+                and (after_particle or _is_first(t, i - 1)))
     if t.capitalised(i):
         return True
     return w in lexicon.surnames() and not (after_particle and w in PROFESSIONS and t.lower[i - 1] == "de")
@@ -209,6 +217,15 @@ def _marker(t: _Text, i: int) -> str | None:
     return None
 
 
+def _alone_on_line(t: _Text, i: int) -> bool:
+    """Token i is the only word of its line (a page's comment header: 'Dennis 🚲', 'lotte ✨', 'Henk (62)')."""
+    start, end = t.tokens[i][0], t.tokens[i][1]
+    line_start = t.text.rfind("\n", 0, start) + 1
+    line_end = t.text.find("\n", end)
+    line = t.text[line_start:start] + t.text[end:len(t.text) if line_end < 0 else line_end]
+    return "\n" in t.text and not re.search(r"[^\W\d_]", line)
+
+
 def _signature_line(t: _Text, i: int) -> bool:
     """Token i starts the comment's last line, and that line is one to three words (a signature)."""
     if i == 0 or "\n" not in t.gap(i):
@@ -272,6 +289,8 @@ def names(text: str) -> list[Match]:
                 end, score = i, 0.75  # a single name marked by a greeting, sign-off, relation, "ik ben"
             elif first and (t.capitalised(i) or _signature_line(t, i)) and w not in lexicon.ambiguous_names():
                 end, score = i, 0.6  # a known first name alone
+            elif first and _alone_on_line(t, i):
+                end, score = i, 0.6  # a first name as a line of its own: a page's comment header
             elif first and (_signature_line(t, i) or _coordinated(t, i, found) or (
                     i == 0 and w not in lexicon.ambiguous_names())):
                 end, score = i, 0.6  # a signature, addressing someone first ('kevin kijk dit'), 'X en Y'
@@ -295,7 +314,24 @@ def names(text: str) -> list[Match]:
     return found
 
 
+# A user name as a line of its own (a page's comment header on Instagram, TikTok, forums: 'sanne.bakker_',
+# 'jeroen1984'): a login-name shape with '_', '.', or digits after letters; never a domain or version.
+_HANDLE_LINE = re.compile(r"^[ \t\xa0]*(?P<h>[A-Za-z][A-Za-z0-9_.]{2,29}[A-Za-z0-9_])[ \t\xa0]*$", re.MULTILINE)
+_DOMAIN_END = re.compile(r"\.(?:nl|com|org|net|eu|be|de|io|gov|info|social|online|app|html?|php|js|css|png|jpe?g)$",
+                         re.IGNORECASE)
+
+
+def _handle_line(h: str) -> bool:
+    return (sum(c.isalpha() for c in h) >= 3 and (("_" in h) or re.search(r"[a-z]\.[a-z]", h, re.I) is not None
+                                                 or re.search(r"[A-Za-z]{2}\d", h) is not None)
+            and _DOMAIN_END.search(h) is None and ".." not in h)
+
+
 def mentions(text: str) -> list[Match]:
-    return [Match("mention", m.start(), m.end(), 0.8) for m in MENTION_RE.finditer(text)
-            if m.group("h").lower() not in AT_RULES and len(m.group("h")) >= 3
-            and not lexicon.is_public_body(m.group("h"))]
+    found = [Match("mention", m.start(), m.end(), 0.8) for m in MENTION_RE.finditer(text)
+             if m.group("h").lower() not in AT_RULES and len(m.group("h")) >= 3
+             and not lexicon.is_public_body(m.group("h"))]
+    if "\n" in text:
+        found += [Match("mention", m.start("h"), m.end("h"), 0.6) for m in _HANDLE_LINE.finditer(text)
+                  if _handle_line(m.group("h")) and not lexicon.is_public_body(m.group("h"))]
+    return found

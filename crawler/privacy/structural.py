@@ -31,6 +31,8 @@ PERSON_KEYS = frozenset(("account", "user", "author", "owner", "from", "creator"
                          "poster", "by", "sender", "member", "reply_to_user", "in_reply_to_account"))
 NAME_KEYS = ("display_name", "displayName", "name", "full_name", "fullName", "author_name", "user_name",
              "authorName", "userName_display", "nickname")
+# Where a platform shows the @handle as the display name, the person's name is under another key.
+ALT_NAME_KEYS = ("channelName", "channel_name", "ownerName", "owner_name", "realName", "real_name")
 HANDLE_KEYS = ("username", "screen_name", "screenName", "acct", "handle", "login", "userName", "author_handle",
                "unique_id", "uniqueId", "user_handle")
 URL_KEYS = ("url", "profile_url", "profileUrl", "permalink", "html_url", "link", "uri", "author_url", "user_url")
@@ -122,6 +124,8 @@ class _Collector:
                                      for keys in (NAME_KEYS, HANDLE_KEYS, URL_KEYS, AVATAR_KEYS))
         if handle and not _ACCOUNT_VALUE.fullmatch(handle):
             handle = None  # a URL or a sentence under `login`/`handle` is no login name
+        if name and name.startswith("@") and _ACCOUNT_VALUE.fullmatch(name):
+            name, handle = next((v for part in parts if (v := _first(part, ALT_NAME_KEYS))), None), handle or name
         if name and ("/" in name or len(name) > 80):
             name = None
         if not (name or handle):
@@ -158,30 +162,60 @@ class _Collector:
                 self.walk(item, depth + 1)
 
 
+# Class tokens that mark an author: microformats2 (`p-author h-card`, Mastodon, IndieWeb, WordPress)
+# and the common `comment-author`, `username`, `display-name` (whatever a redesign renames, a page
+# keeps some of these; the link-after-avatar rule below needs none of them).
+_AUTHOR_CLASS = re.compile(r"(?:^|[\s_-])(?:p-author|h-card|u-author|vcard|author|username|user-name|display-name|"
+                           r"displayname|screen-name|fullname|nickname|p-nickname)(?:$|[\s_-])", re.IGNORECASE)
+_HANDLE_TEXT = re.compile(r"@[A-Za-z0-9_][A-Za-z0-9_.-]{1,30}(?:@[A-Za-z0-9.-]+)?")
+_AFTER_AVATAR = 3  # text nodes after an avatar image within which a link is the person's
+
+
+def _is_avatar(tag: str, a: dict[str, str]) -> bool:
+    src, alt, cls = a.get("src", ""), a.get("alt", ""), a.get("class", "")
+    return tag == "img" and ("avatar" in cls.lower() or "u-photo" in cls.lower() or AVATAR_PATH.search(src) is not None
+                             or "avatar" in alt.lower())
+
+
+def _person_link(href: str) -> bool:
+    """A link beside an avatar may be the person's profile, but never a post's permalink."""
+    path = href.split("?")[0].split("#")[0]
+    segments = [s for s in path.split("/") if s]
+    return bool(segments) and len(segments) <= 3 and not segments[-1].isdigit() and not href.startswith(
+        ("javascript:", "mailto:", "#"))
+
+
 class _AuthorMarkup(HTMLParser):
-    """rel=author / itemprop=author / profile links / avatar images, with the text they hold."""
+    """rel=author / itemprop=author / author classes / profile links / avatar images and the link
+    beside them, with the text they hold, and the `@handle` shown right after an author's name."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.people: list[ThirdParty] = []
         self._open: list[dict[str, Any]] = []  # author elements being read: tag, href, text
         self._last_avatar: str | None = None
+        self._after_avatar = 0  # text nodes left in which a link counts as the avatar's person
+        self._handle_for: int | None = None  # index in people of the author whose @handle may follow
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
+        if _is_avatar(tag, a):
+            src, alt = a.get("src", ""), a.get("alt", "")
+            self._last_avatar = src or None
+            self._after_avatar = _AFTER_AVATAR
+            name, handle = plausible(_text(" ".join(
+                re.sub(r"(?i)\b(avatar|profielfoto|profile picture|picture|foto|van|of)\b", " ", alt).split())))
+            self.people.append(ThirdParty(name, handle, None, src or None))
+            return
         if tag == "img":
-            src, alt, cls = a.get("src", ""), a.get("alt", ""), a.get("class", "")
-            if "avatar" in cls.lower() or AVATAR_PATH.search(src) or "avatar" in alt.lower():
-                self._last_avatar = src or None
-                name, handle = plausible(_text(" ".join(
-                    re.sub(r"(?i)\b(avatar|profielfoto|profile picture|picture|foto|van|of)\b", " ", alt).split())))
-                self.people.append(ThirdParty(name, handle, None, src or None))
             return
         href = a.get("href", "")
         marks = a.get("rel", "").lower() == "author" or a.get("itemprop", "").lower() == "author" or (
-            tag == "a" and href and PROFILE_PATH.search(href.split("?")[0]) is not None)
-        if marks:
-            self._open.append({"tag": tag, "href": href or None, "text": []})
+            tag == "a" and href and PROFILE_PATH.search(href.split("?")[0]) is not None) or (
+            _AUTHOR_CLASS.search(a.get("class", "")) is not None)
+        beside_avatar = tag == "a" and bool(href) and self._after_avatar > 0 and _person_link(href)
+        if marks or beside_avatar:
+            self._open.append({"tag": tag, "href": href or None, "text": [], "strict": not marks})
         elif self._open:
             self._open[-1].setdefault("depth", 0)
             if tag == self._open[-1]["tag"]:
@@ -190,6 +224,17 @@ class _AuthorMarkup(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._open:
             self._open[-1]["text"].append(data)
+            return
+        text = data.strip()
+        if not text:
+            return
+        if self._handle_for is not None and _HANDLE_TEXT.fullmatch(text):
+            person = self.people[self._handle_for]
+            if not person.handle:
+                self.people[self._handle_for] = ThirdParty(person.name, text, person.profile_url, person.avatar_url)
+        self._handle_for = None
+        if self._after_avatar:
+            self._after_avatar -= 1
 
     def handle_endtag(self, tag: str) -> None:
         if not self._open or tag != self._open[-1]["tag"]:
@@ -202,9 +247,13 @@ class _AuthorMarkup(HTMLParser):
         href = element["href"]
         if href and href.split("?")[0].rstrip("/").rsplit("/", 1)[-1].lstrip("@").lower() in NOT_PROFILES:
             href = None
+        if element["strict"] and not (name or handle):
+            return  # a link beside an avatar that names nobody ("3 u", "Volgen") is not the person
         if name or handle or href:
             self.people.append(ThirdParty(name, handle, href, self._last_avatar))
+            self._handle_for = len(self.people) - 1 if not handle else None
         self._last_avatar = None
+        self._after_avatar = 0
 
 
 def scan_body(body: str, content_type: str) -> tuple[list[ThirdParty], dict[str, ThirdParty | None]]:
