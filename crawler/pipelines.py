@@ -64,7 +64,7 @@ class WarcPipeline:
         # unchanged account adds little more than its request and revisit headers.
         self.writer = ArchiveWriter(
             self.archive_dir, self.crawl_id, info, max_file_bytes=self.max_bytes, prefix=self.warc_prefix(),
-            seen=self.seen_index(),
+            seen=self.seen_index(), page_commits=True,
         )
 
     # Overridden by the shared frontier's worker (crawler/distributed/components.py).
@@ -93,6 +93,7 @@ class WarcPipeline:
         try:
             if item.kind == "gone":
                 self._write_changes(item, changes, None)
+                self.writer.commit()
                 return item
             page_id = self.writer.write_page(item)
             self._write_changes(item, changes, page_id)
@@ -101,6 +102,9 @@ class WarcPipeline:
             moment = document.started if document else item.started
             if item.thumbnail:
                 self._save_thumbnail(item)
+            # The page's records are whole: a kill from here on keeps them (before its pages.jsonl
+            # line, so that no line ever names a page the WARC lost).
+            self.writer.commit()
             append_page(
                 self.archive_dir,
                 {"id": f"{self.crawl_id}-{self.writer.records}", "url": item.url, "ts": rfc3339(moment),

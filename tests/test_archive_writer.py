@@ -129,3 +129,56 @@ def test_a_disk_that_is_full_when_the_warc_closes_keeps_the_warc_and_a_readable_
     seal(tiny_disk)  # what the warning tells the archivist to run once there is room
     report = verify(tiny_disk)
     assert report.ok and not report.unsealed, report.problems
+
+
+def page_of(i: int, size: int = 2_000) -> PageCapture:
+    page = PageCapture(url=f"http://127.0.0.1/@a/{i}", kind="post", title="", started=datetime.now(UTC))
+    page.exchanges = [exchange(page.url, f"post {i} ".encode() * (size // 8)),
+                      exchange(f"http://127.0.0.1/api/{i}.json", b"{}" * (size // 2))]
+    page.text = f"post {i}"
+    return page
+
+
+def test_a_crawl_killed_inside_a_page_keeps_only_whole_pages(tmp_path: Path):
+    """kill -9 between two records of a page: recovery drops the page's first half, so the next crawl
+    captures it once, whole, not beside a torn copy."""
+    writer = ArchiveWriter(tmp_path, "k1", {"software": "test"}, page_commits=True)
+    for i in range(3):
+        writer.write_page(page_of(i))
+        writer.commit()
+    writer.write_exchange(exchange("http://127.0.0.1/@a/3", b"half a page"))  # then the process dies
+    assert writer._fh is not None
+    writer._fh.write(b"\x1f\x8b\x08\x00" + b"\x00" * 40)  # and half a record
+    repaired = recover_open_files(tmp_path / "warcs")
+    assert len(repaired) == 1 and not list((tmp_path / "warcs").glob("*.open*"))
+    assert warcio_check(tmp_path) == []
+    urls = [r.uri for r in iter_records(tmp_path) if r.type == "response"]
+    assert urls == [u for i in range(3) for u in (f"http://127.0.0.1/@a/{i}", f"http://127.0.0.1/api/{i}.json")]
+
+
+def test_a_crawl_killed_before_its_first_page_ends_leaves_no_file(tmp_path: Path):
+    writer = ArchiveWriter(tmp_path, "k2", {"software": "test"}, page_commits=True)
+    writer.write_exchange(exchange("http://127.0.0.1/@a", b"profile"))
+    assert recover_open_files(tmp_path / "warcs") == []
+    assert not list((tmp_path / "warcs").iterdir())
+
+
+def test_with_page_commits_a_full_disk_cuts_back_to_the_last_whole_page(tiny_disk: Path):
+    import os
+
+    writer = ArchiveWriter(tiny_disk, "k3", {"software": "test"}, page_commits=True, max_file_bytes=150_000)
+    whole = 0
+    with pytest.raises(OSError):
+        for i in range(1000):
+            page = page_of(i)
+            page.exchanges.append(exchange(f"http://127.0.0.1/img/{i}.png", os.urandom(20_000)))
+            writer.write_page(page)
+            writer.commit()
+            whole += 1
+    writer.close()
+    assert whole > 5 and len(warc_files(tiny_disk)) > 1, "files rotate between pages"
+    assert warcio_check(tiny_disk) == []
+    texts = [r.uri for r in iter_records(tiny_disk) if r.uri.startswith("urn:text:")]
+    assert texts == [f"urn:text:http://127.0.0.1/@a/{i}" for i in range(whole)]
+    documents = [r.uri for r in iter_records(tiny_disk) if r.type == "response" and "/@a/" in r.uri]
+    assert documents == [f"http://127.0.0.1/@a/{i}" for i in range(whole)], "no half page at the end"

@@ -4,6 +4,12 @@ A file is written as `<name>.warc.gz.open` and renamed when it is closed, so rea
 export) never see a half-written file. Every record is its own gzip member; after each record the
 writer knows the last good offset, so a failed write (disk full) is cut back to it. Files left
 `.open` by a killed process are repaired by `recover_open_files` before the next crawl writes.
+
+With `page_commits` (the crawl's writer) the unit is a page, not a record: `commit()` marks the end
+of a page's records in a side file `<name>.open.commit`, a failed write cuts back to that mark, and
+recovery after `kill -9` keeps only whole pages. A page is then either archived with all its records
+and its line in pages.jsonl, or not at all, so the next crawl captures it again once, not beside a torn
+half. Files are rotated only between pages.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from warcio.warcwriter import WARCWriter
 from .model import Exchange, PageCapture, timestamp14, utc_now, warc_date
 
 OPEN_SUFFIX = ".open"
+COMMIT_SUFFIX = ".commit"  # beside a `.open` file: the offset after the last whole page
 logger = logging.getLogger(__name__)
 # Hop-by-hop or encoding headers that no longer describe the decoded body we store.
 DROPPED_RESPONSE_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
@@ -80,6 +87,7 @@ class ArchiveWriter:
         max_file_bytes: int = 1_000_000_000,
         prefix: str = "sma",
         seen: dict[tuple[str, str], tuple[str, str]] | None = None,
+        page_commits: bool = False,
     ) -> None:
         self.warc_dir = Path(archive_dir) / "warcs"
         self.warc_dir.mkdir(parents=True, exist_ok=True)
@@ -101,6 +109,9 @@ class ArchiveWriter:
         self._file_sha = hashlib.sha256()  # of the bytes written: the fixity manifest's line at close
         self.unsealed: list[Path] = []  # closed files whose manifest line could not be written (full disk)
         self.unsealed_error: OSError | None = None
+        self.page_commits = page_commits
+        self._committed = 0  # with page_commits: end of the last whole page (0: none yet)
+        self._committed_sha = hashlib.sha256()
 
     # -- files -------------------------------------------------------------------------------
     def _open_next(self) -> None:
@@ -113,6 +124,10 @@ class ArchiveWriter:
         self._writer = SHA256WARCWriter(self._buffer, gzip=True, warc_version="1.1")
         self._good_offset = 0
         self._file_sha = hashlib.sha256()
+        self._committed = 0
+        self._committed_sha = hashlib.sha256()
+        if self.page_commits:
+            self._save_commit(0)  # a file killed before its first page ends is dropped whole
         info = self._writer.create_warcinfo_record(name, self.warcinfo)
         self._write(info)
 
@@ -129,8 +144,12 @@ class ArchiveWriter:
                 written += self._fh.write(data[written:]) or 0
             self._file_sha.update(data)
         except BaseException:
-            # Cut the file back to the end of the last complete record: a reader must never
-            # meet half a gzip member.
+            # Cut the file back to the end of the last complete record (with page commits: of the
+            # last whole page): a reader must never meet half a gzip member, nor half a page.
+            if self.page_commits and self._committed:
+                self.bytes_written -= self._good_offset - self._committed
+                self._good_offset = self._committed
+                self._file_sha = self._committed_sha.copy()
             os.ftruncate(self._fh.fileno(), self._good_offset)
             self._fh.seek(self._good_offset)
             raise
@@ -142,15 +161,43 @@ class ArchiveWriter:
         self.records += 1
 
     def _ensure_open(self) -> None:
-        if self._fh is None or self._good_offset >= self.max_file_bytes:
+        if self._fh is None or (not self.page_commits and self._good_offset >= self.max_file_bytes):
             self._close_current()
             self._open_next()
+
+    def commit(self) -> None:
+        """The page written since the last commit is whole: recovery after a kill keeps it."""
+        if not self.page_commits or self._fh is None:
+            return
+        self._save_commit(self._good_offset)  # first: on a full disk the page stays uncommitted (cut at close)
+        self._committed = self._good_offset
+        self._committed_sha = self._file_sha.copy()
+        if self._good_offset >= self.max_file_bytes:
+            self._close_current()  # rotation between pages, never inside one
+
+    def _save_commit(self, offset: int) -> None:
+        assert self._path is not None
+        side = self._path.with_name(self._path.name + COMMIT_SUFFIX)
+        tmp = side.with_name(side.name + ".tmp")
+        try:
+            tmp.write_text(str(offset), encoding="ascii")
+        except OSError:
+            tmp.unlink(missing_ok=True)
+            raise
+        os.replace(tmp, side)  # atomic: a kill leaves the old mark or the new one, never half
 
     def _close_current(self) -> None:
         if self._fh is None or self._path is None:
             return
+        if self.page_commits and self._committed < self._good_offset:
+            # Records after the last commit belong to a page that was never finished.
+            self._fh.truncate(self._committed)
+            self.bytes_written -= self._good_offset - self._committed
+            self._good_offset = self._committed
+            self._file_sha = self._committed_sha.copy()
         self._fh.close()
         path, self._fh, self._path, self._writer = self._path, None, None, None
+        path.with_name(path.name + COMMIT_SUFFIX).unlink(missing_ok=True)
         final = path.with_name(path.name[: -len(OPEN_SUFFIX)])
         if self._good_offset == 0:
             path.unlink(missing_ok=True)
@@ -209,9 +256,11 @@ class ArchiveWriter:
             common["WARC-Page-URI"] = page_url  # not a WARC 1.1 field; harmless and useful context
         if ex.body_source != "browser":
             common["WARC-SMA-Body-Source"] = ex.body_source
+        if ex.truncated:
+            common["WARC-Truncated"] = ex.truncated  # the payload is the start of the response only
         http_headers = response_http_headers(ex)
         key = (ex.url, digest)
-        first = self.seen.get(key) if ex.body else None
+        first = self.seen.get(key) if ex.body and not ex.truncated else None
         if first is not None and not ex.is_redirect:
             record = self._writer.create_revisit_record(
                 ex.url, digest, first[0], first[1], http_headers=http_headers, warc_headers_dict=common
@@ -226,7 +275,7 @@ class ArchiveWriter:
                 http_headers=http_headers,
                 warc_headers_dict={**common, "WARC-Payload-Digest": digest},
             )
-            if ex.body:
+            if ex.body and not ex.truncated:
                 self.seen.setdefault(key, (ex.url, date))
         self._write(record)
         response_id = record.rec_headers.get_header("WARC-Record-ID")
@@ -314,19 +363,37 @@ class ArchiveWriter:
 
 
 def recover_open_files(warc_dir: Path) -> list[Path]:
-    """Repairs WARCs a killed process left `.open`: keep every complete record, drop the torn tail."""
+    """Repairs WARCs a killed process left `.open`: keep every complete record (every whole page,
+    where the writer committed pages), drop the torn tail."""
     repaired: list[Path] = []
     for path in sorted(Path(warc_dir).glob(f"*.warc.gz{OPEN_SUFFIX}")):
         good = last_complete_offset(path)
+        side = path.with_name(path.name + COMMIT_SUFFIX)
+        committed = read_commit(side)
+        if committed is not None:
+            good = min(good, committed)
         final = path.with_name(path.name[: -len(OPEN_SUFFIX)])
         if good == 0:
             path.unlink()
+            side.unlink(missing_ok=True)
             continue
         with open(path, "r+b") as fh:
             fh.truncate(good)
         os.replace(path, final)
+        side.unlink(missing_ok=True)
         repaired.append(final)
+    for stale in Path(warc_dir).glob(f"*{OPEN_SUFFIX}{COMMIT_SUFFIX}*"):
+        if not stale.with_name(stale.name.split(COMMIT_SUFFIX)[0]).exists():
+            stale.unlink(missing_ok=True)  # a mark (or its temporary) whose WARC is gone
     return repaired
+
+
+def read_commit(side: Path) -> int | None:
+    """The committed offset a writer with page commits left beside its `.open` file, if any."""
+    try:
+        return int(side.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        return None
 
 
 def last_complete_offset(path: Path) -> int:
