@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
+from scrapy import signals
 
 from ..profiles import parse_count
 from .network import NetworkRecorder
@@ -45,6 +46,9 @@ class ReaderLimits:
     quiet_ms: int = 100
     settle_timeout_ms: int = 8_000
     clicks_per_round: int = 80
+    # Before it stops, the reader waits as a person does for a page that is still coming in
+    # (a script loaded late, a list that fills in after a pause): once, and again after growth.
+    patience_ms: int = 1200
 
 
 @dataclass
@@ -59,12 +63,18 @@ class ReaderResult:
     note: str = ""
     pressed: list[str] = field(default_factory=list)
     follow: list[str] = field(default_factory=list)
+    deeper: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
+    # Comment-like entries (key -> a text of theirs) and the first one (on a post page: the post).
+    # In memory only, never in a report: the crawl checks the texts against its WARC records.
+    entries: dict[str, tuple[str, bool]] = field(default_factory=dict)  # key -> (text, the profile's comment?)
+    first_entry: str | None = None
 
     def brief(self) -> dict[str, Any]:
-        """For reports: what it did, without the (long) link lists."""
+        """For reports: what it did, without the (long) link lists and no third party's text."""
         data = asdict(self)
-        data.pop("links")
+        for private in ("links", "entries", "first_entry"):
+            data.pop(private)
         data["pressed"] = data["pressed"][:40]
         return data
 
@@ -96,6 +106,7 @@ class Reader:
         limits = self.limits
         idle = 0
         longest = 0
+        patient = False
         while True:
             if result.rounds >= limits.max_rounds:
                 result.complete, result.note = False, f"stopped after max_rounds={limits.max_rounds}"
@@ -116,28 +127,43 @@ class Reader:
             result.clicks += step["pressed"]
             await self.settle()
             after = await self.page.evaluate("() => window.__smaReader.textLength()")
-            if step["pressed"] and after < step["before"] - 20:
+            if step["pressed"] and not step.get("dismissed") and after < step["before"] - 20:
                 # A toggle that hid text ("Toon minder"): press it back, never again.
                 await self.page.evaluate("() => window.__smaReader.undo()")
                 await self.settle()
                 after = await self.page.evaluate("() => window.__smaReader.textLength()")
             grew = after > longest
             longest = max(longest, after)
+            if step["pressed"] and not grew:
+                await self.page.evaluate("() => window.__smaReader.noEffect()")
             # A region that says it is loading (aria-busy) is not the end of the page.
             busy = step["busy"] or await self.page.evaluate("() => window.__smaReader.busy()")
             if not step["pressed"] and step["bottom"] and not grew and not busy:
                 idle += 1
                 if idle >= limits.idle_rounds:
-                    result.note = "text stopped growing"
-                    break
+                    if patient:
+                        result.note = "text stopped growing"
+                        break
+                    patient = True
+                    await asyncio.sleep(limits.patience_ms / 1000)
+                    await self.settle()
+                    await self.page.evaluate("() => window.__smaReader.retry()")
+                    idle = 0
+                    continue
                 await asyncio.sleep(0.1 * idle)
             else:
                 idle = 0
+                if grew:
+                    patient = False
         try:
             seen = await self.page.evaluate("() => window.__smaReader.collect()")
         except Exception:  # noqa: BLE001 - navigated away: nothing more to read
-            seen = {"follow": [], "links": [], "items": 0, "hinted": 0, "names": []}
-        result.follow = [u for u in seen["follow"] if u.split("#")[0] != self.page.url.split("#")[0]]
+            seen = {"follow": [], "deeper": [], "links": [], "items": 0, "hinted": 0, "names": [], "entries": []}
+        here = self.page.url.split("#")[0]
+        result.follow = [u for u in seen["follow"] if u.split("#")[0] != here]
+        result.deeper = [u for u in seen.get("deeper", []) if u.split("#")[0] != here]
+        result.entries = {k: (v[0], bool(v[1])) for k, v in seen.get("entries") or []}
+        result.first_entry = seen.get("first")
         result.links = seen["links"]
         result.items_seen = seen["items"]
         result.hinted_seen = seen["hinted"]
@@ -159,6 +185,22 @@ _OTHER_ACCOUNT = re.compile(
     r"/@[^/?]+|/(user|users|u|profile|people|in|member|members|channel|c|company)/|profile\.php")
 
 
+def thread_links(urls: list[str], post_url: str) -> list[str]:
+    """Further pages of a post's thread (its page 2..N, a reply's own page) on the post's host,
+    never a page that names an account (a third party's profile)."""
+    host = urlsplit(post_url).netloc
+    found = []
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.netloc != host or url.split("#")[0].rstrip("/") == post_url.rstrip("/"):
+            continue
+        named = _OTHER_ACCOUNT.search(parts.path)
+        if named and named.group(0) not in urlsplit(post_url).path:
+            continue
+        found.append(url.split("#")[0])
+    return list(dict.fromkeys(found))
+
+
 def post_links(links: list[str], start_url: str, min_repeats: int = 3) -> list[str]:
     """Discovery without a profile: the links that repeat with an id (`/status/123`, `?v=abc123`)
     on the account's host, never a path that names another account (`/@someone`)."""
@@ -174,6 +216,8 @@ def post_links(links: list[str], start_url: str, min_repeats: int = 3) -> list[s
             if _OTHER_ACCOUNT.search(parts.path + "?" + parts.query):
                 continue
         target = parts.path + ("?" + parts.query if parts.query else "")
+        # A slug (/t/goed-nieuws-de-subsidie/123) is part of the shape, like the id.
+        target = re.sub(r"(?<=/)[a-z0-9]+(?:-[a-z0-9]+){2,}(?=/)", "{slug}", target)
         shape, ids = re.subn(r"(?<=[/=:])(?:\d+|(?=[A-Za-z_-]*\d)[A-Za-z0-9_-]{6,})(?=$|[/?&#])", "{id}", target)
         if ids:
             shapes.setdefault(shape, []).append(url)
@@ -186,11 +230,19 @@ def post_links(links: list[str], start_url: str, min_repeats: int = 3) -> list[s
 
 
 class PageReading:
-    """The crawl's reader component (`from_crawler`): its words and limits, and a `Reader` per page."""
+    """The crawl's reader component (`from_crawler`): its words and limits, a `Reader` per page,
+    and the threads it read (`ThreadTally`): at the spider's close, each post's captured comments
+    are counted from the crawl's WARC records."""
 
-    def __init__(self, words: dict[str, list[str]], limits: ReaderLimits) -> None:
+    def __init__(self, words: dict[str, list[str]], limits: ReaderLimits, max_thread_pages: int = 40,
+                 archive_dir: str | None = None) -> None:
+        from .threads import ThreadTally  # threads.py builds on this module
+
         self.words = words
         self.limits = limits
+        self.threads = ThreadTally(max_thread_pages)
+        self.archive_dir = archive_dir
+        self.crawler: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> PageReading:
@@ -202,7 +254,24 @@ class PageReading:
             max_seconds=settings.getfloat("SMA_READER_MAX_SECONDS", defaults.max_seconds),
             idle_rounds=settings.getint("SMA_READER_IDLE_ROUNDS", defaults.idle_rounds),
         )
-        return cls(load_words(Path(settings.get("SMA_READER_WORDS") or WORDS_FILE)), limits)
+        reading = cls(load_words(Path(settings.get("SMA_READER_WORDS") or WORDS_FILE)), limits,
+                      settings.getint("SMA_THREAD_MAX_PAGES", 40), settings.get("SMA_ARCHIVE_DIR"))
+        reading.crawler = crawler
+        # Connected before the crawl report's extension: the counts are in place when it writes.
+        crawler.signals.connect(reading.spider_closed, signal=signals.spider_closed)
+        return reading
+
+    def spider_closed(self, spider: Any) -> None:
+        """Captured comments from the WARC records: this crawl's files first, then the archive's
+        older ones (an unchanged thread's payloads are revisits of an earlier crawl)."""
+        from .threads import apply_to_report
+
+        posts = (getattr(spider, "completeness", None) or {}).get("posts") or []
+        if not posts or self.crawler is None:
+            return
+        mine = [Path(p) for p in self.crawler.stats.get_value("sma/warc_files", []) or []]
+        older = sorted((Path(self.archive_dir) / "warcs").glob("*.warc.gz")) if self.archive_dir else []
+        apply_to_report(self.threads, posts, [*mine, *[p for p in older if p not in mine]])
 
     def reader(self, page: Any, recorder: NetworkRecorder, item: str | None = None,
                dismiss_only: bool = False, allow_next: bool = False) -> Reader:

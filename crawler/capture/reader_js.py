@@ -11,8 +11,13 @@ INSTALL_JS = r"""(cfg) => {
              all: rx(cfg.sort_all), dismiss: rx(cfg.dismiss), total: rx(cfg.count_total), partial: rx(cfg.count_partial)};
   const any = (list, s) => list.some(r => r.test(s));
   const done = new WeakSet();
-  const follow = new Set(), links = new Set(), items = new Set(), hinted = new Set(), names = [];
+  const follow = new Set(), deeper = new Set(), links = new Set(), items = new Set(), hinted = new Set(), names = [];
+  // Comment-like entries (key -> one text of theirs), in memory only: the crawl checks that the
+  // text is in its WARC records, so that what is counted as captured is what the archive holds.
+  const entries = new Map(); let firstEntry = null;
   let pressing = false, pressingWhy = '', lastPressed = [];
+  // Presses that changed nothing (a script that was not there yet): pressed once more, later.
+  let idlePresses = []; const retried = new WeakSet(); let dismissed = 0;
   // A link the reader pressed that would leave the page is queued instead (the spider follows it):
   // registered on window, so the page's own handlers (which load in place) run first.
   window.addEventListener('click', (e) => {
@@ -23,6 +28,8 @@ INSTALL_JS = r"""(cfg) => {
     if (raw.startsWith('#') || raw.startsWith('javascript:')) return;
     e.preventDefault();
     if (pressingWhy === 'next') follow.add(a.href.split('#')[0]);
+    // A reveal that is a link to another page ("Toon 3 antwoorden"): the deeper replies live there.
+    else if (pressingWhy === 'reveal' || pressingWhy === 'expand') deeper.add(a.href.split('#')[0]);
   });
   const name = (el) => {
     let n = el.getAttribute('aria-label');
@@ -33,7 +40,8 @@ INSTALL_JS = r"""(cfg) => {
       const img = el.querySelector('img[alt]'), lab = el.querySelector('[aria-label]');
       n = el.getAttribute('title') || (img && img.alt) || (lab && lab.getAttribute('aria-label')) || '';
     }
-    return n.replace(/\s+/g, ' ').trim().slice(0, 160);
+    // Arrows and chevrons around a label ("7 replies ⌄") are decoration, not its name.
+    return n.replace(/\s+/g, ' ').trim().replace(/^[\u2300-\u23ff\u25a0-\u25ff\u2190-\u21ff\s]+|[\u2300-\u23ff\u25a0-\u25ff\u2190-\u21ff\s]+$/g, '').slice(0, 160) || n.trim().slice(0, 160);
   };
   const visible = (el) => {
     const r = el.getBoundingClientRect();
@@ -67,7 +75,40 @@ INSTALL_JS = r"""(cfg) => {
     let h = 5381; for (let i = 0; i < t.length; i++) h = ((h * 33) ^ t.charCodeAt(i)) >>> 0;
     return 'text:' + h.toString(36) + ':' + t.length;
   };
+  // An entry is what a person reads as one post or comment: an article-like box, outside the page's
+  // chrome, with a time or an avatar, and text of its own (not inside a nested entry).
+  const ENTRY = 'article, [role=article], [role=comment], [role=listitem], li' + (cfg.item ? ', ' + cfg.item : '');
+  const ownTexts = (el) => {
+    const out = [];
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      const p = t.parentElement;
+      if (!p || p.closest('button, [role=button], time, nav') || (p.closest(ENTRY) !== el && el.contains(p.closest(ENTRY)))) continue;
+      const s = t.textContent.replace(/\s+/g, ' ').trim();
+      // Counters and controls ("3 antwoorden", "Toon meer") differ between a reply's pages.
+      if (s && !(s.length <= 40 && (any(W.total, s) || any(W.reveal, s) || any(W.next, s)))) out.push(s);
+    }
+    return out;
+  };
+  const collectEntries = () => {
+    let list;
+    try { list = document.querySelectorAll(ENTRY); } catch (e) { list = document.querySelectorAll('article, [role=article]'); }
+    for (const el of list) {
+      if (el.closest('header, footer, nav, [role=navigation], [role=banner], [role=contentinfo], [role=dialog]')) continue;
+      let isHint = false; if (cfg.item) { try { isHint = el.matches(cfg.item); } catch (e) {} }
+      if (!isHint && !el.querySelector('time, img, [datetime]')) continue;
+      const own = ownTexts(el);
+      const longest = own.reduce((a, b) => (b.length > a.length ? b : a), '');
+      if (longest.length < 8) continue;
+      const whole = own.join(' ').slice(0, 2000);
+      let h = 5381; for (let i = 0; i < whole.length; i++) h = ((h * 33) ^ whole.charCodeAt(i)) >>> 0;
+      const k = 'own:' + h.toString(36) + ':' + whole.length;
+      if (!entries.has(k)) { entries.set(k, [longest.slice(0, 300), isHint]); if (firstEntry === null) firstEntry = k; }
+      else if (isHint) entries.get(k)[1] = true;
+    }
+  };
   const collect = () => {
+    collectEntries();
     document.querySelectorAll('a[href]').forEach(a => { if (a.host === location.host) links.add(a.href.split('#')[0]); });
     document.querySelectorAll('article, [role=article], [role=comment], [role=listitem], li').forEach(el => {
       if ((el.innerText || '').trim().length > 0) items.add(key(el)); });
@@ -97,16 +138,33 @@ INSTALL_JS = r"""(cfg) => {
     return bottom;
   };
   const press = (el, why) => {
-    done.add(el); lastPressed.push(el);
+    done.add(el); if (why === 'dismiss') dismissed++; else lastPressed.push(el);
     if (names.length < 200) names.push(why + ': ' + name(el));
     pressing = true; pressingWhy = why;
     try { el.scrollIntoView({block: 'center'}); el.click(); } catch (e) {} finally { pressing = false; }
   };
   const CONTROLS = 'button, [role=button], summary, [aria-expanded=false], a[href], [role=link], [role=menuitem],'
     + ' [role=menuitemradio], [role=option], select';
+  // What looks pressable without being a control ("7 replies ⌄" in a <p> with a pointer cursor):
+  // a short text that reads like "more replies", in an element the page made clickable.
+  const lookalikes = () => {
+    const found = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      const s = t.textContent.replace(/\s+/g, ' ').trim();
+      if (!s || s.length > 60) continue;
+      const el = t.parentElement;
+      if (!el || done.has(el) || el.closest(CONTROLS)) continue;
+      const label = name(el);
+      if (!any(W.reveal, label) && !any(W.next, label)) continue;
+      if (getComputedStyle(el).cursor !== 'pointer') continue;
+      found.push(el);
+    }
+    return found;
+  };
   const pressAll = (budget) => {
     let n = 0; lastPressed = [];
-    for (const el of document.querySelectorAll(CONTROLS)) {
+    for (const el of [...document.querySelectorAll(CONTROLS), ...lookalikes()]) {
       if (n >= budget) break;
       if (done.has(el) || !visible(el)) continue;
       if (el.tagName === 'SELECT') {
@@ -141,18 +199,24 @@ INSTALL_JS = r"""(cfg) => {
   window.__smaReader = {
     round(budget) {
       const before = textLength();
+      dismissed = 0;
       collect();
       const bottom = scrollStep();
       const pressed = pressAll(budget);
-      return {pressed, before, bottom, busy: !!document.querySelector('[aria-busy=true]')};
+      // A dismissed nag takes its text away: that is no toggle to press back.
+      return {pressed, before, bottom, dismissed, busy: !!document.querySelector('[aria-busy=true]')};
     },
     textLength,
+    // The last round's presses showed nothing new: remembered, to be pressed once more later.
+    noEffect() { idlePresses.push(...lastPressed.filter(el => el.isConnected && !retried.has(el))); },
+    retry() { const again = idlePresses.filter(el => el.isConnected && el.getAttribute('aria-expanded') !== 'true'); idlePresses = [];
+      again.forEach(el => { retried.add(el); done.delete(el); }); return again.length; },
     busy: () => !!document.querySelector('[aria-busy=true]'),
     // Presses back the toggles of the last round (their press hid text: "Toon minder").
     undo() { const back = lastPressed.filter(el => el.isConnected); lastPressed = [];
       pressing = true; try { back.forEach(el => el.click()); } finally { pressing = false; } return back.length; },
-    collect() { collect(); return {follow: [...follow], links: [...links], items: items.size, hinted: hinted.size,
-                                   names: names.slice()}; },
+    collect() { collect(); return {follow: [...follow], deeper: [...deeper], links: [...links], items: items.size,
+                                   hinted: hinted.size, names: names.slice(), entries: [...entries], first: firstEntry}; },
     displayed() {
       // What the page says its thread holds: the largest "N reacties" in visible text or aria-labels,
       // not counting partial ones inside a control ("View 3 replies").

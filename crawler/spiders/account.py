@@ -125,7 +125,8 @@ class AccountSpider(scrapy.Spider):
             return
         yield self._request(self.start_url, "parse_profile", priority=10)
 
-    def _request(self, url: str, callback: str, priority: int = 0) -> scrapy.Request:
+    def _request(self, url: str, callback: str, priority: int = 0, thread_of: str | None = None) -> scrapy.Request:
+        meta = {"sma_thread_of": thread_of} if thread_of else {}
         return scrapy.Request(
             url,
             callback=getattr(self, callback),
@@ -139,6 +140,7 @@ class AccountSpider(scrapy.Spider):
                 "handle_httpstatus_all": True,
                 "dont_retry": callback == "parse_profile",
                 "sma_kind": "profile" if callback == "parse_profile" else "post",
+                **meta,
             },
         )
 
@@ -322,6 +324,9 @@ class AccountSpider(scrapy.Spider):
                 # what the profile missed (drift) or opened (replies in a panel) it reads too.
                 results = await driver.run(post_actions(spec.actions, self.comments))
                 readings.append(await self._read(page, spec))
+            # Its thread's further pages (page 2..N, a reply's own page) are read and counted with it.
+            thread_pages = self.reading.threads.read(
+                response.url, response.url, readings, precise=self.profile.name != "generic") if self.comments else []
             counters = await driver.read_counters()
             read_count = await self.reading.reader(page, recorder_for(page)).displayed_comments()
             if counters.get("comments") is None:
@@ -365,6 +370,29 @@ class AccountSpider(scrapy.Spider):
         finally:
             await page.close()
         yield capture
+        for url in thread_pages:
+            yield self._request(url, "parse_thread_page", priority=2, thread_of=response.url)
+
+    async def parse_thread_page(self, response):
+        """A further page of a post's thread: read and archived; its comments count with the post."""
+        page = response.meta["playwright_page"]
+        post_url = response.meta["sma_thread_of"]
+        assert self.profile is not None and self.reading is not None
+        try:
+            reading = await self._read(page, self.profile.page("post"))
+            more = self.reading.threads.read(post_url, response.url, [reading])
+            capture = await snapshot(page, "thread", facts={"profile": self.profile.name, "thread-of": post_url,
+                                                            "reader": reading.brief()})
+        finally:
+            await page.close()
+        if response.status >= 400:
+            self.errors.append(f"{response.url}: HTTP {response.status}")
+        for post in self.completeness["posts"]:
+            if post["url"] == post_url:
+                post.setdefault("reader", []).append(reading.brief())
+        yield capture
+        for url in more:
+            yield self._request(url, "parse_thread_page", priority=2, thread_of=post_url)
 
     async def _read(self, page: Any, spec: Any) -> ReaderResult:
         assert self.reading is not None
@@ -383,6 +411,8 @@ class AccountSpider(scrapy.Spider):
             # The page's lease ends once this errback has recorded why (crawler/distributed/components.py).
             self.crawler.signals.send_catch_log(page_failed, request=request)
         reason = str(failure.value).splitlines()[0] if str(failure.value) else type(failure.value).__name__
+        if getattr(failure.value, "reported", False) and request.meta.get("sma_kind") != "profile":
+            return  # a bound of docs/limits.md: already a shortfall with its reason (crawler/limits.py)
         if request.meta.get("sma_kind") == "profile":
             self.fatal_error = f"cannot capture {request.url}: {reason}"
             raise CloseSpider(self.fatal_error)
