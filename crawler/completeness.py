@@ -89,6 +89,10 @@ def assess(observed: dict[str, Any]) -> dict[str, Any]:
                 shortfalls.append({"where": post["url"], "what": "action", **_action_brief(action)})
     drift.extend(_dead_post_selectors(posts))
     drift.extend(_idle_post_actions(posts))
+    for event in observed.get("limits") or []:
+        # A bound of docs/limits.md stopped something: never complete, and the reason is named.
+        shortfalls.append({"what": "limit", "where": event.get("where"), "name": event.get("setting"),
+                           "value": event.get("value"), "note": event.get("note")})
     for error in observed.get("errors", []):
         shortfalls.append({"what": "error", "note": error})
     if observed.get("fatal_error"):
@@ -99,6 +103,8 @@ def assess(observed: dict[str, Any]) -> dict[str, Any]:
         "comments": {"displayed": comments_displayed, "captured": comments_captured, "unknown": unknown},
         "shortfalls": shortfalls,
         "drift": drift,
+        # Every 429/503 wait and retry (crawler/ratelimit.py); a give-up is also a shortfall.
+        "rate_limits": list(observed.get("rate_limits") or []),
         "observed": observed,
     }
 
@@ -166,6 +172,9 @@ def describe(shortfall: dict[str, Any]) -> str:
         return f"{where}: {shortfall.get('note')} (UNKNOWN, never complete)"
     if what == "reader":
         return f"{where}: the reader {shortfall.get('note')}"
+    if what == "limit":
+        return f"{where}: stopped by {shortfall.get('name')}={shortfall.get('value')}: {shortfall.get('note')} " \
+               "(NOT COMPLETE)"
     if what in ("selector", "counter"):
         return f"{where}: {what} {shortfall.get('name')}: {shortfall.get('note')}"
     return f"{where + ': ' if where else ''}{what}: {shortfall.get('note')}"

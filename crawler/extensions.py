@@ -60,6 +60,9 @@ class CrawlReport:
         observed = dict(spider.completeness)
         observed["errors"] = list(spider.errors)
         observed["fatal_error"] = spider.fatal_error
+        # Bounds that stopped something and rate-limit waits (crawler/limits.py, crawler/ratelimit.py).
+        observed["limits"] = list(stats.get_value("sma/limits") or [])
+        observed["rate_limits"] = list(stats.get_value("sma/ratelimit") or [])
         report = assess(observed)
         summary = {
             "crawl_id": self.crawl_id,
@@ -78,6 +81,8 @@ class CrawlReport:
             "complete": report["complete"] and not spider.fatal_error,
             "comments": report["comments"],
             "shortfalls": len(report["shortfalls"]),
+            "limits": len(observed["limits"]),
+            "rate_limit_waits": sum(1 for w in observed["rate_limits"] if not w.get("gave_up")),
             "drift": report["drift"],
             "account": getattr(spider, "account_key", None),
             "visits": {reason: len(urls) for reason, urls in getattr(spider, "plan", {}).items()},

@@ -39,9 +39,15 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 3
 
 CONCURRENT_REQUESTS = 3
+# Politeness per platform host (Scrapy's own settings; a shared frontier shares them): pages in
+# flight at once and seconds between two page requests to the same host.
 CONCURRENT_REQUESTS_PER_DOMAIN = 3
 DOWNLOAD_DELAY = 0
 RETRY_TIMES = 1
+# 429 and 503 are rate limits, handled by crawler.ratelimit (waited out, never archived), not retried here.
+RETRY_HTTP_CODES = [500, 502, 504, 522, 524, 408]
+DOWNLOADER_MIDDLEWARES = {"crawler.limits.CaptureLimitsMiddleware": 540, "crawler.ratelimit.RateLimitMiddleware": 560}
+SPIDER_MIDDLEWARES = {"crawler.limits.PageTimeoutMiddleware": 1000}
 COOKIES_ENABLED = False  # the browser keeps its own cookies
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = os.environ.get("SMA_LOG_LEVEL", "ERROR")
@@ -49,6 +55,24 @@ LOG_LEVEL = os.environ.get("SMA_LOG_LEVEL", "ERROR")
 ITEM_PIPELINES = {"crawler.pipelines.WarcPipeline": 100, "crawler.privacy_pipeline.PrivacyPipeline": 200}
 EXTENSIONS = {"crawler.extensions.CrawlReport": 100}
 LOG_FORMATTER = "crawler.logformatter.QuietDownloadErrors"
+
+# Bounds on hostile pages (crawler/limits.py, docs/limits.md). Each bound that stops something is a
+# shortfall in completeness.json and the report, with the setting and the reason; the crawl goes on.
+SMA_MAX_PAGES = 10_000  # pages (profile, timeline and post pages) per crawl; 0 = no bound
+SMA_PAGE_TIMEOUT = 600.0  # seconds one page's capture may take once loaded; then abandoned; 0 = none
+SMA_ACTION_MAX_SECONDS = 120.0  # seconds one profile action (scroll, click_all) may take on a page
+SMA_NETWORK_IDLE_TIMEOUT = 10.0  # seconds any wait for a quiet network may take; then captured as it stands
+SMA_DOWNLOAD_MAXSIZE = 100 * 1024 * 1024  # bytes kept of one response; beyond: loading stopped, WARC-Truncated
+SMA_CLOSE_POPUPS = True  # windows a page opens are closed at once
+SMA_BLOCK_NAVIGATION = True  # a loaded page may not navigate its main frame to another document
+# The reader's bounds (crawler/capture/reader.py; defaults there): SMA_READER_MAX_ROUNDS (scroll
+# rounds per page, 120), SMA_READER_MAX_CLICKS (presses per page, 600), SMA_READER_MAX_SECONDS (90).
+# Rate limits (crawler/ratelimit.py): Retry-After honoured, else exponential backoff; per host.
+SMA_RATELIMIT_ENABLED = True
+SMA_RATELIMIT_HTTP_CODES = [429, 503]
+SMA_RATELIMIT_RETRIES = 5  # tries after the first; then the page is reported, not archived
+SMA_RATELIMIT_BACKOFF = 2.0  # seconds before the first retry without Retry-After; doubled each time
+SMA_RATELIMIT_MAX_WAIT = 300.0  # cap on any one wait, Retry-After included
 
 # SMA's own settings (set per crawl by `sma crawl`).
 SMA_ARCHIVE_DIR = None

@@ -8,7 +8,7 @@ them. `/traps/<run>/` is an "account" whose timeline links each trap as a post:
 |---|---|
 | `/traps/<run>/` | a timeline that never ends: every scroll loads ten more posts, and "Volgende" leads |
 |   | to page 2, 3, ... forever; its first `?busy=N` requests (default 1) answer 429, `Retry-After: 1` |
-| `post/1` | a script that never lets the network go idle (a fetch every 30 ms, forever) |
+| `post/1` | a script that never lets the network go idle (a fetch every 100 ms, forever) |
 | `post/2` | opens popups (`window.open`) and then navigates the page away |
 | `post/3` | fetches `huge.bin`: 1 GiB of `application/octet-stream`, streamed in 64 KiB chunks |
 | `post/4` | a redirect loop (`post/4` -> `loop/1` -> ... -> `loop/9` -> `post/4`) |
@@ -188,9 +188,10 @@ _ENDLESS_JS = """<script>
     });
   }
   window.addEventListener('scroll', more);
+  more();
 })();
 </script>"""
-_IDLE_JS = "<script>setInterval(function () { fetch('PING?t=' + Date.now()); }, 30);</script>"
+_IDLE_JS = "<script>setInterval(function () { fetch('PING?t=' + Date.now()); }, 100);</script>"
 _POPUP_JS = """<script>
 for (var i = 0; i < 3; i++) window.open('POPUP?n=' + i, '_blank');
 setTimeout(function () { location.href = 'AWAY'; }, 300);

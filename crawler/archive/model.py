@@ -43,6 +43,9 @@ class Exchange:
     # keep them (media streams) and SMA fetched the same URL again with the same headers.
     body_source: str = "browser"
     resource_type: str = ""
+    # WARC-Truncated reason when `body` is only the start of the payload ("length": above
+    # SMA_DOWNLOAD_MAXSIZE, docs/limits.md); None for a whole body.
+    truncated: str | None = None
 
     @property
     def is_redirect(self) -> bool:

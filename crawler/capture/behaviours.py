@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urljoin
@@ -18,7 +19,9 @@ from .network import NetworkRecorder
 logger = logging.getLogger(__name__)
 
 # quiet_ms: the recorder knows every request in flight, so a short quiet after the last one suffices.
-DEFAULTS = {"quiet_ms": 100, "settle_timeout_ms": 8_000, "max_rounds": 400, "idle_rounds": 3, "max_clicks": 2_000}
+# max_seconds: what one scroll or click_all action may take (SMA_ACTION_MAX_SECONDS, docs/limits.md).
+DEFAULTS = {"quiet_ms": 100, "settle_timeout_ms": 8_000, "max_rounds": 400, "idle_rounds": 3, "max_clicks": 2_000,
+            "max_seconds": 120.0}
 
 # Visible-and-enabled filter evaluated in the page: Playwright's per-element checks are one
 # round-trip each, which is too slow for threads with hundreds of buttons.
@@ -63,6 +66,8 @@ class PageDriver:
         self.profile = profile
         self.spec = spec
         self.limits = {**DEFAULTS, **profile.limits}
+        if getattr(recorder, "action_max_seconds", 0):
+            self.limits["max_seconds"] = recorder.action_max_seconds  # the crawl's setting wins
         self.collected: dict[str, None] = {}
         self.dialogs_closed = 0
 
@@ -135,7 +140,12 @@ class PageDriver:
         idle_limit = int(action.get("idle_rounds", self.limits["idle_rounds"]))
         idle = 0
         last_height = -1
+        deadline = time.monotonic() + float(self.limits["max_seconds"])
         for rounds in range(1, max_rounds + 1):
+            if time.monotonic() > deadline:  # a timeline that never ends
+                result.complete = False
+                result.note = f"stopped after max_seconds={self.limits['max_seconds']:g}"
+                return
             result.rounds = rounds
             if collect:
                 result.matched += await self.collect(collect)
@@ -175,7 +185,12 @@ class PageDriver:
         sel = self.selector(action["selector"])
         max_clicks = int(action.get("max_clicks", self.limits["max_clicks"]))
         stalled = 0
+        deadline = time.monotonic() + float(self.limits["max_seconds"])
         while result.matched < max_clicks:
+            if time.monotonic() > deadline:
+                result.complete = False
+                result.note = f"stopped after max_seconds={self.limits['max_seconds']:g}"
+                return
             result.rounds += 1
             loc = self.page.locator(sel)
             budget = max_clicks - result.matched

@@ -11,6 +11,7 @@ import asyncio
 import base64
 import logging
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -38,6 +39,8 @@ class _Pending:
     raw_response_headers: list[tuple[str, str]] | None = None
     status_line: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    received: int = 0  # decoded bytes the browser reported (Network.dataReceived)
+    oversize: bool = False  # larger than the recorder's max_body_bytes: kept truncated
 
 
 def _header_pairs(headers: dict[str, str]) -> list[tuple[str, str]]:
@@ -80,6 +83,12 @@ class NetworkRecorder:
         self._last_activity = time.monotonic()
         # WebSocket connections by CDP requestId: handshake and every frame (docs/reader.md).
         self.websockets: dict[str, dict[str, Any]] = {}
+        # Bounds from the crawl's settings (crawler/limits.py, docs/limits.md); 0 = unbounded.
+        self.max_body_bytes = 0
+        self.idle_timeout_ms = 0
+        self.action_max_seconds = 0.0  # for the profile's actions on this page (behaviours.py)
+        # Limits this page ran into: {"setting", "value", "note"}; reported as shortfalls.
+        self.limit_events: list[dict[str, Any]] = []
 
     async def start(self) -> None:
         self.cdp = await self.page.context.new_cdp_session(self.page)
@@ -89,6 +98,7 @@ class NetworkRecorder:
             ("Network.responseReceived", self._on_response),
             ("Network.responseReceivedExtraInfo", self._on_response_extra),
             ("Network.loadingFinished", self._on_finished),
+            ("Network.dataReceived", self._on_data),
             ("Network.loadingFailed", self._on_failed),
             ("Network.webSocketCreated", self._on_ws_created),
             ("Network.webSocketWillSendHandshakeRequest", self._on_ws_handshake),
@@ -117,6 +127,8 @@ class NetworkRecorder:
         """
         if from_now:
             self._last_activity = time.monotonic()
+        if self.idle_timeout_ms:
+            timeout_ms = min(timeout_ms, self.idle_timeout_ms)
         deadline = time.monotonic() + timeout_ms / 1000
         while time.monotonic() < deadline:
             if self.in_flight == 0 and (time.monotonic() - self._last_activity) * 1000 >= quiet_ms:
@@ -167,6 +179,37 @@ class NetworkRecorder:
         pending = self._pending.get(p["requestId"])
         if pending is not None:
             pending.response = p["response"]
+            announced = _content_length(p["response"].get("headers") or {})
+            if self.max_body_bytes and announced is not None and announced > self.max_body_bytes:
+                self._oversize(pending, f"announced {announced} bytes")
+
+    def _on_data(self, p: dict) -> None:
+        self._last_activity = time.monotonic()
+        pending = self._pending.get(p["requestId"])
+        if pending is None:
+            return
+        pending.received += int(p.get("dataLength") or 0)
+        if self.max_body_bytes and pending.received > self.max_body_bytes and not pending.oversize:
+            self._oversize(pending, f"more than {self.max_body_bytes} bytes received")
+
+    def _oversize(self, pending: _Pending, why: str) -> None:
+        """A response above SMA_DOWNLOAD_MAXSIZE: the browser stops loading (as the Stop button does),
+        and the archive keeps its first max_body_bytes, marked `WARC-Truncated: length`."""
+        if pending.oversize:
+            return
+        pending.oversize = True
+        self.limit_events.append({
+            "setting": "SMA_DOWNLOAD_MAXSIZE", "value": self.max_body_bytes,
+            "note": f"{pending.url}: response {why}; loading stopped, archived truncated to "
+                    f"{self.max_body_bytes} bytes (WARC-Truncated: length)"})
+        if self.cdp is not None:
+            self._spawn(self._stop_loading())
+
+    async def _stop_loading(self) -> None:
+        try:
+            await self.cdp.send("Page.stopLoading")
+        except Exception as exc:  # noqa: BLE001 - the page went away meanwhile
+            logger.debug("Page.stopLoading failed: %s", exc)
 
     def _on_response_extra(self, p: dict) -> None:
         text = p.get("headersText")
@@ -250,18 +293,28 @@ class NetworkRecorder:
             pending.status_line, pending.raw_response_headers = extra
         body: bytes | None = None
         source = "browser"
-        try:
-            got = await self.cdp.send("Network.getResponseBody", {"requestId": pending.request_id})
-            raw = got.get("body", "")
-            body = base64.b64decode(raw) if got.get("base64Encoded") else raw.encode("utf-8")
-        except Exception:  # noqa: BLE001 - the browser did not keep it (media, evicted)
-            body = await self._refetch(pending)
+        if pending.oversize:
+            # Never the whole body through CDP (base64 in memory): its first bytes, read and cut off.
+            body = await asyncio.to_thread(_read_head, pending, self.max_body_bytes)
             source = "refetch"
+        else:
+            try:
+                got = await self.cdp.send("Network.getResponseBody", {"requestId": pending.request_id})
+                raw = got.get("body", "")
+                body = base64.b64decode(raw) if got.get("base64Encoded") else raw.encode("utf-8")
+            except Exception:  # noqa: BLE001 - the browser did not keep it (media, evicted)
+                body = await self._refetch(pending)
+                source = "refetch"
         if body is None:
             self.failures.append(f"{pending.url}: body not retrievable")
             body = b""
             source = "missing"
-        self._complete(pending, body, source)
+        truncated = None
+        if self.max_body_bytes and (pending.oversize or len(body) > self.max_body_bytes):
+            if not pending.oversize:
+                self._oversize(pending, f"of {len(body)} bytes")
+            body, truncated = body[: self.max_body_bytes], "length"
+        self._complete(pending, body, source, truncated)
 
     async def _refetch(self, pending: _Pending) -> bytes | None:
         headers = dict(pending.raw_request_headers or _header_pairs(pending.headers))
@@ -275,7 +328,7 @@ class NetworkRecorder:
             logger.warning("refetch of %s failed: %s", pending.url, exc)
             return None
 
-    def _complete(self, pending: _Pending, body: bytes, source: str = "browser") -> None:
+    def _complete(self, pending: _Pending, body: bytes, source: str = "browser", truncated: str | None = None) -> None:
         resp = pending.response or {}
         status = int(resp.get("status", 0))
         reason = resp.get("statusText", "")
@@ -301,17 +354,30 @@ class NetworkRecorder:
                 remote_ip=resp.get("remoteIPAddress"),
                 body_source=source,
                 resource_type=pending.resource_type,
+                truncated=truncated,
             )
         )
 
     async def drain(self, timeout_ms: int = 30_000) -> list[Exchange]:
         """Waits for outstanding bodies, then hands over (and forgets) what was recorded."""
+        if self.idle_timeout_ms:
+            timeout_ms = min(timeout_ms, self.idle_timeout_ms)
         await self.wait_idle(quiet_ms=200, timeout_ms=timeout_ms)
         if self._tasks:
             await asyncio.wait(list(self._tasks), timeout=timeout_ms / 1000)
-        for pending in list(self._pending.values()):
-            if pending.response is not None:
-                await self._fetch_body(pending)
+        # Responses whose body never finished (a page that never goes idle may leave hundreds):
+        # fetched side by side, within the same bound; what is left is named, never dropped silently.
+        unfinished = [p for p in self._pending.values() if p.response is not None]
+        if unfinished:
+            fetches = [asyncio.ensure_future(self._fetch_body(p)) for p in unfinished]
+            _, late = await asyncio.wait(fetches, timeout=timeout_ms / 1000)
+            for task in late:
+                task.cancel()
+            if late:
+                self.limit_events.append({
+                    "setting": "SMA_NETWORK_IDLE_TIMEOUT", "value": timeout_ms / 1000,
+                    "note": f"{len(late)} of {len(unfinished)} unfinished responses not retrieved within "
+                            f"{timeout_ms / 1000:g} s; not archived"})
         self._pending.clear()
         done, self.exchanges = self.exchanges, []
         return done
@@ -322,3 +388,35 @@ class NetworkRecorder:
                 await self.cdp.detach()
             except Exception:  # noqa: BLE001 - page already closed
                 pass
+
+
+def _content_length(headers: dict[str, Any]) -> int | None:
+    for name, value in headers.items():
+        if name.lower() == "content-length":
+            try:
+                return int(str(value).split(",")[0].strip())
+            except ValueError:
+                return None
+    return None
+
+
+def _read_head(pending: _Pending, limit: int) -> bytes | None:
+    """The first `limit` bytes of an oversize response, fetched again with the browser's request
+    headers and the connection closed after them: memory stays at `limit`, whatever the size."""
+    headers = dict(pending.raw_request_headers or _header_pairs(pending.headers))
+    headers = {k: v for k, v in headers.items() if not k.startswith(":") and k.lower() not in ("host", "range")}
+    headers["Accept-Encoding"] = "identity"
+    request = urllib.request.Request(pending.url, headers=headers, method=pending.method)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as resp:  # noqa: S310 - the page's own URL
+            chunks, got = [], 0
+            while got < limit:
+                chunk = resp.read(min(1 << 20, limit - got))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                got += len(chunk)
+            return b"".join(chunks)
+    except Exception as exc:  # noqa: BLE001
+        logger.warning("reading the head of %s failed: %s", pending.url, exc)
+        return None
