@@ -89,10 +89,9 @@ def main() -> int:
         archive = Path(tmp)
         conn = open_index(index_path(archive, "original"), create=True)
         started, cpu_started = time.perf_counter(), time.process_time()
-        for start in range(0, len(pages), 200):  # one transaction per WARC file, as `sma index` does
+        for start in range(0, len(pages), 200):  # one batch and transaction per WARC file, as `sma index` does
             with conn:
-                for page in pages[start:start + 200]:
-                    add_items(conn, page)
+                add_items(conn, (item for page in pages[start:start + 200] for item in page))
         build_s, build_cpu = time.perf_counter() - started, time.process_time() - cpu_started
         conn.close()
         size = index_path(archive, "original").stat().st_size

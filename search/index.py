@@ -4,7 +4,8 @@
 
 `items` holds one row per post and per comment (the latest capture that shows it wins; an item
 a later capture no longer shows stays, with the capture that has it). `fts` is an external-content
-FTS5 table over its text, author and hashtags, kept in step by triggers. `files` lists the WARC
+FTS5 table over its text, author and hashtags: new rows go in with one INSERT ... SELECT per batch
+(add_items), deleted ones leave by a trigger. `files` lists the WARC
 files already read: indexing is incremental, and a WARC that is gone or changed in size (destroyed,
 rewritten) takes its rows with it before it is read again.
 """
@@ -36,10 +37,7 @@ CREATE INDEX IF NOT EXISTS items_file ON items(warc_file);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
   text, author, hashtags, content='items', content_rowid='rowid',
   tokenize='unicode61 remove_diacritics 2', prefix='2 3 4');
-CREATE TRIGGER IF NOT EXISTS items_ai AFTER INSERT ON items BEGIN
-  INSERT INTO fts(rowid, text, author, hashtags)
-  VALUES (new.rowid, new.text, new.author, new.hashtags);
-END;
+DROP TRIGGER IF EXISTS items_ai;
 CREATE TRIGGER IF NOT EXISTS items_ad AFTER DELETE ON items BEGIN
   INSERT INTO fts(fts, rowid, text, author, hashtags)
   VALUES ('delete', old.rowid, old.text, old.author, old.hashtags);
@@ -71,6 +69,9 @@ def open_index(path: Path, create: bool = False) -> sqlite3.Connection:
     # Derived and rebuildable: a power cut may cost the last transaction, not the file.
     conn.execute("PRAGMA synchronous = NORMAL")
     if create:
+        # The writer: a 64 MB page cache and in-memory temporaries (bench/search.py: ~15% less CPU).
+        conn.execute("PRAGMA cache_size = -65536")
+        conn.execute("PRAGMA temp_store = MEMORY")
         conn.executescript(SCHEMA)
     return conn
 
@@ -87,17 +88,28 @@ def item_row(item: Item) -> tuple:
 
 
 def add_items(conn: sqlite3.Connection, items: Iterable[Item]) -> int:
-    """Upserts items; a row is replaced only by a capture at least as new as its own."""
-    rows = [item_row(i) for i in items]
-    if not rows:
+    """Upserts items (a batch: one WARC file's); a row is replaced only by a capture at least as new
+    as its own. Returns how many items were given."""
+    latest: dict[str, tuple] = {}
+    given = 0
+    for row in map(item_row, items):  # in capture order: a page captured twice keeps its later state
+        given += 1
+        kept = latest.get(row[0])
+        if kept is None or kept[9] <= row[9]:
+            latest[row[0]] = row
+    if not latest:
         return 0
+    rows = list(latest.values())
     marks = ", ".join("?" for _ in COLUMNS)
-    # Delete-then-insert (not UPDATE) so that the FTS triggers see every change.
-    insert = f"INSERT OR IGNORE INTO items({', '.join(COLUMNS)}) VALUES ({marks})"
-    for row in rows:  # in capture order: a page captured twice in one file keeps its later state
-        conn.execute("DELETE FROM items WHERE key = ? AND captured <= ?", (row[0], row[9]))
-        conn.execute(insert, row)
-    return len(rows)
+    # Delete-then-insert (not UPDATE): the delete trigger takes the old text out of the FTS index.
+    conn.executemany("DELETE FROM items WHERE key = ? AND captured <= ?", [(r[0], r[9]) for r in rows])
+    # Rows inserted now get rowids above today's highest (no AUTOINCREMENT: max + 1, taken after the
+    # deletes), so one INSERT ... SELECT indexes exactly them: a third of the CPU of a per-row trigger.
+    top = conn.execute("SELECT coalesce(max(rowid), 0) FROM items").fetchone()[0]
+    conn.executemany(f"INSERT OR IGNORE INTO items({', '.join(COLUMNS)}) VALUES ({marks})", rows)
+    conn.execute("INSERT INTO fts(rowid, text, author, hashtags) "
+                 "SELECT rowid, text, author, hashtags FROM items WHERE rowid > ?", (top,))
+    return given
 
 
 def build(archive_dir: Path, copy: str) -> BuildResult:
