@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +24,26 @@ HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
 
 def rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_RFC3339 = re.compile(r"^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.\d+)?([Zz]|[+-]\d{2}:?\d{2})?$")
+
+
+def timestamp14(value: object) -> str | None:
+    """A row's `ts` as the 14-digit UTC timestamp of replay URLs: RFC 3339 ("2026-11-24T11:22:33.5Z",
+    offsets allowed) -> "20261124112233"; None for anything else."""
+    if not isinstance(value, str):
+        return None
+    m = _RFC3339.match(value.strip())
+    if not m:
+        return None
+    zone = m.group(3) or "Z"
+    zone = "+00:00" if zone in "Zz" else zone
+    try:
+        moment = datetime.fromisoformat(f"{m.group(1)}T{m.group(2)}{zone}")
+    except ValueError:
+        return None
+    return moment.astimezone(UTC).strftime("%Y%m%d%H%M%S")
 
 
 def append_page(folder: Path, row: dict[str, Any]) -> None:

@@ -14,6 +14,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from archive.jsonl import read_jsonl
+from archive.layout import COPY_DIRS
+from archive.pages import read_pages, timestamp14
+
 COPY_OF_VIEW = {"original": "original", "access": "access", "public": "public"}
 LABELS = {
     "original": ("originele opname", "archivaris: de authentieke opname, met persoonsgegevens van burgers"),
@@ -21,7 +25,7 @@ LABELS = {
                "burgers zijn vervangen door pseudoniemen"),
     "public": ("openbare versie", "openbaar: goedgekeurd na Woo-beoordeling, gelakt waar nodig"),
 }
-_SOURCES = {"original": ".", "access": "access", "public": "public"}
+_SOURCES = COPY_DIRS
 
 _TEMPLATE = """{%- set sma_caps = CAPTURES -%}
 {%- set sma_grounds = GROUNDS -%}
@@ -49,10 +53,6 @@ _TEMPLATE = """{%- set sma_caps = CAPTURES -%}
 """
 
 
-def _ts14(value: object) -> str:
-    return "".join(ch for ch in str(value or "") if ch.isdigit())[:14]
-
-
 def captures(pywb_dir: Path, source: Path) -> dict[str, list[str]]:
     """URL -> capture timestamps (14 digits, oldest first) of the view's HTML pages: from its CDXJ
     (the timestamps pywb replays by), else from the copy's pages.jsonl."""
@@ -71,17 +71,10 @@ def captures(pywb_dir: Path, source: Path) -> dict[str, list[str]]:
             return {url: sorted(set(ts)) for url, ts in out.items()}
     except OSError:
         pass
-    try:
-        lines = (Path(source) / "pages.jsonl").read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return out
-    for line in lines:
-        try:
-            row = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(row, dict) and isinstance(row.get("url"), str) and _ts14(row.get("ts")):
-            out.setdefault(row["url"], []).append(_ts14(row.get("ts")))
+    for row in read_pages(Path(source)):
+        ts = timestamp14(row.get("ts"))
+        if isinstance(row.get("url"), str) and ts:
+            out.setdefault(row["url"], []).append(ts)
     return {url: sorted(set(ts)) for url, ts in out.items()}
 
 
@@ -90,7 +83,7 @@ def woo_grounds(archive_dir: Path) -> dict[str, list[dict[str, str]]]:
     from replay.woo.model import DEFAULT_GROUND, GROUNDS
 
     public_urls = {}
-    for line in _lines(Path(archive_dir) / "public" / "pages.jsonl"):
+    for line in read_jsonl(Path(archive_dir) / "public" / "pages.jsonl"):
         if isinstance(line.get("id"), str) and isinstance(line.get("url"), str):
             public_urls[line["id"]] = line["url"]
     out: dict[str, set[str]] = {}
@@ -110,22 +103,6 @@ def woo_grounds(archive_dir: Path) -> dict[str, list[dict[str, str]]]:
                 grounds.add(DEFAULT_GROUND)  # commenters not decided on are redacted under the default ground
             out.setdefault(public_urls[page_id], set()).update(g for g in grounds if g in GROUNDS)
     return {url: [{"code": g, "text": GROUNDS[g]} for g in sorted(codes)] for url, codes in out.items()}
-
-
-def _lines(path: Path) -> list[dict]:
-    try:
-        raw = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return []
-    rows = []
-    for line in raw:
-        try:
-            row = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(row, dict):
-            rows.append(row)
-    return rows
 
 
 def banner_template(archive_dir: Path, pywb_dir: Path) -> str:

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from archive.jsonl import read_jsonl
+
 UNKNOWN = "onbekend"
 
 
@@ -56,22 +58,6 @@ def _json(path: Path) -> Any:
         return None
 
 
-def _jsonl(path: Path) -> list[dict[str, Any]]:
-    rows = []
-    try:
-        with open(path, encoding="utf-8") as fh:
-            for line in fh:
-                try:
-                    row = json.loads(line)
-                except ValueError:
-                    continue  # a torn last line
-                if isinstance(row, dict):
-                    rows.append(row)
-    except OSError:
-        pass
-    return rows
-
-
 def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
@@ -83,7 +69,7 @@ def load(archive_dir: Path) -> list[AccountOverview]:
     for folder in sorted(p for p in accounts.iterdir() if p.is_dir()) if accounts.is_dir() else []:
         state = _json(folder / "state.json") or {}
         overview = AccountOverview(folder.name, str(state.get("url") or ""))
-        for run in _jsonl(folder / "runs.jsonl"):
+        for run in read_jsonl(folder / "runs.jsonl"):
             crawl_id = str(run.get("crawl_id") or "")
             crawl = archive_dir / "crawls" / crawl_id
             summary = _json(crawl / "summary.json") or {}
@@ -99,7 +85,7 @@ def load(archive_dir: Path) -> list[AccountOverview]:
                 complete=completeness.get("complete") if isinstance(completeness.get("complete"), bool) else None,
                 message=str(run.get("message") or "")))
         if overview.last is not None:
-            for change in _jsonl(folder / "changes.jsonl"):
+            for change in read_jsonl(folder / "changes.jsonl"):
                 if change.get("crawl_id") == overview.last.crawl_id:
                     key = f"{change.get('change')} {change.get('kind')}"
                     overview.changes[key] = overview.changes.get(key, 0) + 1

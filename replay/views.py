@@ -12,19 +12,20 @@ carry its per-start key (pywb_runner.ViewGuard), which only the gateway holds.
 
 from __future__ import annotations
 
-import json
 import socket
 import subprocess
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from archive.layout import COPY_DIRS, closed_warcs
+from archive.pages import read_pages
 from replay import pywb_runner
+from replay.change_marks import write_banner_template
 from replay.gateway_types import VIEWS
 
-VIEW_SOURCES: dict[str, str] = {"original": ".", "access": "access", "public": "public"}
+VIEW_SOURCES: dict[str, str] = COPY_DIRS  # each view serves one copy of the archive
 INTERNAL_HOST = "127.0.0.1"  # never anything else: the views must not be reachable from outside
 
 
@@ -91,10 +92,14 @@ class ViewSet:
                 view.proc = None
 
     def refresh(self, name: str) -> None:
+        """Re-indexes the view and rewrites its banner template from that index: a crawl, an
+        approval or a destruction while serving shows in the banner's captures, marks and grounds
+        (pywb's Jinja loader re-reads a template whose mtime changed) without a restart."""
         view = self._view(name)
         with self._lock:
             view.seen = _folder_state(view.source)
             pywb_runner.refresh_view_index(view.source, view.pywb_dir)
+            write_banner_template(self.archive_dir, view.pywb_dir)
 
     def refresh_if_changed(self, name: str) -> None:
         """Re-indexes when the view's WARC folder changed (a crawl or an approval by another
@@ -124,16 +129,15 @@ class ViewSet:
         return [v.name for v in self._views.values() if v.proc is not None and v.proc.poll() is not None]
 
     def has_warcs(self, name: str) -> bool:
-        return bool(pywb_runner.list_warcs(self._view(name).source))
+        return bool(closed_warcs(self._view(name).source / "warcs"))
 
     def pages(self, name: str) -> list[dict[str, str]]:
         """{title, url, ts} of every page in the view's own pages.jsonl (for the access view these
         are the pseudonymised URLs and titles written with the derivative)."""
         rows: list[dict[str, str]] = []
-        path = self._view(name).source / "pages.jsonl"
-        for row in _read_jsonl(path):
+        for row in read_pages(self._view(name).source):
             url = row.get("url")
-            if not isinstance(url, str) or not url or "format" in row:
+            if not isinstance(url, str) or not url:
                 continue
             title = row.get("title")
             rows.append({
@@ -158,17 +162,3 @@ def _folder_state(source: Path) -> tuple:
     except OSError:
         return ()
 
-
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    if not path.is_file():
-        return []
-    rows = []
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            try:
-                row = json.loads(line)
-            except ValueError:
-                continue  # a torn last line
-            if isinstance(row, dict):
-                rows.append(row)
-    return rows

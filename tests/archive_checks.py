@@ -80,15 +80,19 @@ def replay_url(base: str, row: dict) -> str:
 
 
 class Reader:
-    """A reader in Chromium on the replay server; any request that misses the archive is noted."""
+    """A reader in Chromium on `sma replay` (signed in as the archivist `arch`, through the sign-in
+    form); any request that misses the archive is noted."""
 
-    def __init__(self, page, base: str) -> None:
+    def __init__(self, page, base: str, user: str = "arch") -> None:
+        from gateway_helpers import sign_in
+
         self.page = page
         self.base = base
         self.misses: list[str] = []
         self.leaks: list[str] = []
-        page.on("response", self._on_response)
         page.route("**/*", self._route)
+        sign_in(page, base, user)
+        page.on("response", self._on_response)
 
     def _on_response(self, response) -> None:
         if response.status >= 400:

@@ -20,10 +20,14 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from sma import config
+
+if TYPE_CHECKING:
+    from gateway_helpers import Gateway
 
 ROOT = Path(__file__).resolve().parent.parent
 SMA = [sys.executable, "-m", "sma.cli"]
@@ -241,7 +245,7 @@ class SkinArchives:
         self.env = {"SMA_KEYS_DIR": str(self.keys_dir), "SMA_ORGANISATION": self.ORGANISATION,
                     "SMA_PSEUDONYM_KEY": ""}
         self.crawls: dict[str, CrawlRun] = {}
-        self.servers: dict[str, tuple[subprocess.Popen, str]] = {}
+        self.servers: dict[str, Gateway] = {}
 
     def crawl(self, skin: str) -> CrawlRun:
         if skin not in self.crawls:
@@ -250,19 +254,20 @@ class SkinArchives:
         return self.crawls[skin]
 
     def replay(self, skin: str) -> str:
-        """Base URL of a pywb serving the skin's archive."""
-        from replay.pywb_runner import start
+        """Base URL of `sma replay` (the gateway users get) on a copy of the skin's archive (the
+        gateway writes .sma/ and .pywb/); the archivist `arch` signs in (archive_checks.Reader)."""
+        from gateway_helpers import copy_archive, serve_for_archivist
 
         if skin not in self.servers:
-            port = free_port()
-            self.servers[skin] = (start(self.crawl(skin).archive, port), f"http://127.0.0.1:{port}")
-        return self.servers[skin][1]
+            copy = copy_archive(self.crawl(skin).archive, self.factory.mktemp(f"{skin}-replay") / "archive")
+            self.servers[skin] = serve_for_archivist(copy)
+        return self.servers[skin].base
 
     def close(self) -> None:
-        from replay.pywb_runner import stop
+        from gateway_helpers import stop_gateway
 
-        for proc, _ in self.servers.values():
-            stop(proc)
+        for gateway in self.servers.values():
+            stop_gateway(gateway)
 
 
 @pytest.fixture(scope="session")

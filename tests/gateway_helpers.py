@@ -136,6 +136,25 @@ def make_served_archive(source: Path, target: Path) -> Gateway:
     return start_gateway(archive)
 
 
+def serve_for_archivist(archive: Path) -> Gateway:
+    """`sma replay` (the gateway users get, with its three views) on `archive`, where the archivist
+    `arch` may sign in; the user is added in-process (no `sma users add` process to wait for)."""
+    from replay.auth import UserStore
+
+    role, password = PASSWORDS["arch"]
+    UserStore(archive).add("arch", role, password)
+    return start_gateway(archive)
+
+
+def sign_in(page, base: str, user: str = "arch") -> None:  # noqa: ANN001 - a Playwright Page
+    """Through the sign-in form, as a person does: the browser context then holds the session cookie."""
+    page.goto(base + "/_sma/login")
+    page.fill("#user", user)
+    page.fill("#password", PASSWORDS[user][1])
+    page.click("#sign-in")
+    page.wait_for_selector("#sma-landing")
+
+
 # -- what must never be served --------------------------------------------------------------------
 def truth_values(truth: dict) -> set[str]:
     """Every comment's PII values and every commenter's name and handle."""

@@ -190,27 +190,27 @@ def test_timeline_lists_every_capture_and_change(story: Story) -> None:
     assert "deleted post" in out.stdout and "new post" in out.stdout
 
 
-def test_deleted_post_replays_its_last_copy_marked_deleted(story: Story, page) -> None:  # noqa: ANN001
-    from conftest import free_port
-
-    from replay.pywb_runner import start, stop
+def test_deleted_post_replays_its_last_copy_marked_deleted(story: Story, page, tmp_path: Path) -> None:  # noqa: ANN001
+    from gateway_helpers import PASSWORDS, basic, copy_archive, serve_for_archivist, sign_in, stop_gateway
 
     deleted = next(c for c in story.history.changes() if c["change"] == "deleted" and c["kind"] == "post")
     text = next(p["text"] for p in story.truth_day0["posts"] if p["url"] == deleted["url"])
-    port = free_port()
-    proc = start(story.archive, port)
+    gateway = serve_for_archivist(copy_archive(story.archive, tmp_path / "archive"))  # sma replay, as the archivist
     try:
-        base = f"http://127.0.0.1:{port}/archive"
-        cdx = urllib.request.urlopen(f"{base}/cdx?output=json&url={story.live.base}/@ministerie-demo").read()
+        base = f"{gateway.base}/archive"
+        cdx_url = f"{base}/cdx?output=json&url={story.live.base}/@ministerie-demo"
+        request = urllib.request.Request(cdx_url, headers={"Authorization": basic("arch", PASSWORDS["arch"][1])})
+        cdx = urllib.request.urlopen(request).read()
         profile_captures = {json.loads(line)["timestamp"] for line in cdx.decode().splitlines()}
         assert len(profile_captures) == 4  # pywb's calendar: one capture time per run
+        sign_in(page, gateway.base)
         page.goto(f"{base}/{deleted['url']}", wait_until="networkidle")
         assert " ".join(text.split())[:60] in " ".join(page.inner_text("body").split())
         mark = page.locator("#sma-change-marks [data-change=deleted]")
         assert mark.count() == 1
         assert "verwijderd op" in mark.inner_text()
     finally:
-        stop(proc)
+        stop_gateway(gateway)
 
 
 def test_scenario_a_runs_no_thread_actions_and_names_comments_it_meets(story: Story) -> None:

@@ -1,4 +1,5 @@
-"""replay/: pywb around an SMA archive directory, checked end to end with Chromium.
+"""replay/: pywb around an SMA archive directory, checked end to end with Chromium, through
+`sma replay` (the gateway users get: sign-in, three views) as the archivist.
 
 The archive is written here with warcio the way the crawler writes it (WARC 1.1, a gzip member per
 record, request records `WARC-Concurrent-To` their response), so these tests do not depend on the
@@ -11,11 +12,8 @@ import gzip
 import io
 import json
 import os
-import signal
 import socket
 import struct
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 import zlib
@@ -25,13 +23,17 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from gateway_helpers import PASSWORDS, Gateway, basic, pywb_listeners, serve_for_archivist, sign_in, stop_gateway
 from playwright.sync_api import Playwright
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
-from replay import pywb_runner
-from replay.pywb_runner import ReplayError, page_urls, prepare, start, stop
+from archive.pages import timestamp14
+from replay.pywb_index import prepare, prepare_view
+from replay.pywb_process import ReplayError, start_view
+from replay.server import serve_archive
+from replay.views import ViewSet
 
 ORIGIN = "https://social.example"
 PAGE = f"{ORIGIN}/@demo"
@@ -216,17 +218,23 @@ def free_port() -> int:
 @dataclass
 class Replay:
     archive: Path
-    port: int
-    proc: subprocess.Popen
+    gateway: Gateway
+
+    @property
+    def port(self) -> int:
+        return self.gateway.port
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return self.gateway.base
 
     def get(self, path: str) -> tuple[int, bytes]:
+        """As the archivist, with Basic authentication (a scripted client)."""
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        authorization = basic("arch", PASSWORDS["arch"][1])
+        request = urllib.request.Request(self.base + path, headers={"Authorization": authorization})
         try:
-            with opener.open(self.base + path, timeout=30) as resp:
+            with opener.open(request, timeout=30) as resp:
                 return resp.status, resp.read()
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read()
@@ -235,27 +243,29 @@ class Replay:
 @pytest.fixture(scope="module")
 def replay(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replay]:
     archive = build_archive(tmp_path_factory.mktemp("archive"))
-    port = free_port()
-    proc = start(archive, port)
+    gateway = serve_for_archivist(archive)
     try:
-        yield Replay(archive, port, proc)
+        yield Replay(archive, gateway)
     finally:
-        stop(proc)
+        stop_gateway(gateway)  # SIGTERM, as a service manager stops it: exit 0 (asserted) ...
+        assert pywb_listeners(archive) == {}, "a pywb of sma replay outlived it"  # ... and its views go with it
 
 
 def index_lines(archive: Path) -> list[str]:
-    return (archive / ".pywb" / "indexes" / "index.cdxj").read_text(encoding="utf-8").splitlines()
+    """The original view's index (the archivist's)."""
+    return (archive / ".pywb" / "original" / "indexes" / "index.cdxj").read_text(encoding="utf-8").splitlines()
 
 
 def test_page_replays_in_chromium_with_fuzzy_matched_api(replay: Replay, playwright: Playwright) -> None:
     # pytest-playwright's session `playwright`: a second sync_playwright() in one thread would clash.
-    url = page_urls(replay.archive, replay.port)[0][1]
+    url = f"{replay.base}/archive/{timestamp14(PAGE_TS)}/{PAGE}"
     failures: list[str] = []
     seen: list[str] = []
     chromium = os.environ.get("SMA_CHROMIUM", "/usr/bin/chromium")
     browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
     try:
         page = browser.new_page()
+        sign_in(page, replay.base, "arch")
         page.on("request", lambda req: seen.append(req.url))
         page.on("requestfailed", lambda req: failures.append(f"failed {req.url}: {req.failure}"))
         page.on("response", lambda r: r.status >= 400 and failures.append(f"{r.status} {r.url}"))
@@ -327,18 +337,20 @@ def test_open_warcs_are_not_indexed(replay: Replay) -> None:
 def test_config_is_unframed_single_collection(replay: Replay) -> None:
     import yaml
 
-    config = yaml.safe_load((replay.archive / ".pywb" / "config.yaml").read_text(encoding="utf-8"))
+    config = yaml.safe_load((replay.archive / ".pywb" / "original" / "config.yaml").read_text(encoding="utf-8"))
     assert config["framed_replay"] is False
     assert list(config["collections"]) == ["archive"]
 
 
-def test_page_urls(replay: Replay) -> None:
-    base = f"http://127.0.0.1:{replay.port}/archive"
-    assert page_urls(replay.archive, replay.port) == [
-        ("Demo account", f"{base}/20261124112233/{PAGE}"),
-        ("A post", f"{base}/20261124112240/{ORIGIN}/@demo/123"),
+def test_pages_of_a_view_and_what_sma_replay_prints(replay: Replay) -> None:
+    assert ViewSet(replay.archive).pages("original") == [
+        {"url": PAGE, "title": "Demo account", "ts": "20261124112233"},
+        {"url": f"{ORIGIN}/@demo/123", "title": "A post", "ts": "20261124112240"},
     ]
-    assert page_urls(replay.archive, 9999, host="localhost")[0][1].startswith("http://localhost:9999/archive/")
+    assert ViewSet(replay.archive).pages("access") == []
+    printed = "".join(replay.gateway.stdout)
+    assert f"on http://127.0.0.1:{replay.port}/ (sign in at http://127.0.0.1:{replay.port}/_sma/login)" in printed
+    assert "Pages: 2 original, 0 access copy, 0 public" in printed
 
 
 @pytest.mark.parametrize(
@@ -352,7 +364,7 @@ def test_page_urls(replay: Replay) -> None:
     ],
 )
 def test_timestamp14(value: object, expected: str | None) -> None:
-    assert pywb_runner.timestamp14(value) == expected
+    assert timestamp14(value) == expected
 
 
 def test_index_is_rebuilt_only_when_warcs_change(tmp_path: Path) -> None:
@@ -397,7 +409,8 @@ def test_empty_archive_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "warcs").mkdir()
     (tmp_path / "warcs" / "x.warc.gz.open").write_bytes(b"")
     with pytest.raises(ReplayError, match="no WARC files"):
-        start(tmp_path, free_port())
+        serve_archive(tmp_path, free_port())  # before any view starts or any file is written
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["warcs"]
 
 
 def test_missing_pywb_venv_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -407,31 +420,6 @@ def test_missing_pywb_venv_is_an_error(tmp_path: Path, monkeypatch: pytest.Monke
         prepare(archive)
 
 
-def test_busy_port_is_an_error(replay: Replay) -> None:
+def test_busy_port_is_an_error(replay: Replay, tmp_path: Path) -> None:
     with pytest.raises(ReplayError, match="cannot serve"):
-        start(replay.archive, replay.port)
-
-
-def test_serve_prints_pages_and_stops_pywb_on_sigterm(replay: Replay) -> None:
-    port = free_port()
-    code = "import sys; from pathlib import Path; from replay.pywb_runner import serve; "
-    code += "sys.exit(serve(Path(sys.argv[1]), int(sys.argv[2])))"
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code, str(replay.archive), str(port)],
-        cwd=pywb_runner.REPO_ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        lines = [proc.stdout.readline().strip() for _ in range(4)]
-        assert lines[0].startswith("Replaying ")
-        assert lines[1:3] == [url for _, url in page_urls(replay.archive, port)]
-        assert Replay(replay.archive, port, proc).get(f"/archive/20261124112233id_/{PAGE}")[0] == 200
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=20) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    with pytest.raises(OSError):  # pywb went with it
-        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+        start_view(prepare_view(tmp_path, tmp_path / "pywb", None), replay.port)  # an empty view: nothing to index

@@ -21,7 +21,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from .pages import rfc3339
+from archive.jsonl import read_jsonl
+from archive.pages import rfc3339
 
 
 def digest_text(text: str) -> str:
@@ -128,10 +129,10 @@ class AccountHistory:
         self._append("runs.jsonl", row)
 
     def runs(self) -> list[dict[str, Any]]:
-        return _read_jsonl(self.dir / "runs.jsonl")
+        return read_jsonl(self.dir / "runs.jsonl")
 
     def changes(self) -> list[dict[str, Any]]:
-        return _read_jsonl(self.dir / "changes.jsonl")
+        return read_jsonl(self.dir / "changes.jsonl")
 
     def last_run(self) -> datetime | None:
         """When the last run that captured anything ended (failed runs do not count)."""
@@ -222,16 +223,3 @@ class AccountHistory:
         for change in changes:
             self._append("changes.jsonl", change)
         self.save()
-
-
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    """Tolerant of a torn last line (a killed process): every whole line is kept."""
-    if not path.exists():
-        return []
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue
-    return rows

@@ -26,10 +26,14 @@ from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 
+from archive.content_types import is_binary
+from archive.layout import crawl_warcs
+from archive.pages import append_page, read_pages
+from archive.transform import Handling, handling, metadata_fields
+
 from ..archive.dedup import load_seen
 from ..archive.model import Exchange
-from ..archive.pages import append_page, read_pages
-from ..archive.warc import OPEN_SUFFIX, ArchiveWriter
+from ..archive.warc import ArchiveWriter
 from .ledger import LedgerEntry
 from .rewrite import pseudonymise_body, pseudonymise_text, pseudonymise_url
 from .screenshots import NEUTRAL_AVATAR, cover_boxes
@@ -39,8 +43,6 @@ ACCESS_DIRNAME = "access"
 _PREFIXED_URL = re.compile(r"^((?:urn|metadata):[^ ]*?)(https?://.*)$", re.DOTALL)
 ACCESS_PREFIX = "sma-access"
 COVERED = "[bedekt]"  # the ledger's "pseudonym" of what is only covered (avatars, unreadable pages)
-BINARY_TYPES = ("image/", "video/", "audio/", "font/", "application/octet-stream", "application/wasm",
-                "application/font", "application/x-font", "application/pdf", "application/zip")
 DROPPED_HEADERS = {"cookie", "set-cookie", "authorization", "proxy-authorization"}
 URL_HEADERS = {"location", "referer", "content-location", "origin"}
 # Headers whose values cannot carry a third party's data; everything else is pseudonymised text.
@@ -92,14 +94,6 @@ def parse_warc_date(value: str) -> datetime:
     raise ValueError(f"not a WARC date: {value!r}")
 
 
-def crawl_warcs(warc_dir: Path, crawl_id: str | None = None) -> list[Path]:
-    """A crawl's WARC files in write order (closed and still open), or every file of the dir."""
-    files = [p for p in Path(warc_dir).glob("*.warc.gz*") if p.name.endswith((".warc.gz", ".warc.gz" + OPEN_SUFFIX))]
-    if crawl_id:
-        files = [p for p in files if f"-{crawl_id}-" in p.name]
-    return sorted(files, key=lambda p: p.name.removesuffix(OPEN_SUFFIX))
-
-
 def _records(path: Path) -> Iterator[Any]:
     with open(path, "rb") as fh:
         yield from ArchiveIterator(fh)
@@ -119,10 +113,6 @@ def _charset_of(content_type: str) -> str:
         return codecs.lookup(m.group(1)).name if m else "utf-8"
     except LookupError:
         return "utf-8"
-
-
-def _is_binary(content_type: str) -> bool:
-    return content_type.lower().startswith(BINARY_TYPES)
 
 
 class Deriver:
@@ -171,7 +161,7 @@ class Deriver:
         return pseudonymise_url(url, self.detector, self.pseudonymiser)
 
     def _body(self, body: bytes, content_type: str, url: str, digest: str) -> tuple[bytes, list[Any]]:
-        if not body or _is_binary(content_type):
+        if not body or is_binary(content_type):
             return body, []
         key = (url, content_type, digest)
         if key not in self._body_cache:
@@ -284,13 +274,12 @@ class Deriver:
         self.id_map[record.rec_headers.get_header("WARC-Record-ID")] = new_id
 
     def _write_metadata(self, record: Any, payload: bytes) -> None:
-        fields: dict[str, str] = {}
-        for line in payload.decode("utf-8", "replace").split("\r\n"):
-            name, sep, value = line.partition(": ")
-            if sep:
-                new_value, findings = pseudonymise_text(value, self.detector, self.pseudonymiser)
-                self._note(record, findings)
-                fields[name] = new_value
+        def pseudonymised(value: str) -> str:
+            new_value, findings = pseudonymise_text(value, self.detector, self.pseudonymiser)
+            self._note(record, findings)
+            return new_value
+
+        fields = metadata_fields(payload, pseudonymised)
         self.writer.provenance = (record.rec_headers.get_header("WARC-Record-ID"),
                                   record.rec_headers.get_header("WARC-Date"))
         concurrent = self.id_map.get(record.rec_headers.get_header("WARC-Concurrent-To") or "")
@@ -317,21 +306,20 @@ class Deriver:
         try:
             for path in crawl_warcs(self.archive_dir / "warcs", self.crawl_id):
                 for record in _records(path):
-                    kind = record.rec_type
+                    how = handling(record.rec_type, record.rec_headers.get_header("WARC-Target-URI") or "")
                     payload = record.content_stream().read()
-                    if kind == "request" and pending is not None:
+                    if how is Handling.REQUEST and pending is not None:
                         self._write_exchange(pending[0], pending[1], record, payload)
                         pending = None
                         continue
                     if pending is not None:  # a response without its request record
                         self._write_exchange(pending[0], pending[1], None, b"")
                         pending = None
-                    is_http = (record.rec_headers.get_header("WARC-Target-URI") or "").startswith("http")
-                    if kind == "response" or (kind == "revisit" and is_http):
+                    if how is Handling.EXCHANGE:
                         pending = (record, payload)
-                    elif kind in ("resource", "revisit"):
+                    elif how is Handling.RESOURCE:
                         self._write_resource(record, payload)
-                    elif kind == "metadata":
+                    elif how is Handling.METADATA:
                         self._write_metadata(record, payload)
             if pending is not None:
                 self._write_exchange(pending[0], pending[1], None, b"")

@@ -12,12 +12,11 @@ import re
 from pathlib import PurePosixPath
 from urllib.parse import quote, urlsplit
 
+from archive.content_types import is_binary
 from crawler.privacy.detect import Finding, PiiDetector, unescape_form
 from crawler.privacy.pseudonym import Pseudonymiser
 
 URL_PSEUDONYM_PATH = "/pseudoniem"
-# Bodies that are never text: left alone (screenshots and avatars are the derivative's business).
-_BINARY = re.compile(r"^(image|audio|video|font)/|^application/(octet-stream|wasm|zip|gzip|pdf|x-protobuf)", re.I)
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"(\s*:)?', re.S)
 # Markup whose values never hold personal data but look like it (class names, inline CSS).
 _HTML_SKIP = re.compile(r"<style\b[^>]*>.*?</style>|\s(?:class|style|id|rel|type|integrity|nonce)\s*=\s*"
@@ -111,7 +110,7 @@ def pseudonymise_body(body: bytes, content_type: str, url: str, detector: PiiDet
     """A pseudonymised copy of a response body: HTML (text, attributes, inline scripts and JSON),
     JSON (string values, recursively), JS, CSS and plain text. Escaped spellings of a value (HTML
     entities, JSON \\uXXXX, URL-encoding, lower case) are found too. Unchanged -> same bytes, []."""
-    if not body or _BINARY.search(content_type or ""):
+    if not body or is_binary(content_type):  # never text: screenshots and avatars are the derivative's business
         return body, []
     pseudonymiser.link(detector.people())
     charset = _charset(content_type)

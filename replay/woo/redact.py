@@ -25,11 +25,13 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from archive.content_types import is_binary
+from archive.pages import replace_page
+from archive.transform import Handling, handling, metadata_fields
 from crawler.archive.model import Exchange
-from crawler.archive.pages import HEADER
 from crawler.archive.warc import ArchiveWriter
 from crawler.privacy import forms
-from crawler.privacy.derivative import BINARY_TYPES, parse_warc_date
+from crawler.privacy.derivative import parse_warc_date
 from crawler.privacy.pseudonym import LABELS, PERSON_PREFIX
 
 from .access import AccessArchive, Item, LoadedRecord, Page
@@ -140,9 +142,9 @@ class Redactor:
         return self._apply(body, label)
 
     def body(self, payload: bytes, content_type: str, uri: str) -> bytes:
-        kind = content_type.lower()
-        if not payload or kind.startswith(BINARY_TYPES):
+        if not payload or is_binary(content_type):
             return payload
+        kind = content_type.lower()
         text = payload.decode("utf-8", "surrogateescape")
         is_html = "html" in kind or uri.startswith("urn:dom:")
         out = self.html(text) if is_html else self.text(text)
@@ -244,9 +246,10 @@ def write_public_page(archive_dir: Path, access: AccessArchive, page: Page, item
         for ref in access.page_records(page):
             rec = access.load(ref)
             uri = redactor.url(ref.uri)
-            if ref.type in ("response",) or (ref.type == "revisit" and ref.uri.startswith("http")):
+            how = handling(ref.type, ref.uri)
+            if how is Handling.EXCHANGE:
                 writer.write_exchange(_exchange(access, rec, redactor), page_url=page_url)
-            elif ref.type in ("resource", "revisit"):
+            elif how is Handling.RESOURCE:
                 content_type = (rec.rec_headers.get_header("Content-Type") or ref.content_type
                                 or "application/octet-stream")
                 if ref.uri.startswith("urn:screenshot:"):
@@ -254,35 +257,14 @@ def write_public_page(archive_dir: Path, access: AccessArchive, page: Page, item
                 else:
                     data = redactor.body(rec.payload, content_type, ref.uri)
                 writer.write_resource(uri, content_type, data, parse_warc_date(ref.date))
-            elif ref.type == "metadata":
-                fields = {}
-                for line in rec.payload.decode("utf-8", "replace").split("\r\n"):
-                    name, sep, value = line.partition(": ")
-                    if sep:
-                        fields[name] = redactor.text(value)
-                writer.write_metadata(uri, fields, parse_warc_date(ref.date), None)
+            elif how is Handling.METADATA:
+                writer.write_metadata(uri, metadata_fields(rec.payload, redactor.text), parse_warc_date(ref.date), None)
     finally:
         writer.close()
     for path in old:  # the page's previous public version (a re-approval) goes only once the new one is closed
         if path not in writer.files:
             path.unlink(missing_ok=True)
     title = redactor.text(page.title)
-    _write_page_row(public_dir, {"id": page.id, "url": page_url, "ts": page.ts, "title": title, "kind": page.kind})
+    replace_page(public_dir, {"id": page.id, "url": page_url, "ts": page.ts, "title": title, "kind": page.kind})
     return PublicPage(writer.files[0] if writer.files else public_dir, writer.records, redactor.count, page_url, title)
 
-
-def _write_page_row(public_dir: Path, row: dict) -> None:
-    import json
-
-    path = public_dir / "pages.jsonl"
-    rows = []
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                data = json.loads(line)
-                if "url" in data and data.get("id") != row["id"]:
-                    rows.append(data)
-    rows.append(row)
-    tmp = path.with_name("pages.jsonl.tmp")
-    tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in [HEADER, *rows]), encoding="utf-8")
-    tmp.replace(path)
