@@ -179,13 +179,43 @@ class PrivacyPipeline:
         stats = self.crawler.stats
         stats.set_value("sma/privacy/ledger_entries", len(result.ledger))
         stats.set_value("sma/privacy/access_records", result.records)
+        self._finish_unfinished()
 
-    def _derive(self) -> Any:
+    def _finish_unfinished(self) -> None:
+        """Earlier crawls of this account, killed before their access copy: derived now (privacy/unfinished.py)."""
+        if self.crawler.settings.getbool("SMA_DISTRIBUTED"):
+            return  # other workers' crawls may still be running; the frontier finishes crawls itself
+        from .privacy.unfinished import clear_partial_access, read_facts, unfinished_crawls
+
+        assert self.keys is not None
+        account = getattr(self._spider(), "account_key", "") or ""
+        for crawl_id in unfinished_crawls(self.archive_dir, str(self.crawl_id), account):
+            try:
+                pages = read_facts(self.archive_dir, crawl_id, self.keys.fernet())
+                clear_partial_access(self.archive_dir, crawl_id)
+                result = self._derive(crawl_id, pages)
+            except Exception as exc:  # noqa: BLE001 - this crawl's own copy is written; the next crawl tries again
+                logger.warning("the access copy of the killed crawl %s is still missing: %s", crawl_id, exc)
+                continue
+            folder = self.archive_dir / "crawls" / crawl_id
+            summary = {"crawl_id": crawl_id, "organisation": self.organisation,
+                       "key_fingerprint": self.keys.fingerprint,
+                       "access_warcs": [str(p.relative_to(self.archive_dir)) for p in result.files],
+                       "access_records": result.records, "access_pages": result.pages,
+                       "ledger": str((folder / LEDGER_NAME).relative_to(self.archive_dir)),
+                       "ledger_entries": len(result.ledger), "derived_by_crawl": self.crawl_id,
+                       "note": "the crawl was stopped before its access copy; a later crawl of the account derived it"}
+            (folder / "privacy.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+
+    def _derive(self, crawl_id: str | None = None, pages: dict[str, PageFacts] | None = None) -> Any:
         assert self.keys is not None
         from .privacy.pseudonym import Pseudonymiser
 
+        crawl_id = crawl_id or str(self.crawl_id)
+        pages = self.pages if pages is None else pages
+        crawl_dir = self.archive_dir / "crawls" / crawl_id
         detector = self._detector()
-        for facts in self.pages.values():  # pages read before the detector existed, or outside the browser
+        for facts in pages.values():  # pages read before the detector existed, or outside the browser
             from .privacy.detect import ThirdParty
 
             detector.learn(ThirdParty(**p) for p in facts.third_parties)
@@ -196,14 +226,14 @@ class PrivacyPipeline:
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
             "description": "Pseudonymised access copy (AVG/Woo): not the authentic record. Every record names "
                            "its original by WARC-Refers-To (record id) and WARC-Refers-To-Date.",
-            "crawl-id": str(self.crawl_id),
-            "derived-from": "warcs/ of this archive, crawl " + str(self.crawl_id),
+            "crawl-id": crawl_id,
+            "derived-from": "warcs/ of this archive, crawl " + crawl_id,
             "organisation": self.organisation,
             "pseudonymisation-key": self.keys.fingerprint,
             "profile": getattr(getattr(spider, "profile", None), "name", "") or "",
         }
-        deriver = Deriver(self.archive_dir, str(self.crawl_id), detector, Pseudonymiser(self.keys.hmac_key),
-                          privacy_capture.avatar_patterns(self._third_parties()), self.pages, info)
+        deriver = Deriver(self.archive_dir, crawl_id, detector, Pseudonymiser(self.keys.hmac_key),
+                          privacy_capture.avatar_patterns(self._third_parties()), pages, info)
         result = deriver.run()
-        write_entries(self.crawl_dir / LEDGER_NAME, self.keys.fernet(), result.ledger)
+        write_entries(crawl_dir / LEDGER_NAME, self.keys.fernet(), result.ledger)
         return result
