@@ -121,6 +121,16 @@ def crawl(
         settings.set("PLAYWRIGHT_CONTEXTS", contexts, priority="cmdline")
         settings.set("SMA_SESSION_SECRETS", session.secrets, priority="cmdline")
         settings.set("SMA_SESSION_COOKIES", session.cookie_names, priority="cmdline")
+    # Long crawls: a fresh browser context every N pages (crawler/contexts.py; NotConfigured at 0).
+    from sma.config import CONTEXT_RECYCLE_PAGES
+
+    try:
+        settings.set("SMA_CONTEXT_RECYCLE_PAGES", CONTEXT_RECYCLE_PAGES.integer(), priority="cmdline")
+    except ValueError as exc:
+        raise CrawlError(str(exc)) from exc
+    middlewares = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
+    middlewares.setdefault("crawler.contexts.ContextRecycler", 530)
+    settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
     for key, value in (settings_overrides or {}).items():
         settings.set(key, value, priority="cmdline")
 

@@ -77,6 +77,9 @@ BLOCK_THIRD_PARTY_AVATARS = Variable("SMA_BLOCK_THIRD_PARTY_AVATARS", "0",
                                      "on: third parties' avatar images are not fetched at all")
 MIN_FREE_BYTES = Variable("SMA_MIN_FREE_BYTES", str(200 * 1024 * 1024),
                           "a crawl refuses to start with less free space in the archive's file system")
+CONTEXT_RECYCLE_PAGES = Variable("SMA_CONTEXT_RECYCLE_PAGES", "0",
+                                 "a fresh browser context every N pages (long crawls' memory, crawler/contexts.py); "
+                                 "0: never")
 PUBLIC_ACCOUNTS = Variable("SMA_PUBLIC_ACCOUNTS", "",
                            "the organisation's other accounts (from the registry): not third parties")
 # Read by demo_platform itself (it imports nothing of SMA), listed here so the table is whole.
@@ -88,7 +91,7 @@ DESTROY_KILL_AFTER_STEP = Variable("SMA_DESTROY_KILL_AFTER_STEP", "",
 VARIABLES: tuple[Variable, ...] = (
     CHROMIUM, PYWB_VENV, LOG_LEVEL, PROFILES, SESSIONS_DIR, KEYS_DIR, PSEUDONYM_KEY, ORGANISATION, PRIVACY,
     STAFF_SIGNATURES, BLOCK_THIRD_PARTY_AVATARS, MIN_FREE_BYTES, DEMO_MUTATION_SEED,
-    DESTROY_KILL_AFTER_STEP,
+    DESTROY_KILL_AFTER_STEP, CONTEXT_RECYCLE_PAGES,
 )
 
 
