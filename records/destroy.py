@@ -24,7 +24,8 @@ from typing import Any
 
 from .holds import Holds, _audit
 from .objects import InformationObject
-from .redact import Traces, card_selectors, plan_redactions, redact_member, traces_for
+from .redact import Traces, card_selectors, redact_member
+from .redact_plan import plan_redactions, traces_for
 from .warcmap import TREES, records_of, scan, scan_all
 
 LISTS = Path("records") / "vernietigingslijsten"

@@ -28,8 +28,7 @@ import io
 import json
 import re
 import zlib
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
@@ -44,10 +43,32 @@ PLACEHOLDER = ""
 
 @dataclass
 class Traces:
-    """What names a destroyed post: its URLs (and their paths), its ids, the lines of its text."""
+    """What names a destroyed post: its URLs (and their paths), its ids, the lines of its text.
+
+    `found` runs on every textual record of the archive, so it looks up words, not substrings: the
+    ids (a URL or path holding one is found by it), and for each line the longest word of its first
+    MIN_OPENING characters (which a truncated opening holds too); only candidates are compared whole."""
 
     needles: list[str]  # URLs, paths, ids: removed wherever they occur
     lines: list[str]  # the post's own text lines (whitespace normalised)
+    _ids: set[str] = field(default_factory=set, init=False, repr=False)
+    _other: list[str] = field(default_factory=list, init=False, repr=False)
+    _keys: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False)
+    _unkeyed: list[str] = field(default_factory=list, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._ids = {n for n in self.needles if WORD.fullmatch(n)}
+        self._other = [n for n in self.needles if n not in self._ids and not self._ids & set(WORD.findall(n))]
+        for line in self.lines:
+            head = line[:MIN_OPENING]
+            words = WORD.findall(head)
+            if words and len(line) > MIN_OPENING and WORD.match(line[MIN_OPENING]) and head.endswith(words[-1]):
+                words = words[:-1]  # cut mid-word: a truncated opening may end anywhere in it
+            words = [w for w in words if len(w) >= 4]
+            if words:
+                self._keys.setdefault(max(words, key=len), []).append(line)
+            else:
+                self._unkeyed.append(line)
 
     def to_json(self) -> dict:
         return {"needles": self.needles, "lines": self.lines}
@@ -57,10 +78,20 @@ class Traces:
         return cls(list(data["needles"]), list(data["lines"]))
 
     def found(self, text: str) -> bool:
-        if any(n in text for n in self.needles):
+        words = set(WORD.findall(text))
+        if words & self._ids or any(n in text for n in self._other):
             return True
+        candidates = [line for w in words & self._keys.keys() for line in self._keys[w]] + self._unkeyed
+        if not candidates:
+            return False
         flat = _norm(text)
-        return any(line in flat for line in self.lines)
+        if any(line in flat for line in candidates):
+            return True
+        narrowed = Traces([], candidates)
+        return any(_is_opening(line, narrowed) for line in text.splitlines())  # a timeline's "Vanaf maandag…"
+
+
+WORD = re.compile(r"[^\W_]+")
 
 
 def _norm(text: str) -> str:
@@ -106,7 +137,12 @@ def _opening_of_post(line: str, traces: Traces) -> bool:
         return False
     if any(n in line for n in traces.needles) or any(t in flat for t in traces.lines):
         return True
-    stem = flat
+    return _is_opening(line, traces)
+
+
+def _is_opening(line: str, traces: Traces) -> bool:
+    """A line that is the truncated opening of a post line (at least MIN_OPENING characters)."""
+    stem = _norm(line)
     for mark in ELLIPSES:
         stem = stem.removesuffix(mark).rstrip()
     return len(stem) >= MIN_OPENING and any(t.startswith(stem) for t in traces.lines)
@@ -125,7 +161,16 @@ def _cut(text: str, traces: Traces) -> str:
     return text
 
 
-def redact_json(text: str, traces: Traces) -> str | None:
+def _strings(node) -> set[str]:  # noqa: ANN001
+    if isinstance(node, dict):
+        return set().union(*(_strings(v) for v in node.values())) if node else set()
+    if isinstance(node, list):
+        return set().union(*(_strings(v) for v in node)) if node else set()
+    return {node} if isinstance(node, str) else set()
+
+
+def redact_json(text: str, traces: Traces, media: set[str] | None = None) -> str | None:
+    """`media` collects the http(s) URLs only the removed items named (the post's media)."""
     try:
         data = json.loads(text)
     except ValueError:
@@ -136,17 +181,27 @@ def redact_json(text: str, traces: Traces) -> str | None:
             return any(names_post(v) for v in node.values() if not isinstance(v, list))
         return isinstance(node, str) and traces.found(node)
 
+    removed: set[str] = set()
+
+    def gone(x) -> bool:  # noqa: ANN001
+        if (isinstance(x, dict) and names_post(x)) or (isinstance(x, str) and traces.found(x)):
+            removed.update(_strings(x))
+            return True
+        return False
+
     def prune(node):  # noqa: ANN001, ANN202 - the smallest list item that is the post goes
         if isinstance(node, list):
-            return [prune(x) for x in node if not (isinstance(x, dict) and names_post(x))
-                    and not (isinstance(x, str) and traces.found(x))]
+            return [prune(x) for x in node if not gone(x)]
         if isinstance(node, dict):  # a key that names the post ({url: thumbnail}) goes with its value
             return {k: prune(v) for k, v in node.items() if not traces.found(k)}
         if isinstance(node, str) and traces.found(node):
             return "" if any(t in _norm(node) for t in traces.lines) else _cut(node, traces)
         return node
 
-    return json.dumps(prune(data), ensure_ascii=False, separators=(",", ":"))
+    pruned = prune(data)
+    if media is not None:
+        media |= {u for u in removed - _strings(pruned) if u.startswith(("http://", "https://"))}
+    return json.dumps(pruned, ensure_ascii=False, separators=(",", ":"))
 
 
 def card_selectors() -> list[str]:
@@ -161,7 +216,24 @@ def card_selectors() -> list[str]:
     return found
 
 
-def redact_html(text: str, traces: Traces, selectors: list[str]) -> str | None:
+MEDIA_ATTRS = ("src", "srcset", "poster", "data-src", "data-srcset", "data-original")
+
+
+def _media_refs(el) -> set[str]:  # noqa: ANN001
+    refs = set()
+    for node in el.iter():
+        if not isinstance(node.tag, str):
+            continue
+        for name in MEDIA_ATTRS:
+            value = node.get(name)
+            if value:
+                refs |= {part.strip().split(" ")[0] for part in value.split(",") if part.strip()} if "srcset" in name \
+                    else {value.strip()}
+    return refs
+
+
+def redact_html(text: str, traces: Traces, selectors: list[str], media: set[str] | None = None) -> str | None:
+    """`media` collects the images/videos only the removed cards showed (the post's media)."""
     import lxml.html
     from lxml.cssselect import CSSSelector
 
@@ -184,8 +256,10 @@ def redact_html(text: str, traces: Traces, selectors: list[str]) -> str | None:
     for el in marked:
         if not any(c is el or c in el.iterancestors() for c in cards):
             cards.append(_repeated_ancestor(el))
+    removed_refs: set[str] = set()
     for card in _outermost(cards):
         if card.getparent() is not None:
+            removed_refs |= _media_refs(card)
             card.drop_tree()
     for line in traces.lines:  # a post's text elsewhere (a quote, a pinned box): its smallest element
         while line in _norm(root.text_content()):
@@ -194,7 +268,10 @@ def redact_html(text: str, traces: Traces, selectors: list[str]) -> str | None:
             if not holders:
                 break
             smallest = min(holders, key=lambda el: len(el.text_content()))
+            removed_refs |= _media_refs(smallest)
             smallest.drop_tree()
+    if media is not None:
+        media |= removed_refs - _media_refs(root)
     doctype = root.getroottree().docinfo.doctype
     out = lxml.html.tostring(root, encoding="unicode")
     return (doctype + "\n" + out) if doctype else out
@@ -218,7 +295,8 @@ def _outermost(elements: list) -> list:
     return [e for e in unique if not any(o is not e and o in e.iterancestors() for o in unique)]
 
 
-def redact_payload(body: bytes, content_type: str, traces: Traces, selectors: list[str]) -> bytes | None:
+def redact_payload(body: bytes, content_type: str, traces: Traces, selectors: list[str],
+                   media: set[str] | None = None) -> bytes | None:
     """The body without the traces, or None when it holds none."""
     charset = re.search(r"charset=([\w-]+)", content_type or "", re.I)
     encoding = charset.group(1) if charset else "utf-8"
@@ -231,9 +309,9 @@ def redact_payload(body: bytes, content_type: str, traces: Traces, selectors: li
     ctype = (content_type or "").lower()
     out = None
     if "html" in ctype:
-        out = redact_html(text, traces, selectors)
+        out = redact_html(text, traces, selectors, media)
     elif "json" in ctype:
-        out = redact_json(text, traces)
+        out = redact_json(text, traces, media)
     out = redact_text(out if out is not None else text, traces)
     return out.encode(encoding, "replace")
 
@@ -244,23 +322,36 @@ def _digest(data: bytes, like: str | None) -> str:
     return f"{algorithm}:{base64.b32encode(digest).decode('ascii')}"
 
 
+HEADERS_KEPT = ("warc-target-uri", "warc-record-id", "warc-date", "content-length", "content-type")
+
+
+def _header_traces(record, traces: Traces) -> bool:  # noqa: ANN001
+    """A kept record's headers name the post (a shared stylesheet's WARC-Page-URI, a Referer)."""
+    warc = any(traces.found(v) for n, v in record.rec_headers.headers if n.lower() not in HEADERS_KEPT)
+    return warc or bool(record.http_headers and any(traces.found(v) for _, v in record.http_headers.headers))
+
+
 def redact_member(member: bytes, traces: Traces, selectors: list[str], note: str) -> bytes | None:
     """One gzip member (one record) rewritten without the traces, as a new gzip member; None when the
-    record holds none (it is then copied as it is)."""
+    record holds none (it is then copied as it is). Headers naming the post are left out."""
     record = next(iter(ArchiveIterator(io.BytesIO(member))))
     headers = record.rec_headers
     http = record.http_headers
     content_type = (http.get_header("Content-Type") if http else headers.get_header("Content-Type")) or ""
-    if not is_textual(content_type):
+    original = record.content_stream().read()
+    body = None
+    if record.rec_type in ("response", "resource", "metadata", "conversion") and is_textual(content_type):
+        body = redact_payload(original, content_type, traces, selectors)
+    if body is None and not _header_traces(record, traces):
         return None
-    body = redact_payload(record.content_stream().read(), content_type, traces, selectors)
-    if body is None:
-        return None
+    body = original if body is None else body
     head = b""
     if http is not None:
-        http.remove_header("Content-Encoding")
-        http.remove_header("Transfer-Encoding")
-        http.replace_header("Content-Length", str(len(body)))
+        http.headers = [(n, v) for n, v in http.headers if not traces.found(v)]
+        if record.rec_type in ("response", "resource", "conversion"):  # stored decoded from now on
+            http.remove_header("Content-Encoding")
+            http.remove_header("Transfer-Encoding")
+            http.replace_header("Content-Length", str(len(body)))
         head = http.to_bytes()
     block = head + body
     lines = [headers.protocol]
@@ -270,118 +361,12 @@ def redact_member(member: bytes, traces: Traces, selectors: list[str], note: str
             value = str(len(block))
         elif lowered == "warc-block-digest":
             value = _digest(block, value)
-        elif lowered == "warc-payload-digest":
+        elif lowered == "warc-payload-digest" and record.rec_type != "revisit":  # a revisit's is its original's
             value = _digest(body, value)
-        elif lowered == "warc-sma-redacted":
+        elif lowered == "warc-sma-redacted" or (lowered not in HEADERS_KEPT and traces.found(value)):
             continue
         lines.append(f"{name}: {value}")
     lines.append(f"WARC-SMA-Redacted: {note}")
     raw = ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8") + block + b"\r\n\r\n"
     packer = zlib.compressobj(6, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # gzip header without a time: same bytes on resume
     return packer.compress(raw) + packer.flush()
-
-
-def find_redactions(path: Path, keep_ids: set[str], traces: Traces) -> tuple[list[str], set[str]]:
-    """Ids of the kept records of one WARC that hold a trace, and the visit keys (page response ids)
-    of the DOM/text snapshots among them, whose screenshots show the post."""
-    found: list[str] = []
-    visits: set[str] = set()
-    with open(path, "rb") as fh:
-        for record in ArchiveIterator(fh):
-            headers = record.rec_headers
-            record_id = headers.get_header("WARC-Record-ID") or ""
-            if record_id not in keep_ids or record.rec_type not in ("response", "resource", "metadata", "conversion"):
-                continue
-            http = record.http_headers
-            content_type = (http.get_header("Content-Type") if http else headers.get_header("Content-Type")) or ""
-            if not is_textual(content_type):
-                continue
-            body = record.content_stream().read()
-            if traces.found(body.decode("utf-8", "replace")):
-                found.append(record_id)
-                uri = headers.get_header("WARC-Target-URI") or ""
-                visits.add(headers.get_header("WARC-Concurrent-To") or record_id)
-                if http is not None and "html" in content_type.lower() and not uri.startswith("urn:"):
-                    visits.add(record_id)
-    return found, visits
-
-
-def content_selectors() -> list[str]:
-    """Every profile's selector for a post's own text on its page (`content.post_text`)."""
-    from crawler.profiles import all_profiles
-
-    found = []
-    for profile in all_profiles().values():
-        selector = (profile.content or {}).get("post_text")
-        if isinstance(selector, dict):
-            selector = selector.get("selector")
-        if selector and selector not in found:
-            found.append(selector)
-    return found
-
-
-def post_text_from_dom(html: str, selectors: list[str]) -> str:
-    """The post's own text on its page, by the profiles' post_text selectors ('' when none matches)."""
-    import lxml.html
-    from lxml.cssselect import CSSSelector
-
-    try:
-        root = lxml.html.document_fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
-        return ""
-    for selector in selectors:
-        try:
-            found = CSSSelector(selector)(root)
-        except Exception:  # noqa: BLE001, S112
-            continue
-        if found:
-            return "\n".join(el.text_content() for el in found)
-    return ""
-
-
-def traces_for(archive_dir: Path, posts: set[str], drop: list, texts: dict[str, str]) -> Traces:
-    """What names the posts inside kept records: URLs, ids, and the lines of their own text (the
-    profiles' post_text on the post page's DOM; else the page text less what kept posts share)."""
-    kept_posts, accounts = set(), set()
-    for state in (archive_dir / "accounts").glob("*/state.json"):
-        data = json.loads(state.read_text(encoding="utf-8"))
-        kept_posts |= set(data.get("posts", {}))
-        accounts.add(data.get("url") or "")
-    kept_posts -= posts
-    kept_texts = [text for url, text in texts.items() if url in kept_posts]
-    page_texts = [texts.get(url, "") for url in posts]
-    own = []
-    doms = [i for i in drop if i.uri.startswith("urn:dom:") and i.file.parent == archive_dir / "warcs"]
-    selectors = content_selectors()
-    for info in doms:
-        with open(info.file, "rb") as fh:
-            fh.seek(info.offset)
-            member = fh.read(info.length)
-        record = next(iter(ArchiveIterator(io.BytesIO(member))))
-        own.append(post_text_from_dom(record.content_stream().read().decode("utf-8", "replace"), selectors))
-    lines = text_lines(own, kept_texts)
-    if own and any(own):  # the page text's lines inside the post's own text (innerText breaks lines)
-        flat_own = " ".join(" ".join(t.split()) for t in own)
-        lines = sorted(set(lines) | {line for line in text_lines(page_texts, kept_texts) if line in flat_own},
-                       key=lambda s: (-len(s), s))
-    else:
-        lines = text_lines(page_texts, kept_texts)
-    return Traces(url_needles(posts, (kept_posts | accounts) - {""}), lines)
-
-def plan_redactions(archive_dir: Path, infos: list, drop_ids: set[str], traces: Traces, files: dict) -> dict:
-    """Kept records holding a trace, per file; the screenshots of those page visits join `files`."""
-    redact: dict[str, list[str]] = {}
-    by_file: dict[Path, list] = {}
-    for info in infos:
-        by_file.setdefault(info.file, []).append(info)
-    for path, file_infos in by_file.items():
-        keep = {i.record_id for i in file_infos if i.record_id not in drop_ids}
-        found, visits = find_redactions(path, keep, traces)
-        name = str(path.relative_to(archive_dir))
-        if found:
-            redact[name] = found
-        shots = [i.record_id for i in file_infos if i.record_id in keep and i.uri.startswith("urn:screenshot:")
-                 and i.concurrent_to in visits]
-        if shots:
-            files.setdefault(name, []).extend(shots)
-    return redact
