@@ -8,6 +8,8 @@ change logs in the archive (crawler/archive/history.py).
 from __future__ import annotations
 
 import json
+import os
+import threading
 from pathlib import Path
 
 from crawler.archive.history import AccountHistory
@@ -65,5 +67,10 @@ def write_banner_template(archive_dir: Path, pywb_dir: Path) -> Path:
     # JSON is a valid Jinja literal for these plain strings and lists.
     marks_html = _TEMPLATE.replace("MARKS", json.dumps(marks, ensure_ascii=False))
     # The "archived copy" bar of the view (replay/banner.py) goes first, the marks under it.
-    path.write_text(banner_template(archive_dir, pywb_dir) + marks_html, encoding="utf-8")
+    # Rewritten while pywb serves (ViewSet.refresh): atomically, so no page gets half a template.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(banner_template(archive_dir, pywb_dir) + marks_html)
+    os.replace(tmp, path)
     return path

@@ -110,8 +110,7 @@ class Gateway:
         path = unquote(raw_path)
 
         principal = self._authenticate(environ)
-        if principal == "bad-basic":
-            self.tarpit.hold()
+        if principal == "bad-basic":  # (held already: _check_password, _malformed)
             return self._error(start_response, 401, [("WWW-Authenticate", 'Basic realm="SMA", charset="UTF-8"')])
         if method not in ("GET", "HEAD", "POST"):
             return self._error(start_response, 405)
@@ -161,13 +160,13 @@ class Gateway:
         if header:
             scheme, _, value = header.partition(" ")
             if scheme.lower() != "basic":
-                return "bad-basic"
+                return self._malformed()
             try:
                 name, sep, password = base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")
             except (binascii.Error, UnicodeDecodeError):
-                return "bad-basic"
+                return self._malformed()
             if not sep:
-                return "bad-basic"
+                return self._malformed()
             stored = self.users.stored_hash(name)
             role = self.basic_cache.get(name, password, stored)
             if role is not None and self.users.role_of(name) == role:
@@ -188,9 +187,14 @@ class Gateway:
             return Principal("anonymous", "public")
         return None
 
+    def _malformed(self) -> str:
+        self.tarpit.hold()  # as slow as a wrong password: a flood of broken headers gains nothing
+        return "bad-basic"
+
     def _check_password(self, environ: dict, name: str, password: str) -> tuple[str | None, float]:
         """(role or None, seconds the client must wait: refused unchecked). Counted by the throttle
-        before the password is checked; audited either way."""
+        before the password is checked; audited either way. A failure or refusal is answered late
+        (the tarpit), and the throttle's wait runs from the end of that, not from the check."""
         client = environ.get("REMOTE_ADDR", "")
         wait = self.throttle.begin(name, client)
         role = self.verifier.authenticate(self.users, name, password) if wait <= 0 else None
@@ -203,8 +207,10 @@ class Gateway:
                 self.audit_log.append(name, "", "login-refused", "", {
                     "client": client, "wait_s": round(wait, 1), "busy": role == self.verifier.BUSY,
                     "refused_since_last_entry": unaudited})
+            self.tarpit.hold()
             return None, wait
         if role is None:
+            self.tarpit.hold()
             self.throttle.failed(name, client)
             backoff = self.throttle.wait_left(name, client)
             self.audit_log.append(name, "", "login-failed", "", {"client": client, "backoff_s": round(backoff, 1)})
@@ -248,7 +254,8 @@ class Gateway:
                           f"{'; Secure' if environ.get('wsgi.url_scheme') == 'https' else ''}")
                 return self._respond(start_response, 303, b"", [
                     ("Location", "/"), ("Set-Cookie", cookie), ("Set-Cookie", _expire_cookie(LOGIN_COOKIE))])
-            self.tarpit.hold()
+            if not name:
+                self.tarpit.hold()  # (a named attempt was held by _check_password)
             token = self.login_tokens.issue()
             status = 429 if wait > 0 else 401
             return self._respond(start_response, status, pages.login_page(token, failed=True, wait=wait),

@@ -285,3 +285,13 @@ def mastodon_crawl(skin_archives: SkinArchives) -> CrawlRun:
 @pytest.fixture(scope="session")
 def replay_server(skin_archives: SkinArchives) -> str:
     return skin_archives.replay("mastodon")
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    """A real redis-server (Debian's) on a free loopback port, with a password (tests/redis_server.py)."""
+    from redis_server import start_redis
+
+    server = start_redis(tmp_path_factory.mktemp("redis"))
+    yield server
+    server.stop()

@@ -14,7 +14,7 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 
 from ..archive.pages import read_pages
-from ..archive.warc import OPEN_SUFFIX, last_complete_offset
+from ..archive.warc import COMMIT_SUFFIX, OPEN_SUFFIX, last_complete_offset, read_commit
 from ..run import EXIT_FAILED, EXIT_INCOMPLETE, EXIT_OK, CrawlOutcome
 from .frontier import Frontier
 
@@ -79,13 +79,19 @@ def repair_dead_writers(archive_dir: Path, crawl_id: str) -> list[Path]:
     repaired = []
     for path in sorted((Path(archive_dir) / "warcs").glob(f"*-{crawl_id}-*.warc.gz{OPEN_SUFFIX}")):
         good = last_complete_offset(path)
+        side = path.with_name(path.name + COMMIT_SUFFIX)
+        committed = read_commit(side)  # the writer's last whole page: a torn page is not kept
+        if committed is not None:
+            good = min(good, committed)
         if good == 0:
             path.unlink()
+            side.unlink(missing_ok=True)
             continue
         with open(path, "r+b") as fh:
             fh.truncate(good)
         final = path.with_name(path.name[: -len(OPEN_SUFFIX)])
         path.replace(final)
+        side.unlink(missing_ok=True)
         repaired.append(final)
     return repaired
 

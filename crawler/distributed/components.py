@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -28,7 +29,7 @@ from ..privacy_pipeline import PrivacyPipeline
 from .completion import Observer
 from .digests import RedisSeen
 from .frontier import LEASE_META, Frontier, connect
-from .signals import page_failed
+from .signals import page_done, page_failed
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,9 @@ class PageLeases:
         self.parent: dict[int, str] = {}  # id(request found on a page) -> the page's lease token
         self.observer = Observer()
         self.done_pages = 0
-        self._task: asyncio.Task | None = None
+        self._held: set[str] = set()
+        self._stopped = threading.Event()
+        self._beat: threading.Thread | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PageLeases:
@@ -69,15 +72,17 @@ class PageLeases:
 
     def spider_opened(self, spider: Any) -> None:
         self.frontier.writer_alive(self.crawl_id, self.worker)
-        self._task = asyncio.ensure_future(self._beat())
+        self._held = self.held()
+        # A thread, not a task: a busy event loop (a long page, the PII detector) must not let a lease lapse.
+        self._beat = threading.Thread(target=self._beat_loop, name="sma-lease-heartbeat", daemon=True)
+        self._beat.start()
 
-    async def _beat(self) -> None:
-        while True:
-            await asyncio.sleep(max(0.5, self.frontier.lease_s / 4))
+    def _beat_loop(self) -> None:
+        while not self._stopped.wait(max(0.5, self.frontier.lease_s / 4)):
             try:
-                self.frontier.renew(self.crawl_id, list(self.held()))
+                self.frontier.renew(self.crawl_id, list(set(self._held)))
                 self.frontier.writer_alive(self.crawl_id, self.worker)
-            except Exception as exc:  # noqa: BLE001 - Redis away for a moment: the next beat tries again
+            except Exception as exc:  # noqa: BLE001 - Redis away for a moment, a set that changed: next beat
                 logger.warning("lease heartbeat failed: %s", exc)
 
     # -- what a page's callback produced -------------------------------------------------------------
@@ -128,14 +133,14 @@ class PageLeases:
         self.exhausted.discard(token)
         self.pending.pop(token, None)
         left = self.frontier.done(self.crawl_id, token, self.observer.delta(self.crawler.spider))
+        self.crawler.signals.send_catch_log(page_done, token=token)
         self.done_pages += 1
         if left < 0:
             logger.warning("a page's lease had expired before it was done: another worker captures it again")
 
     # -- stop --------------------------------------------------------------------------------
     def spider_closed(self, spider: Any, reason: str) -> None:
-        if self._task:
-            self._task.cancel()
+        self._stopped.set()
         undone = list(self.held())
         if undone and (spider.fatal_error or spider.paused):
             # The crawl cannot go on (profile gone, login wall, logged out, disk full): its pages end
@@ -146,6 +151,8 @@ class PageLeases:
             # Given back at once rather than after the lease expires.
             self.frontier.renew_until(self.crawl_id, undone, 0)
             self.frontier.reclaim(self.crawl_id)
+            for token in undone:
+                self.crawler.signals.send_catch_log(page_done, token=token)
         self.frontier.writer_closed(self.crawl_id, self.worker)
 
 

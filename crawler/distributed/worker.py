@@ -3,6 +3,7 @@ pages in this process (one Scrapy crawl per process: `sma worker` starts one chi
 
 from __future__ import annotations
 
+import os
 import uuid
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,8 @@ from ..archive.model import timestamp14, utc_now
 from .frontier import Frontier
 
 PROFILE_PRIORITY = 10
+HOST_CONCURRENCY = 4  # pages of one platform host at a time, all workers together
+HOST_DELAY_S = 0.5  # between two page starts on one host, all workers together
 
 
 def enqueue_account(frontier: Frontier, spec: dict[str, Any]) -> str:
@@ -43,6 +46,7 @@ def worker_settings(frontier: Frontier, redis_url: str, crawl_id: str, worker: s
             pipelines[replacement] = pipelines.pop(name)
     extensions = {**defaults.EXTENSIONS, "crawler.extensions.CrawlReport": None, f"{here}.components.PageLeases": 100}
     spider_mw = {**getattr(defaults, "SPIDER_MIDDLEWARES", {}), f"{here}.components.LeaseOutput": 10}
+    downloader_mw = {**getattr(defaults, "DOWNLOADER_MIDDLEWARES", {}), f"{here}.politeness.SharedHostPoliteness": 50}
     overrides: dict[str, Any] = {
         "SMA_CRAWL_ID": crawl_id, "SMA_DISTRIBUTED": True, "SMA_REDIS_URL": redis_url, "REDIS_URL": redis_url,
         "SMA_REDIS_NAMESPACE": frontier.ns, "SMA_WORKER_NAME": worker, "SMA_LEASE_S": frontier.lease_s,
@@ -51,6 +55,10 @@ def worker_settings(frontier: Frontier, redis_url: str, crawl_id: str, worker: s
         "SCHEDULER_DUPEFILTER_KEY": frontier.key(crawl_id, "dupefilter"),
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter", "SCHEDULER_PERSIST": True,
         "ITEM_PIPELINES": pipelines, "EXTENSIONS": extensions, "SPIDER_MIDDLEWARES": spider_mw,
+        "DOWNLOADER_MIDDLEWARES": downloader_mw,
+        # Per platform host, over all workers (the same values on every worker: docs/scale-out.md).
+        "SMA_HOST_CONCURRENCY": int(os.environ.get("SMA_HOST_CONCURRENCY", HOST_CONCURRENCY)),
+        "SMA_HOST_DELAY_S": float(os.environ.get("SMA_HOST_DELAY_S", HOST_DELAY_S)),
         "SMA_PROGRESS_INTERVAL": 0,
     }
     if spec.get("organisation"):

@@ -105,8 +105,9 @@ def _loop(frontier: Any, url: str, archive: Path, name: str, args: argparse.Name
                        "--lease", str(frontier.lease_s), "--archive", str(archive), "--name", name,
                        "--child", work[0]]
             code = subprocess.call(command)
-            if code not in (0, ExitCode.INTERRUPTED):
-                print(f"sma: worker {name}: crawl {work[0]} child exited {code}", file=sys.stderr)
+            if code not in (0, ExitCode.FAILED, ExitCode.INTERRUPTED):
+                print(f"sma: worker {name}: the capture process of crawl {work[0]} exited {code}", file=sys.stderr)
+                time.sleep(args.poll * 5)  # a machine problem (no Chromium, no memory): not a busy loop
             continue
         if args.exit_when_idle and not frontier.crawls():
             return 0
@@ -116,11 +117,22 @@ def _loop(frontier: Any, url: str, archive: Path, name: str, args: argparse.Name
 def _child(frontier: Any, url: str, crawl_id: str, archive: Path, name: str) -> int:
     """One Scrapy crawl in this process: the crawl's queued pages until its queue is empty."""
     from crawler.distributed.worker import capture
+    from crawler.run import CrawlError
     from sma.capture import load_session
+    from sma.sessions import SessionError
 
     spec = frontier.spec(crawl_id)
-    session = load_session(spec["session"]) if spec.get("session") else None
-    capture(frontier, url, crawl_id, archive, name, session=session)
+    try:
+        session = load_session(spec["session"]) if spec.get("session") else None
+        capture(frontier, url, crawl_id, archive, name, session=session)
+    except (CrawlError, SessionError) as exc:
+        # Nothing of this crawl can be captured (bad URL or profile, archive not writable, no session):
+        # it ends failed at once instead of being taken up again by every worker.
+        message = f"crawl {crawl_id} ({spec['account']}) failed: {exc}"
+        print(f"sma: error: {message}", file=sys.stderr)
+        frontier.server.delete(frontier.key(crawl_id, "queue"))
+        frontier.mark_finished(crawl_id, int(ExitCode.FAILED), message)
+        return ExitCode.FAILED
     return 0
 
 
