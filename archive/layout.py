@@ -113,6 +113,13 @@ def crawl_warcs(warc_dir: Path, crawl_id: str | None = None) -> list[Path]:
     return sorted(files, key=lambda p: p.name.removesuffix(OPEN_SUFFIX))
 
 
+def crawl_id_of(warc: Path) -> str:
+    """The crawl id in a WARC's name (`<prefix>-<14 digits>-<crawl id>-<nnnnn>.warc.gz`, the crawl id
+    itself `<14 digits>-<hex>`); "" for a name of another form."""
+    parts = Path(warc).name.removesuffix(OPEN_SUFFIX).removesuffix(WARC_SUFFIX).split("-")
+    return "-".join(parts[-3:-1]) if len(parts) >= 5 and parts[-3].isdigit() and parts[-1].isdigit() else ""
+
+
 def make_dir(path: Path) -> Path:
     """Creates the folder and any missing parents as 0700 (an existing one is tightened to 0700)."""
     path = Path(path)

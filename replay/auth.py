@@ -156,6 +156,16 @@ class Session:
 
 
 @dataclass
+class Principal:
+    """Who a request is from, once the gateway has authenticated it."""
+
+    user: str
+    role: str
+    session: Session | None = None  # None: Basic auth or anonymous
+    basic: bool = False
+
+
+@dataclass
 class SessionStore:
     idle: float = SESSION_IDLE_SECONDS
     absolute: float = SESSION_MAX_SECONDS

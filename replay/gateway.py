@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-import importlib
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 from typing import Any
@@ -32,14 +30,14 @@ from replay.audit import AuditLog, repair_torn_tail
 from replay.auth import (
     LoginThrottle,
     OneTimeTokens,
-    Session,
+    Principal,
     SessionStore,
     UserStore,
     VerificationPool,
     VerifiedCache,
     tokens_equal,
 )
-from replay.gateway_types import CSRF_FIELD, GatewayRequest, GatewayResponse
+from replay.gateway_types import CSRF_FIELD, SECURITY_HEADERS, GatewayRequest, GatewayResponse
 from replay.proxy import forward
 from replay.routes import ROLE_VIEW, classify
 from replay.signin_flood import RefusalAudit, Tarpit
@@ -49,20 +47,21 @@ SESSION_COOKIE = "sma_session"
 LOGIN_COOKIE = "sma_login"  # double-submit token of the sign-in form (there is no session yet)
 MAX_FORM_BYTES = 1 << 20
 StartResponse = Callable[..., Any]
-SECURITY_HEADERS = [
-    ("X-Content-Type-Options", "nosniff"),
-    ("Referrer-Policy", "same-origin"),
-    ("X-Frame-Options", "SAMEORIGIN"),
-    ("Cache-Control", "no-store"),
-]
+def _woo_review(request: GatewayRequest) -> GatewayResponse:
+    from replay.woo.app import handle  # on first use: its imports (PIL, nh3) cost only the officers' requests
+
+    return handle(request)
 
 
-@dataclass
-class Principal:
-    user: str
-    role: str
-    session: Session | None = None  # None: Basic auth or anonymous
-    basic: bool = False
+# The mounted modules (their interface: replay/gateway_types.py): path prefix -> the one role that may
+# use it, and its handler. A fixed table, read here, not modules found by name at run time.
+MOUNTS: dict[str, tuple[str, Callable[[GatewayRequest], GatewayResponse]]] = {
+    "/_sma/woo": ("woo-officer", _woo_review),
+}
+
+
+def _mount_of(path: str) -> str | None:
+    return next((prefix for prefix in MOUNTS if path == prefix or path.startswith(prefix + "/")), None)
 
 
 class Gateway:
@@ -72,6 +71,7 @@ class Gateway:
         self.views = views
         self.users = UserStore(self.archive_dir)
         self.sessions = SessionStore()
+        self.components: dict[str, object] = {}  # the mounted modules' state (GatewayRequest.components)
         self.login_tokens = OneTimeTokens()
         self.throttle = LoginThrottle()
         self.verifier = VerificationPool()
@@ -137,8 +137,9 @@ class Gateway:
             return self._error(start_response, 401)
         if path == "/" and method in ("GET", "HEAD"):
             return self._landing(start_response, principal)
-        if path.startswith("/_sma/woo/") or path == "/_sma/woo":
-            return self._woo(environ, start_response, principal, method, path, raw_query, form, body)
+        mount = _mount_of(path)
+        if mount is not None:
+            return self._mounted(mount, environ, start_response, principal, method, path, raw_query, form, body)
         if path in ("/_sma/search", "/_sma/dataset"):  # search page, dataset download (replay/search_views.py)
             from replay import search_views
 
@@ -152,7 +153,8 @@ class Gateway:
         route = classify(raw_path, principal.role)
         if route is None:
             return self._error(start_response, 404)
-        return forward(self, environ, start_response, principal, route, raw)
+        return forward(environ, start_response, principal, route, raw, views=self.views, audit_log=self.audit_log,
+                       error=self.error_response)
 
     # -- authentication --------------------------------------------------------------------------
     def _authenticate(self, environ: dict) -> Principal | str | None:
@@ -300,16 +302,11 @@ class Gateway:
                                   extra=overview.section(self.archive_dir, principal.role, len(rows)))
         return self._respond(start_response, 200, body, [("Content-Type", "text/html; charset=utf-8")])
 
-    def _woo(self, environ: dict, start_response: StartResponse, principal: Principal, method: str, path: str,
-             raw_query: str, form: dict[str, str], body: bytes) -> Iterable[bytes]:
-        if principal.role != "woo-officer":
+    def _mounted(self, mount: str, environ: dict, start_response: StartResponse, principal: Principal, method: str,
+                 path: str, raw_query: str, form: dict[str, str], body: bytes) -> Iterable[bytes]:
+        role, handle = MOUNTS[mount]
+        if principal.role != role:
             return self._error(start_response, 403)
-        try:
-            woo = importlib.import_module("replay.woo.app")
-        except ModuleNotFoundError as exc:
-            if exc.name not in ("replay.woo", "replay.woo.app"):
-                raise
-            return self._error(start_response, 404)
 
         def audit(action: str, target: str, detail: object = None) -> None:
             self.audit_log.append(principal.user, principal.role, action, target, detail)
@@ -317,11 +314,11 @@ class Gateway:
         request = GatewayRequest(
             method=method, path=path, query=dict(parse_qsl(raw_query, keep_blank_values=True)), form=form,
             user=principal.user, role=principal.role, csrf_token=principal.session.csrf if principal.session else "",
-            archive_dir=self.archive_dir, audit=audit, views=self.views, body=body,
+            archive_dir=self.archive_dir, audit=audit, views=self.views, body=body, components=self.components,
             headers={k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")
                      and k not in ("HTTP_COOKIE", "HTTP_AUTHORIZATION")},
         )
-        response: GatewayResponse = woo.handle(request)
+        response = handle(request)
         headers = [(k, v) for k, v in response.headers if k.lower() not in ("set-cookie",)]
         return self._respond(start_response, response.status, response.body, headers)
 

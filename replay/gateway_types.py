@@ -60,6 +60,9 @@ class GatewayRequest:
     views: Views
     body: bytes = b""  # the raw request body (POST), e.g. for a JSON API call
     headers: dict[str, str] = field(default_factory=dict)  # request headers, names lower-case
+    # What a mounted module keeps across requests (e.g. the Woo review's index of the access copy),
+    # by a name of its own: one dict per gateway, which owns it, never a module global.
+    components: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass
@@ -71,6 +74,13 @@ class GatewayResponse:
     body: bytes = b""
 
 
+# Added to every answer of the gateway (its own pages and what it forwards from pywb).
+SECURITY_HEADERS: list[tuple[str, str]] = [
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "SAMEORIGIN"),
+    ("Cache-Control", "no-store"),
+]
 # The form field and header names the gateway reads the CSRF token from.
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"

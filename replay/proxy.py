@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import http.client
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
+from replay.audit import AuditLog
+from replay.auth import Principal
+from replay.gateway_types import SECURITY_HEADERS
 from replay.routes import Route, is_document_view
-from replay.views import INTERNAL_HOST
+from replay.views import INTERNAL_HOST, ViewSet
 
-if TYPE_CHECKING:
-    from replay.gateway import Gateway, Principal
+StartResponse = Callable[..., Any]
+# error(start_response, status, note): the gateway's own error page (pywb's are never passed on)
+ErrorResponse = Callable[..., Iterable[bytes]]
 
 CHUNK = 64 * 1024
 TIMEOUT = 120.0
@@ -34,22 +38,23 @@ RESPONSE_HEADERS = frozenset({
 ARCHIVIST_RESPONSE_PREFIXES = ("link", "x-archive-")
 
 
-def forward(gateway: Gateway, environ: dict, start_response: Callable[..., Any], principal: Principal,
-            route: Route, raw_target: str) -> Iterable[bytes]:
-    views = gateway.views
+def forward(environ: dict, start_response: StartResponse, principal: Principal, route: Route, raw_target: str, *,
+            views: ViewSet, audit_log: AuditLog, error: ErrorResponse) -> Iterable[bytes]:
+    """Answers an allowed request (`route`, for `principal`) from its view's pywb; `audit_log` gets
+    the views and queries, `error` makes the gateway's own error pages."""
     if views.dead():
-        return gateway.error_response(start_response, 502)
+        return error(start_response, 502)
     if route.kind != "static":
         views.refresh_if_changed(route.view)
     if route.view == "public" and route.kind != "static" and not views.has_warcs("public"):
-        return gateway.error_response(start_response, 404, "Er is nog niets goedgekeurd voor publicatie.")
+        return error(start_response, 404, "Er is nog niets goedgekeurd voor publicatie.")
     port = int(urlsplit(views.internal_url(route.view)).port or 0)
     query = raw_target.partition("?")[2]
     asked = route.url + (f"?{query}" if query else "")  # pywb reads the query string as part of the URL
     if route.kind in ("query", "timemap") and not _captured(port, asked, views.internal_headers(route.view)):
         # pywb's query page prints the URL asked for, query string included: only a URL the view
         # holds may be echoed
-        return gateway.error_response(start_response, 404)
+        return error(start_response, 404)
     headers = {"Host": environ["HTTP_HOST"], "Connection": "close", **views.internal_headers(route.view)}
     for name in REQUEST_HEADERS:
         value = environ.get("HTTP_" + name.upper().replace("-", "_"))
@@ -62,38 +67,36 @@ def forward(gateway: Gateway, environ: dict, start_response: Callable[..., Any],
         resp = conn.getresponse()
     except OSError:
         conn.close()
-        return gateway.error_response(start_response, 502)
+        return error(start_response, 502)
 
     archived = resp.getheader("Memento-Datetime") is not None
     if resp.status >= 400 and not archived:
         # pywb's own error page (it echoes the URL asked for): never passed on
         conn.close()
-        return gateway.error_response(start_response, 404 if resp.status < 500 else 502)
+        return error(start_response, 404 if resp.status < 500 else 502)
     out: list[tuple[str, str]] = []
     for name, value in resp.getheaders():
         lower = name.lower()
         if lower == "location":
             if not _inside_gateway(value, environ["HTTP_HOST"]):
                 conn.close()
-                return gateway.error_response(start_response, 404)
+                return error(start_response, 404)
             out.append((name, value))
         elif lower in RESPONSE_HEADERS or (
                 principal.role == "archivist" and lower.startswith(ARCHIVIST_RESPONSE_PREFIXES)):
             out.append((name, value))
     names = {k.lower() for k, _ in out}
-    from replay.gateway import SECURITY_HEADERS
-
     out += [(k, v) for k, v in SECURITY_HEADERS if k.lower() not in names]
     out.append(("Vary", "Cookie, Authorization"))
 
     content_type = resp.getheader("Content-Type", "") or ""
     lowered = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
     if is_document_view(route, lowered, content_type) and resp.status < 300:
-        gateway.audit_log.append(principal.user, principal.role, "view", route.url,
+        audit_log.append(principal.user, principal.role, "view", route.url,
                                  {"view": route.view, "modifier": route.modifier, "status": resp.status})
     elif route.kind in ("cdx", "timemap", "query"):
         target = route.url or raw_target.partition("?")[2][:500]
-        gateway.audit_log.append(principal.user, principal.role, "query", target,
+        audit_log.append(principal.user, principal.role, "query", target,
                                  {"view": route.view, "kind": route.kind, "status": resp.status})
 
     start_response(f"{resp.status} {resp.reason or 'OK'}", out)

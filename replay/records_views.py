@@ -13,9 +13,11 @@ from pathlib import Path
 from records.holds import Hold, Holds
 
 
-def hold_woo_pages(archive_dir: Path, woo, user: str, pages: list | None = None) -> list[Hold]:  # noqa: ANN001
-    """Holds `pages` (access-copy Pages; by default every page the request's search proposes) for the
-    WooRequest `woo`; a page already held is not held twice."""
+def hold_woo_pages(archive_dir: Path, woo, user: str, pages: list | None = None,  # noqa: ANN001
+                   access=None) -> list[Hold]:  # noqa: ANN001
+    """Holds `pages` (access-copy Pages; by default every page the request's search proposes in
+    `access`, the AccessArchive, read afresh when not given) for the WooRequest `woo`; a page
+    already held is not held twice."""
     from replay.woo.access import open_access
     from replay.woo.app import find_pages
 
@@ -23,7 +25,7 @@ def hold_woo_pages(archive_dir: Path, woo, user: str, pages: list | None = None)
     held = {h.value for h in holds.active() if h.kind == "post"}
     placed = []
     if pages is None:
-        pages = [page for page, _ in find_pages(open_access(archive_dir), woo)]
+        pages = [page for page, _ in find_pages(access or open_access(archive_dir), woo)]
     for page in pages:
         if page.kind != "post" or page.url in held:
             continue

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.layout import COPY_DIRS, closed_warcs
+from archive.layout import COPY_DIRS, ArchiveDir, closed_warcs
 from archive.pages import read_pages
 from replay import pywb_runner
 from replay.change_marks import write_banner_template
@@ -56,11 +56,8 @@ class ViewSet:
         unknown = set(names) - set(VIEW_SOURCES)
         if unknown:
             raise ValueError(f"unknown view(s): {', '.join(sorted(unknown))}")
-        self._views = {
-            name: _View(name, (self.archive_dir / VIEW_SOURCES[name]).resolve(),
-                        self.archive_dir / pywb_runner.PYWB_DIRNAME / name)
-            for name in names
-        }
+        layout = ArchiveDir(self.archive_dir)
+        self._views = {name: _View(name, layout.copy(name).resolve(), layout.pywb(name)) for name in names}
         self._lock = threading.Lock()  # one index refresh at a time (pywb_runner's tmp names are per pid)
 
     def source_dir(self, name: str) -> Path:

@@ -12,7 +12,7 @@ import pytest
 
 from archive.content_types import is_binary
 from archive.jsonl import read_jsonl
-from archive.layout import ArchiveDir, closed_warcs, crawl_warcs, make_dir, write_private
+from archive.layout import ArchiveDir, closed_warcs, crawl_id_of, crawl_warcs, make_dir, write_private
 from archive.pages import HEADER, append_page, read_pages, replace_page
 from archive.transform import Handling, handling, metadata_fields
 
@@ -70,6 +70,16 @@ def test_closed_warcs_leave_out_open_and_empty_files_and_crawl_warcs_keep_write_
     assert [p.name for p in crawl_warcs(warcs, "c1")] == ["sma-20260101000000-c1-00000.warc.gz",
                                                           "sma-20260101000000-c1-00001.warc.gz.open"]
     assert ArchiveDir(tmp_path).closed_warcs("access") == []  # no access copy yet
+
+
+@pytest.mark.parametrize(("name", "crawl_id"), [
+    ("sma-20261124112233-20261124112233-3fa9c1-00000.warc.gz", "20261124112233-3fa9c1"),
+    ("sma-access-20261124112233-20261124112233-3fa9c1-00002.warc.gz", "20261124112233-3fa9c1"),
+    ("sma-w-7-20261124112233-20261124112233-3fa9c1-00001.warc.gz.open", "20261124112233-3fa9c1"),  # a worker's prefix
+    ("notes.warc.gz", ""), ("sma-public-x-p1-00000.warc.gz", ""),
+])
+def test_the_crawl_id_is_read_from_the_end_of_a_warcs_name(name, crawl_id):
+    assert crawl_id_of(Path(name)) == crawl_id
 
 
 def test_folders_are_0700_and_private_files_0600_whatever_the_umask(tmp_path):

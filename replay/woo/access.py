@@ -19,8 +19,8 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 
+from archive.layout import ArchiveDir, crawl_id_of
 from crawler.archive.pages import read_pages
-from crawler.privacy.derivative import ACCESS_DIRNAME
 
 # Ledger locations the officer decides on; URL attributes and replaced avatar payloads follow the
 # person's pseudonym (redacted wherever it occurs) and the neutral avatar (already identifying no one).
@@ -78,18 +78,13 @@ class Item:
     occurrences: int = 0
 
 
-def _crawl_of(path: Path) -> str:
-    # sma-access-<14 digits>-<crawl id: 14 digits-hex>-<nnnnn>.warc.gz
-    parts = path.name.removesuffix(".warc.gz").split("-")
-    return "-".join(parts[3:5]) if len(parts) >= 6 else ""
-
-
 class AccessArchive:
     """An index over DIR/access/warcs, rebuilt when the files change."""
 
     def __init__(self, archive_dir: Path) -> None:
         self.archive_dir = Path(archive_dir)
-        self.access_dir = self.archive_dir / ACCESS_DIRNAME
+        self.layout = ArchiveDir(self.archive_dir)
+        self.access_dir = self.layout.copy("access")
         self.refs: list[RecordRef] = []
         self.by_id: dict[str, RecordRef] = {}
         self.by_original: dict[str, RecordRef] = {}
@@ -97,7 +92,7 @@ class AccessArchive:
         self._scan()
 
     def files(self) -> list[Path]:
-        return sorted((self.access_dir / "warcs").glob("*.warc.gz"))
+        return self.layout.closed_warcs("access")
 
     def signature(self) -> tuple:
         return tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in self.files())
@@ -105,7 +100,7 @@ class AccessArchive:
     def _scan(self) -> None:
         self._signature = self.signature()
         for path in self.files():
-            self.crawl_of[path] = _crawl_of(path)
+            self.crawl_of[path] = crawl_id_of(path)
             with open(path, "rb") as fh:
                 iterator = ArchiveIterator(fh)
                 for record in iterator:
@@ -227,15 +222,24 @@ def ledger_entries(archive_dir: Path, crawl_id: str) -> Iterator[dict[str, Any]]
         yield entry
 
 
-_CACHE: dict[Path, AccessArchive] = {}
-_LOCK = threading.Lock()
+class AccessCopy:
+    """The component that keeps one archive's `AccessArchive` across requests (the gateway holds one
+    per archive: GatewayRequest.components), rebuilt when the access copy's WARC files changed.
+    Thread-safe: the gateway answers requests on several threads."""
+
+    def __init__(self, archive_dir: Path) -> None:
+        self.archive_dir = Path(archive_dir).resolve()
+        self._lock = threading.Lock()
+        self._archive: AccessArchive | None = None
+
+    def current(self) -> AccessArchive:
+        with self._lock:
+            if self._archive is None or self._archive.signature() != self._archive._signature:
+                self._archive = AccessArchive(self.archive_dir)
+            return self._archive
 
 
 def open_access(archive_dir: Path) -> AccessArchive:
-    """A cached index of the access copy; rebuilt when its WARC files changed."""
-    key = Path(archive_dir).resolve()
-    with _LOCK:
-        cached = _CACHE.get(key)
-        if cached is None or cached.signature() != cached._signature:
-            cached = _CACHE[key] = AccessArchive(key)
-        return cached
+    """A fresh index of the access copy, for one use (a command, an export); a process that answers
+    many requests keeps an `AccessCopy` instead."""
+    return AccessArchive(Path(archive_dir).resolve())

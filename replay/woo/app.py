@@ -21,7 +21,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from replay.gateway_types import GatewayRequest, GatewayResponse
 
 from . import review as html
-from .access import AccessArchive, Page, open_access, organisation_of
+from .access import AccessArchive, AccessCopy, Page, organisation_of
 from .frame import FRAME_CSP, render_frame, rewrite_css
 from .model import (
     DECISIONS,
@@ -95,6 +95,15 @@ def handle(request: GatewayRequest) -> GatewayResponse:
         return _error(400 if request.method == "POST" else 404, str(exc))
 
 
+def _access(request: GatewayRequest) -> AccessArchive:
+    """The access copy's index, kept by the gateway across requests (rebuilt when its WARCs change)."""
+    copy = request.components.get("woo.access")
+    if not isinstance(copy, AccessCopy):
+        copy = request.components.setdefault("woo.access", AccessCopy(request.archive_dir))
+    assert isinstance(copy, AccessCopy)
+    return copy.current()
+
+
 def _index(request: GatewayRequest, store: WooStore) -> GatewayResponse:
     if request.method == "POST":
         return _error(405, "Niet toegestaan")
@@ -112,7 +121,7 @@ def create(request: GatewayRequest, store: WooStore) -> GatewayResponse:
                                              "to": created.period_to})
     from replay.records_views import hold_woo_pages  # a running Woo request stops destruction
 
-    hold_woo_pages(request.archive_dir, created, request.user)
+    hold_woo_pages(request.archive_dir, created, request.user, access=_access(request))
     return _redirect(f"/_sma/woo/requests/{created.id}")
 
 
@@ -124,7 +133,7 @@ def find_pages(access: AccessArchive, woo: WooRequest) -> list[tuple[Page, int]]
 def _request(request: GatewayRequest, store: WooStore, woo: WooRequest) -> GatewayResponse:
     if request.method == "POST":
         return _error(405, "Niet toegestaan")
-    access = open_access(request.archive_dir)
+    access = _access(request)
     proposed = propose(access, woo)
     request.audit("view", woo.id, {"found_pages": [p.page.id for p in proposed]})
     on_request = [(access.page(pid), review) for pid, review in sorted(woo.pages.items())]
@@ -139,7 +148,7 @@ def _add(request: GatewayRequest, store: WooStore, woo: WooRequest) -> GatewayRe
     mode = request.form.get("add", "")
     if mode not in ("all", "selected"):
         raise WooError("add must be all or selected")
-    proposed = {p.page.id: p for p in propose(open_access(request.archive_dir), woo)}
+    proposed = {p.page.id: p for p in propose(_access(request), woo)}
     if mode == "all":
         chosen = list(proposed)
     else:
@@ -177,7 +186,7 @@ def _texts(request: GatewayRequest, page: Page, review: PageReview) -> dict[str,
 
 
 def _page(request: GatewayRequest, store: WooStore, woo: WooRequest, pid: str, action: str) -> GatewayResponse:
-    access = open_access(request.archive_dir)
+    access = _access(request)
     page = access.page(pid)
     if page is None:
         return _error(404, "Geen pagina met dit id")
@@ -238,7 +247,7 @@ def _decide(request: GatewayRequest, store: WooStore, rid: str, page: Page) -> G
     ground = check_ground(request.form.get("ground") or DEFAULT_GROUND)
     if decision not in DECISIONS:
         raise WooError("decision must be accept or reject")
-    if item not in {i.key for i in open_access(request.archive_dir).items(page)}:
+    if item not in {i.key for i in _access(request).items(page)}:
         raise WooError("no such item on this page")
     reason = " ".join(request.form.get("reason", "").split())[:500]
     with store.update(rid) as woo:
@@ -265,7 +274,7 @@ def _decide(request: GatewayRequest, store: WooStore, rid: str, page: Page) -> G
 def _accept_rest(request: GatewayRequest, store: WooStore, rid: str, page: Page) -> GatewayResponse:
     """Every item still without a decision: accepted (redacted) with the chosen ground."""
     ground = check_ground(request.form.get("ground") or DEFAULT_GROUND)
-    keys = [i.key for i in open_access(request.archive_dir).items(page)]
+    keys = [i.key for i in _access(request).items(page)]
     with store.update(rid) as woo:
         review = _open_review(woo, page.id)
         rest = [k for k in keys if k not in review.items]
@@ -365,7 +374,7 @@ def _remove(request: GatewayRequest, store: WooStore, rid: str, page: Page) -> G
 
 
 def _approve(request: GatewayRequest, store: WooStore, rid: str, page: Page) -> GatewayResponse:
-    access = open_access(request.archive_dir)
+    access = _access(request)
     items = access.items(page)
     with store.update(rid) as woo:
         review = _open_review(woo, page.id)
