@@ -2,8 +2,11 @@
 
 Runs `sma crawl` of the demo account of each skin (privacy on), in the same run reads
 `crawls/<id>/privacy.json` (written by crawler/privacy_pipeline.py): `crawl_s` is the crawl from
-open to close, `duration_s` the access copy (structural pre-pass, every record derived, ledger).
-Target: the access copy <= 15% of the crawl's own time. Prints a table.
+open to close, `duration_s` the access copy (structural pre-pass, every record derived, ledger),
+`duration_cpu_s` its CPU time. The crawl's CPU time is that of `sma crawl` and the processes it
+waited for (Chromium, Playwright's driver), measured here with getrusage(RUSAGE_CHILDREN); the
+crawl's own CPU is that minus the copy's. Target: the access copy <= 15% of the crawl's own time,
+judged on CPU time (the machine is shared: wall time waits for other processes). Prints a table.
 
 Usage: .venv/bin/python bench/access_copy_cost.py [--skin mastodon ...] [--max-posts N]
 """
@@ -12,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -33,14 +38,18 @@ def crawl(url: str, max_posts: int | None) -> dict:
         command = [sys.executable, "-m", "sma.cli", "crawl", url, "--archive", archive]
         if max_posts:
             command += ["--max-posts", str(max_posts)]
-        started = time.monotonic()
+        started, before = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
         done = subprocess.run(command, capture_output=True, text=True, timeout=3600)
         wall = time.monotonic() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # CPU of `sma crawl` and every process it waited for (its Chromium and Playwright driver): on a
+        # shared machine wall time mostly measures the other engineers' load, CPU time measures SMA.
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         if done.returncode != 0:
             raise SystemExit(f"access_copy_cost: sma crawl {url} failed: {done.stderr.strip().splitlines()[-1:]}")
         privacy = json.loads(next(Path(archive, "crawls").glob("*/privacy.json")).read_text())
         size = sum(p.stat().st_size for p in Path(archive, "warcs").glob("*.warc.gz"))
-        return {**privacy, "wall_s": wall, "mb": size / 1e6}
+        return {**privacy, "wall_s": wall, "cpu_s": cpu, "mb": size / 1e6}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,17 +62,23 @@ def main(argv: list[str] | None = None) -> int:
     base = f"http://127.0.0.1:{server.server_address[1]}"
     with urllib.request.urlopen(base + "/_truth/index.json", timeout=30) as resp:
         skins = [s for s in json.loads(resp.read())["skins"] if not args.skin or s["skin"] in args.skin]
-    print("| platform | original MB | crawl s | access copy s | share (target <= 15%) | access records | "
-          "ledger entries | third parties |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+    print("| platform | original MB | crawl wall s | access copy wall s | wall share | crawl CPU s | "
+          "access copy CPU s | CPU share (target <= 15%) | access records | ledger entries | third parties |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     worst = 0.0
     for entry in skins:
         r = crawl(entry["accounts"][0]["url"], args.max_posts)
         share = r["duration_s"] / r["crawl_s"] if r["crawl_s"] else float("nan")
-        worst = max(worst, share)
+        # The crawl's own CPU: every process of the run minus the access copy (it ran in the crawl process).
+        own_cpu = r["cpu_s"] - r["duration_cpu_s"]
+        cpu_share = r["duration_cpu_s"] / own_cpu if own_cpu > 0 else float("nan")
+        worst = max(worst, cpu_share)
         print(f"| {entry['skin']} | {r['mb']:.1f} | {r['crawl_s']:.1f} | {r['duration_s']:.1f} | {share:.1%} | "
-              f"{r['access_records']} | {r['ledger_entries']} | {r['third_parties']} |", flush=True)
-    print(f"\nworst share {worst:.1%}: target {'met' if worst <= TARGET else 'NOT met'}")
+              f"{own_cpu:.1f} | {r['duration_cpu_s']:.1f} | {cpu_share:.1%} | {r['access_records']} | "
+              f"{r['ledger_entries']} | {r['third_parties']} |", flush=True)
+    print(f"\nworst CPU share {worst:.1%}: target {'met' if worst <= TARGET else 'NOT met'} (wall shares on a loaded "
+          "machine measure the load as much as SMA)")
     server.shutdown()
     return 0
 

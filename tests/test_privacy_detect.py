@@ -214,3 +214,30 @@ def test_every_profile_has_a_valid_third_parties_section(tmp_path: Path) -> None
     bad.write_text("name: bad\nthird_parties: {name: '.n', avatar_url: ['([']}\n")
     with pytest.raises(ProfileError, match="third_parties"):
         load_profile(bad)
+
+
+def test_a_value_learned_after_a_text_was_scanned_is_found_in_it_the_next_time() -> None:
+    d = detector()
+    text = "dank je wel zegt xq_bertus_77 onder de post"
+    assert found(text, d) == found(text, d)  # the kept result of the same text
+    assert not any(v == "xq_bertus_77" for _t, v in found(text, d))
+    d.learn([ThirdParty(None, "xq_bertus_77", None, None)])
+    assert ("handle", "xq_bertus_77") in found(text, d)
+
+
+def test_covered_screenshots_keep_no_pixel_of_a_box_and_a_whole_cover_needs_no_decoding() -> None:
+    import io
+
+    from PIL import Image
+
+    from crawler.privacy.screenshots import FILL, cover_boxes
+
+    original = Image.new("RGB", (200, 300), (250, 250, 250))
+    original.paste((10, 20, 30), (40, 50, 120, 70))  # the "name" drawn on the page
+    raw = io.BytesIO()
+    original.save(raw, format="PNG")
+    covered = Image.open(io.BytesIO(cover_boxes(raw.getvalue(), [{"x": 40, "y": 50, "width": 80, "height": 20}])))
+    assert covered.size == (200, 300) and covered.getpixel((5, 5)) == (250, 250, 250)
+    assert {covered.getpixel((x, y)) for x in range(40, 120) for y in range(50, 70)} == {FILL}
+    whole = Image.open(io.BytesIO(cover_boxes(raw.getvalue(), [{"x": 0, "y": 0, "width": 1e7, "height": 1e7}])))
+    assert whole.size == (200, 300) and whole.getcolors() == [(200 * 300, FILL)]

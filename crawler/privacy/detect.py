@@ -94,6 +94,10 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(start < e for _s, e in spans[:bisect.bisect_left(spans, (end, end))])
 
 
+_CACHED_CHARS = 4_000  # texts up to this size have their findings kept (a crawl's JSON strings, headers)
+_CACHED_TEXTS = 200_000
+
+
 class PiiDetector:
     def __init__(self, own_identities: Iterable[str] = (), staff_signatures: Iterable[str] = (),
                  analyzer: TextAnalyzer | None = None) -> None:
@@ -117,6 +121,10 @@ class PiiDetector:
         self._url_by_segment: dict[str, list[str]] = {}
         self._url_patterns: dict[str, re.Pattern[str]] = {}
         self._dirty = False
+        # find() of a text is a function of the text and what was learned: the same strings recur in
+        # every record of a crawl (account objects in each status, headers, UI texts), so their
+        # findings are kept until the next value is learned.
+        self._found: dict[tuple[str, bool], list[Finding]] = {}
 
     # --- what the page structure says --------------------------------------------------------
     def is_own(self, value: str) -> bool:
@@ -174,6 +182,7 @@ class PiiDetector:
     def _compile(self) -> None:
         if not self._dirty:
             return
+        self._found.clear()
         values = []
         for person in map(completed, self._people):
             if person.name and normalise_form(person.name) in self._learned:
@@ -226,6 +235,19 @@ class PiiDetector:
     # --- finding -----------------------------------------------------------------------------
     def find(self, text: str) -> list[Finding]:
         """Textual recognisers plus every learned name/handle/URL; non-overlapping, sorted."""
+        self._compile()
+        key = (text, self.presidio)
+        cached = self._found.get(key)
+        if cached is not None:
+            return list(cached)
+        findings = self._find(text)
+        if len(text) <= _CACHED_CHARS:
+            if len(self._found) >= _CACHED_TEXTS:
+                self._found.clear()
+            self._found[key] = findings
+        return list(findings)
+
+    def _find(self, text: str) -> list[Finding]:
         self._compile()
         candidates: list[tuple[Finding, float]] = []
         candidates += [(f, 1.0) for f in self._url_findings(text)]
