@@ -94,8 +94,8 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(start < e for _s, e in spans[:bisect.bisect_left(spans, (end, end))])
 
 
-_CACHED_CHARS = 4_000  # texts up to this size have their findings kept (a crawl's JSON strings, headers)
-_CACHED_TEXTS = 200_000
+_CACHED_CHARS = 1_000  # texts up to this size have their findings kept (a crawl's JSON strings, headers)
+_CACHED_TEXTS = 50_000  # at most ~50 MB; then the kept findings start again
 
 
 class PiiDetector:
