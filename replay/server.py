@@ -95,6 +95,7 @@ def serve_archive(archive_dir: Path, port: int, host: str = "127.0.0.1", anonymo
     finally:
         stopping.set()
         if server is not None:
+            gateway.tarpit.release()  # held sign-in answers go now, not after their hold
             server.close()
         views.stop()
         if previous is not None:

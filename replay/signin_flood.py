@@ -30,17 +30,22 @@ class Tarpit:
         self._slots = threading.BoundedSemaphore(max(1, slots))
         self.answers = 0  # failed or refused sign-ins answered (tests, the benchmark)
         self.held = 0  # of them held
+        self._released = threading.Event()  # set: no more holding (shutdown), held answers go at once
 
     def hold(self) -> None:
         """Sleeps HOLD seconds when a slot is free, else returns at once (never queues)."""
         self.answers += 1
-        if self.hold_seconds <= 0 or not self._slots.acquire(blocking=False):
+        if self.hold_seconds <= 0 or self._released.is_set() or not self._slots.acquire(blocking=False):
             return
         try:
             self.held += 1
-            time.sleep(self.hold_seconds)
+            self._released.wait(self.hold_seconds)
         finally:
             self._slots.release()
+
+    def release(self) -> None:
+        """Answers every held attempt now and holds no more (the server is stopping)."""
+        self._released.set()
 
 
 class RefusalAudit:
