@@ -120,6 +120,18 @@ def _snippet(hit: Hit) -> str:
     return escape(hit.snippet).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
 
 
+def _captures(hit: Hit, shown: int = 12) -> str:
+    """The page's captures over time, by date (the newest `shown`), when it has more than one."""
+    if len(hit.captures) < 2:
+        return ""
+    links = " ".join(
+        f'<a class="sma-capture{" sma-this-capture" if c["captured"] == hit.captured else ""}" '
+        f'href="{escape(c["replay"])}" data-captured="{escape(c["captured"])}">'
+        f'{escape(c["captured"][:16].replace("T", " "))}</a>' for c in hit.captures[-shown:])
+    more = f" (de laatste {shown} van {len(hit.captures)})" if len(hit.captures) > shown else ""
+    return f'<br><span class="ts sma-captures">alle opnamen van deze pagina{more}: {links}</span>'
+
+
 def _search_page(principal: Principal, copy: str, query: dict[str, str], accounts: list[str], platforms: list[str],
                  total: int, hits: list[Hit], page: int, error: str) -> bytes:
     q = escape(query.get("q", ""))
@@ -144,7 +156,7 @@ def _search_page(principal: Principal, copy: str, query: dict[str, str], account
                     f'<span class="ts">{escape(hit.kind)} · {escape(when)} · {escape(hit.platform)} · '
                     f"{escape(hit.account)}</span>{author}<br>{_snippet(hit)} <span class=ts>{tags}</span><br>"
                     f'<a class="sma-replay" href="{escape(hit.replay)}">bekijk de opname '
-                    f"({escape(hit.captured[:16].replace('T', ' '))})</a></li>")
+                    f"({escape(hit.captured[:16].replace('T', ' '))})</a>{_captures(hit)}</li>")
     parts = [f'<h1 id="sma-search-title" data-copy="{escape(copy)}">Zoeken in de {escape(COPY_LABELS[copy])} '
              f"kopie</h1>", '<p><a href="/">Overzicht</a></p>', form]
     if error:

@@ -5,9 +5,10 @@
 `items` holds one row per post and per comment (the latest capture that shows it wins; an item
 a later capture no longer shows stays, with the capture that has it). `fts` is an external-content
 FTS5 table over its text, author and hashtags: new rows go in with one INSERT ... SELECT per batch
-(add_items), deleted ones leave by a trigger. `files` lists the WARC
-files already read: indexing is incremental, and a WARC that is gone or changed in size (destroyed,
-rewritten) takes its rows with it before it is read again.
+(add_items), deleted ones leave by a trigger. `captures` lists every capture of every post page
+(a page's history over time, shown with each hit). `files` lists the WARC files already read:
+indexing is incremental, and a WARC that is gone or changed in size (destroyed, rewritten) takes
+its rows (and captures) with it before it is read again.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ CREATE TABLE IF NOT EXISTS items(
 CREATE INDEX IF NOT EXISTS items_time ON items(sort_time);
 CREATE INDEX IF NOT EXISTS items_account ON items(account, sort_time);
 CREATE INDEX IF NOT EXISTS items_file ON items(warc_file);
+CREATE TABLE IF NOT EXISTS captures(
+  page_url TEXT NOT NULL, captured TEXT NOT NULL, warc_file TEXT NOT NULL,
+  PRIMARY KEY(page_url, captured, warc_file)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS captures_file ON captures(warc_file);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
   text, author, hashtags, content='items', content_rowid='rowid',
   tokenize='unicode61 remove_diacritics 2', prefix='2 3 4');
@@ -73,6 +78,10 @@ def open_index(path: Path, create: bool = False) -> sqlite3.Connection:
         conn.execute("PRAGMA cache_size = -65536")
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.executescript(SCHEMA)
+        if conn.execute("SELECT 1 FROM captures LIMIT 1").fetchone() is None:
+            # An index from before the captures table: at least each item's own capture.
+            with conn:
+                conn.execute("INSERT OR IGNORE INTO captures SELECT DISTINCT page_url, captured, warc_file FROM items")
     return conn
 
 
@@ -91,9 +100,11 @@ def add_items(conn: sqlite3.Connection, items: Iterable[Item]) -> int:
     """Upserts items (a batch: one WARC file's); a row is replaced only by a capture at least as new
     as its own. Returns how many items were given."""
     latest: dict[str, tuple] = {}
+    pages: set[tuple[str, str, str]] = set()
     given = 0
     for row in map(item_row, items):  # in capture order: a page captured twice keeps its later state
         given += 1
+        pages.add((row[5], row[9], row[19]))  # every capture of the page, also those a later one replaces
         kept = latest.get(row[0])
         if kept is None or kept[9] <= row[9]:
             latest[row[0]] = row
@@ -109,6 +120,7 @@ def add_items(conn: sqlite3.Connection, items: Iterable[Item]) -> int:
     conn.executemany(f"INSERT OR IGNORE INTO items({', '.join(COLUMNS)}) VALUES ({marks})", rows)
     conn.execute("INSERT INTO fts(rowid, text, author, hashtags) "
                  "SELECT rowid, text, author, hashtags FROM items WHERE rowid > ?", (top,))
+    conn.executemany("INSERT OR IGNORE INTO captures VALUES (?, ?, ?)", sorted(pages))
     return given
 
 
@@ -129,6 +141,7 @@ def build(archive_dir: Path, copy: str) -> BuildResult:
         with conn:
             for name in dropped:
                 conn.execute("DELETE FROM items WHERE warc_file = ?", (name,))
+                conn.execute("DELETE FROM captures WHERE warc_file = ?", (name,))
                 conn.execute("DELETE FROM files WHERE name = ?", (name,))
         extractor = Extractor(source, account_map(archive_dir))
         total = read = 0

@@ -46,6 +46,7 @@ class Hit:
     hashtags: list[str]
     replay: str  # the gateway path of the capture that shows it
     warc: dict[str, Any] = field(default_factory=dict)
+    captures: list[dict[str, str]] = field(default_factory=list)  # the page's captures, oldest first
 
     def as_dict(self) -> dict[str, Any]:
         out = dict(self.__dict__)
@@ -139,7 +140,23 @@ class Searcher:
         total = conn.execute(f"SELECT count(*) FROM {source}{clause}", args).fetchone()[0]
         rows = conn.execute(f"SELECT items.*, {snippet} AS snip FROM {source}{clause} ORDER BY {order} "
                             f"LIMIT ? OFFSET ?", [*args, int(limit), int(offset)]).fetchall()
-        return total, [self._hit(r) for r in rows]
+        hits = [self._hit(r) for r in rows]
+        history = self._captures(conn, {h.page_url for h in hits})
+        for hit in hits:
+            hit.captures = history.get(hit.page_url, [])
+        return total, hits
+
+    @staticmethod
+    def _captures(conn: sqlite3.Connection, pages: set[str]) -> dict[str, list[dict[str, str]]]:
+        """Every capture of each page, oldest first: {captured, replay}."""
+        out: dict[str, list[dict[str, str]]] = {}
+        try:
+            for page in sorted(pages):
+                out[page] = [{"captured": r[0], "replay": replay_path(page, r[0])} for r in conn.execute(
+                    "SELECT DISTINCT captured FROM captures WHERE page_url = ? ORDER BY captured", (page,))]
+        except sqlite3.OperationalError:  # an index from before the captures table, opened read-only
+            return {}
+        return out
 
     @staticmethod
     def _hit(row: sqlite3.Row) -> Hit:

@@ -65,3 +65,32 @@ def test_an_index_from_before_the_batches_is_not_indexed_twice(tmp_path: Path) -
     assert conn.execute("SELECT count(*) FROM fts WHERE fts MATCH 'kademuur'").fetchone()[0] == 1
     assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'items_ai'").fetchone()[0] == 0
     conn.close()
+
+
+def test_a_hit_lists_its_pages_captures_by_date(tmp_path: Path) -> None:
+    """Issue 15 item 4 (per page its captures over time): the page was captured in three runs; the
+    hit shows the latest text and all three captures, oldest first, each with its replay link --
+    in `sma search --json`'s rows and on the gateway's search page."""
+    from security_support import USERS, basic, call, make_gateway
+
+    archive = tmp_path / "archive"
+    conn = open_index(index_path(archive, "original"), create=True)
+    for when, text in (("2026-10-01T08:00:00Z", "fietspad eerst"), ("2026-10-08T08:00:00Z", "fietspad later"),
+                       ("2026-10-15T08:00:00Z", "fietspad laatst")):
+        with conn:  # one WARC file per run
+            add_items(conn, [_comment("c1", text, when)])
+    conn.close()
+    searcher = Searcher(archive, "archivist")
+    (hit,) = searcher.search("fietspad")[1]
+    searcher.close()
+    assert hit.text == "fietspad laatst"
+    assert [c["captured"] for c in hit.captures] == ["2026-10-01T08:00:00Z", "2026-10-08T08:00:00Z",
+                                                     "2026-10-15T08:00:00Z"]
+    assert hit.captures[0]["replay"] == f"/archive/20261001080000/{PAGE}"
+    assert hit.as_dict()["captures"] == hit.captures
+
+    gateway = make_gateway(archive, users={"anna": USERS["anna"]})
+    page = call(gateway, "GET", "/_sma/search?q=fietspad", headers=basic("anna", USERS["anna"][1])).body.decode()
+    links = [line for line in page.split('<a class="sma-capture')[1:]]
+    assert len(links) == 3 and "sma-this-capture" in links[2] and "sma-this-capture" not in links[0]
+    assert f'href="/archive/20261008080000/{PAGE}"' in page and ">2026-10-08 08:00</a>" in page

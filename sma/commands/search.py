@@ -75,4 +75,6 @@ def _search(args: argparse.Namespace) -> int:
         who = f" {hit.author}" if hit.author else ""
         snippet = " ".join(hit.snippet.replace(MARK_START, "[").replace(MARK_END, "]").split())
         print(f"- {hit.kind} {when[:10]} {hit.platform}/{hit.account}{who}\n  {snippet}\n  {hit.replay}")
+        if len(hit.captures) > 1:
+            print("  captures: " + ", ".join(c["captured"][:16].replace("T", " ") for c in hit.captures))
     return 0
