@@ -102,6 +102,8 @@ def appraise_archive(archive_dir: Path, registry: Any, selection: SelectionList,
                            None)
             waardering = "B" if hotspot else category.waardering
             start = ended if category.starts_at_end_of_use else published
+            if start and category.starts_after_year:
+                start = date(start.year + 1, 1, 1)
             end = add_duration(start, category.bewaartermijn) if waardering == "V" and start and \
                 category.bewaartermijn else None
             own = owned.get(url, [])

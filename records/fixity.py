@@ -36,7 +36,7 @@ CHUNK = 1 << 20
 FEED = 1 << 16
 # Files that are not content: locks, temporaries, replay's logs and its generated config.
 SKIP_SUFFIXES = (".open", ".lock", ".tmp", ".signing", "-journal", "-wal", "-shm", ".log")
-SKIP_NAMES = {"fixity.jsonl", "index-state.json", "config.yaml", "run.lock"}
+SKIP_NAMES = {"fixity.jsonl", "fixity-checkpoints.jsonl", "index-state.json", "config.yaml", "run.lock"}
 SKIP_DIRS = {Path(".sma") / "digests"}  # the dedup cache: derived, rewritten by every crawl
 
 

@@ -44,7 +44,18 @@ class Category:
     @property
     def starts_at_end_of_use(self) -> bool:
         """A dialogue is one file per account: its term starts when the account's use ends."""
-        return "einde" in self.trigger.lower() or "dialoog" in self.process.lower()
+        trigger = YEAR_END.sub("", self.trigger.lower())
+        return "einde" in trigger or "dialoog" in self.process.lower()
+
+    @property
+    def starts_after_year(self) -> bool:
+        """"na afsluiting van het (kalender)jaar", "einde jaar", "1 januari": the term starts on 1 January
+        after the year of its start event, as many lists prescribe (one destruction round a year)."""
+        return bool(YEAR_END.search(self.trigger))
+
+
+YEAR_END = re.compile(r"\b(?:afsluiting|einde|afloop|eind)\s+(?:van\s+)?(?:het\s+)?(?:kalender)?jaar\b"
+                      r"|\b1\s+januari\b|\bend of (?:the )?(?:calendar )?year\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -141,3 +141,30 @@ def test_a_short_manifest_write_is_cut_back_and_raises(tmp_path, monkeypatch):
         fixity.append_entries(tmp_path, [{"path": "b", "size": 2, "sha256": "11", "sealed": "t", "by": "seal"}])
     assert manifest.read_bytes() == good  # no half line that verify would call damage
     assert list(fixity.read_manifest(tmp_path)) == ["a"]
+
+
+def test_a_signed_checkpoint_finds_a_warc_rewritten_together_with_its_manifest_line(tmp_path):
+    archive = tmp_path / "a"
+    writer = ArchiveWriter(archive, "t2", {"software": "test"})
+    writer.write_resource("urn:text:https://example.org/p/2", "text/plain", b"origineel bericht", datetime.now(UTC))
+    writer.close()
+    (warc,) = writer.files
+    signed = run_sma("verify", "--archive", str(archive), "--checkpoint")
+    assert signed.returncode == 0 and "checkpoint: original manifest" in signed.stdout, signed.stdout + signed.stderr
+    (archive / "pages.jsonl").write_text("{}\n")
+    assert run_sma("verify", "--archive", str(archive), "--seal").returncode == 0  # appending is no tampering
+
+    # Someone with write access swaps the WARC and rewrites its manifest line to match: the unsigned
+    # manifest alone cannot tell, the signed checkpoint of its first bytes can.
+    other = ArchiveWriter(tmp_path / "b", "t2", {"software": "test"})
+    other.write_resource("urn:text:https://example.org/p/2", "text/plain", b"vervalst bericht", datetime.now(UTC))
+    other.close()
+    warc.write_bytes(other.files[0].read_bytes())
+    manifest = archive / ".sma" / "fixity.jsonl"
+    lines = [json.loads(line) for line in manifest.read_text().splitlines()]
+    lines[0].update(size=warc.stat().st_size, sha256=hashlib.sha256(warc.read_bytes()).hexdigest())
+    manifest.write_text("".join(json.dumps(line, sort_keys=True) + "\n" for line in lines))
+    proc = run_sma("verify", "--archive", str(archive))
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "FAIL .sma/fixity.jsonl: the first" in proc.stdout and "a manifest line was rewritten" in proc.stdout
+    assert proc.stdout.count("FAIL") == 1  # the WARC itself matches the forged line

@@ -382,3 +382,27 @@ categories:
     # Without a registry (so without `ended`) the account counts as still in use: no term runs yet.
     still_used = information_objects(small["archive"], None, load_selection_list(selection), [])
     assert {(o.term_start, o.term_end) for o in still_used if o.kind == "post"} == {(None, None)}
+
+
+def test_a_year_end_trigger_proposes_a_post_in_the_yearly_round_after_its_term(small, tmp_path: Path):
+    archive = copy(small, tmp_path)
+    selection = tmp_path / "jaar.yaml"
+    selection.write_text("""\
+name: Jaarlijkse vernietiging (test)
+defaults: {one_way: PV-2, two_way: PV-2}
+categories:
+  - {code: PV-2, title: Publieksvoorlichting overig, waardering: V, bewaartermijn: P5Y,
+     trigger: "publicatie, na afsluiting van het kalenderjaar", process: campagnes}
+""")
+    common = ("--archive", str(archive), "--registry", str(small["registry"]), "--selection-list", str(selection))
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(
+        sma("appraisal", "report", *common, "--format", "csv").stdout))}
+    doomed = rows[f"post:{small['doomed']['url']}"]
+    year = int(doomed["post_date"][:4])
+    assert (doomed["term_start"], doomed["term_end"]) == (f"{year + 1}-01-01", f"{year + 6}-01-01")
+    early = sma("destroy", "list", *common, "--due", str(year + 5))  # the round of that year: not yet
+    assert early.returncode == 0 and small["doomed"]["url"] not in early.stdout
+    due = sma("destroy", "list", *common, "--due", str(year + 6))
+    assert due.returncode == 0 and small["doomed"]["url"] in due.stdout
+    bad = sma("destroy", "list", *common, "--due", "volgend jaar")
+    assert bad.returncode == 2 and "end-of-year" in bad.stderr

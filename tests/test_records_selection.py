@@ -134,3 +134,23 @@ def test_registry_rejects_a_bad_hotspot_and_a_bad_ended(tmp_path: Path):
         load_registry(path)
     text = str(problems.value)
     assert "hotspot" in text and "ended must be a date" in text
+
+
+def test_a_year_end_trigger_starts_the_term_on_1_january_and_is_not_end_of_use():
+    from records.selection import Category
+
+    year_end = Category("PV-3", "overig", "V", "P5Y", trigger="publicatie, na afsluiting van het kalenderjaar")
+    assert year_end.starts_after_year and not year_end.starts_at_end_of_use
+    use = Category("DI", "dialoog", "V", "P10Y", trigger="einde gebruik account")
+    assert use.starts_at_end_of_use and not use.starts_after_year
+    assert Category("X", "x", "V", "P1Y", trigger="1 januari na publicatie").starts_after_year
+
+
+def test_due_takes_a_date_today_the_end_of_this_year_or_a_year():
+    from sma.commands.destroy import due_date
+
+    today = date(2031, 6, 1)
+    assert due_date("end-of-year", today) == date(2031, 12, 31) and due_date("2030", today) == date(2030, 12, 31)
+    assert due_date("today", today) == today and due_date("2031-01-01", today) == date(2031, 1, 1)
+    with pytest.raises(ValueError, match="end-of-year"):
+        due_date("volgend jaar", today)

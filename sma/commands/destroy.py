@@ -15,7 +15,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sub = destroy.add_subparsers(dest="destroy_cmd", required=True)
     lst = sub.add_parser("list", help="propose a vernietigingslijst of posts whose term ended by --due")
     add_context_arguments(lst)
-    lst.add_argument("--due", required=True, metavar="YYYY-MM-DD")
+    lst.add_argument("--due", required=True, metavar="YYYY-MM-DD|today|end-of-year|YYYY",
+                     help="terms ended on or before this day; 'end-of-year' (31 December this year) or a year "
+                     "(its 31 December) for the yearly destruction round, e.g. from cron on 1 December")
     lst.add_argument("--by", default=None)
     lst.set_defaults(func=_list)
     approve = sub.add_parser("approve", help="an archivist approves a list (audited)")
@@ -31,12 +33,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.set_defaults(func=_run)
 
 
+def due_date(value: str, today: date) -> date:
+    """The --due day: a date, `today`, `end-of-year` (31 December of this year) or a year."""
+    if value == "today":
+        return today
+    if value == "end-of-year":
+        return date(today.year, 12, 31)
+    if value.isdigit() and len(value) == 4:
+        return date(int(value), 12, 31)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"--due {value!r} is not a date (YYYY-MM-DD), 'today', 'end-of-year' or a year") from None
+
+
 def _list(args: argparse.Namespace) -> int:
     from records.appraisal import post_texts
     from records.destroy import propose
 
     try:
-        due = date.fromisoformat(args.due)
+        due = due_date(args.due, date.today())
         archive, _, objects = appraise(args)
     except ValueError as exc:
         return error(str(exc))

@@ -18,7 +18,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     verify.add_argument("wacz", nargs="?", help="a .wacz file to check")
     verify.add_argument("--archive", help="archive directory to check")
     verify.add_argument("--seal", action="store_true", help="first record every new or changed file in the manifest")
-    verify.add_argument("--public-key", help="PEM file of the key the WACZ must be signed with")
+    verify.add_argument("--public-key", help="PEM file of the key the WACZ (or the archive's manifest "
+                        "checkpoints) must be signed with")
+    verify.add_argument("--checkpoint", action="store_true",
+                        help="after a clean check, sign a checkpoint of the fixity manifest with the organisation's "
+                        "key ($SMA_ORGANISATION), so that a rewritten manifest line is found later")
     verify.set_defaults(func=_verify)
 
 
@@ -32,7 +36,7 @@ def _verify(args: argparse.Namespace) -> int:
         return _error("give either FILE.wacz or --archive DIR")
     if args.wacz:
         return _verify_wacz(Path(args.wacz), args.public_key)
-    return _verify_archive(Path(args.archive), args.seal)
+    return _verify_archive(Path(args.archive), args.seal, args.checkpoint, args.public_key)
 
 
 def _verify_wacz(path: Path, public_key: str | None) -> int:
@@ -57,18 +61,29 @@ def _verify_wacz(path: Path, public_key: str | None) -> int:
     return 0
 
 
-def _verify_archive(archive: Path, seal_first: bool) -> int:
+def _verify_archive(archive: Path, seal_first: bool, checkpoint: bool = False, public_key: str | None = None) -> int:
     import time
 
     from records.fixity import seal, verify
+    from records.fixity_checkpoint import check_checkpoints
 
     if not (archive / "warcs").is_dir():
         return _error(f"{archive} is not an SMA archive (no warcs/ folder)")
+    expected = None
+    if public_key:
+        from records.wacz_sign import _normalise_public
+
+        try:
+            expected = _normalise_public(Path(public_key).read_text(encoding="ascii"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            return _error(f"{public_key}: cannot read a public key ({exc})")
     if seal_first:
         added = seal(archive)
         print(f"sealed {len(added)} new or changed file(s) into {archive / '.sma' / 'fixity.jsonl'}")
     started = time.monotonic()
     report = verify(archive)
+    signed_problems, checkpoints = check_checkpoints(archive, expected)
+    report.problems += signed_problems
     seconds = max(time.monotonic() - started, 1e-6)
     for problem in report.problems:
         print(f"FAIL {problem.line()}")
@@ -79,5 +94,26 @@ def _verify_archive(archive: Path, seal_first: bool) -> int:
     if not report.ok:
         print(f"{archive}: FIXITY FAILED, {len(report.problems)} problem(s); {summary}", file=sys.stderr)
         return int(ExitCode.FAILED)
-    print(f"{archive}: ok, {summary}" + (f"; {len(report.unsealed)} unsealed" if report.unsealed else ""))
+    print(f"{archive}: ok, {summary}" + (f"; {len(report.unsealed)} unsealed" if report.unsealed else "")
+          + (f"; {checkpoints} signed manifest checkpoint(s) hold" if checkpoints else ""))
+    if checkpoint:
+        return _checkpoint(archive)
+    return 0
+
+
+def _checkpoint(archive: Path) -> int:
+    import os
+
+    from records.fixity_checkpoint import write_checkpoints
+    from records.wacz_sign import SigningError, key_fingerprint, load_signing_key, public_key_b64
+
+    organisation = os.environ.get("SMA_ORGANISATION") or "default"
+    try:
+        key = load_signing_key(organisation, archive_dir=archive)
+        written = write_checkpoints(archive, key)
+    except (SigningError, OSError) as exc:
+        return _error(f"no checkpoint written: {exc}", ExitCode.FAILED)
+    for entry in written:
+        print(f"checkpoint: {entry['copy']} manifest, {entry['size']} bytes, {entry['sha256']}, signed by key "
+              f"{key_fingerprint(public_key_b64(key.public_key()))}")
     return 0
