@@ -16,6 +16,7 @@ import socket
 import subprocess
 import threading
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,23 +65,29 @@ class ViewSet:
         return self._view(name).source
 
     def start(self) -> None:
-        """Prepares and starts every view; on any failure stops those already started."""
+        """Prepares and starts every view, the views side by side (each waits seconds for its pywb to
+        answer); on any failure, Ctrl-C included, stops those already started once every start has
+        returned, so that none is left behind."""
         try:
-            for view in self._views.values():
-                view.seen = _folder_state(view.source)
-                pywb_runner.prepare_view(view.source, view.pywb_dir, self.archive_dir)
-                for attempt in range(3):  # a free port can be taken between probe and bind
-                    view.port = _free_port()
-                    try:
-                        view.guard = pywb_runner.ViewGuard.new(self.hosts)
-                        view.proc = pywb_runner.start_view(view.pywb_dir, view.port, INTERNAL_HOST, view.guard)
-                        break
-                    except pywb_runner.ReplayError:
-                        if attempt == 2:
-                            raise
+            with ThreadPoolExecutor(max_workers=len(self._views) or 1) as pool:
+                for started in [pool.submit(self._start_view, view) for view in self._views.values()]:
+                    started.result()
         except BaseException:
             self.stop()
             raise
+
+    def _start_view(self, view: _View) -> None:
+        view.seen = _folder_state(view.source)
+        pywb_runner.prepare_view(view.source, view.pywb_dir, self.archive_dir)
+        for attempt in range(3):  # a free port can be taken between probe and bind
+            view.port = _free_port()
+            try:
+                view.guard = pywb_runner.ViewGuard.new(self.hosts)
+                view.proc = pywb_runner.start_view(view.pywb_dir, view.port, INTERNAL_HOST, view.guard)
+                return
+            except pywb_runner.ReplayError:
+                if attempt == 2:
+                    raise
 
     def stop(self) -> None:
         for view in self._views.values():
