@@ -138,14 +138,16 @@ def run(seconds: float) -> list[tuple[str, list[float], int, float]]:
         stop = spawn.Event()
         attacker = spawn.Process(target=_guessers, args=(port, stop, header, parallel), daemon=True)
         attacker.start()
-        time.sleep(2.0)  # the process started, the guessing under way
+        deadline = time.monotonic() + 60  # the process started and every guesser has been answered once
+        while gateway.tarpit.answers < parallel and time.monotonic() < deadline:
+            time.sleep(0.1)
         before, answered, started = gateway.verifier.verifications, gateway.tarpit.answers, time.monotonic()
         times = _page_times(port, cookie, seconds)
         rate = (gateway.tarpit.answers - answered) / (time.monotonic() - started)
         rows.append((label, times, gateway.verifier.verifications - before, rate))
         stop.set()
         attacker.join(timeout=120)
-        time.sleep(Tarpit.HOLD + 0.5)  # the held answers drain before the next scenario
+        gateway.tarpit.release()  # the held answers go before the next scenario
     server.close()
     return rows
 
