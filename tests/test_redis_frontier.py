@@ -93,9 +93,15 @@ def together(platform: Platform, redis_server, tmp_path_factory) -> dict:  # noq
     crawls = queue(reg, archive, redis_server.url, "together", *SKINS)
     assert set(crawls) == set(SKINS)
     survivor = worker(redis_server.url, "together", archive, "wA")
-    killed = kill_when_mid_post(worker(redis_server.url, "together", archive, "wK"),
-                                redis.Redis.from_url(redis_server.url), "together", list(crawls.values()))
-    return {"archive": archive, "crawls": crawls, "killed_page": killed, "output": finish(survivor)}
+    try:
+        killed = kill_when_mid_post(worker(redis_server.url, "together", archive, "wK"),
+                                    redis.Redis.from_url(redis_server.url), "together", list(crawls.values()))
+        output = finish(survivor)
+    finally:
+        if survivor.poll() is None:  # a failed wait: no worker outlives the test
+            os.killpg(survivor.pid, signal.SIGKILL)
+            survivor.wait()
+    return {"archive": archive, "crawls": crawls, "killed_page": killed, "output": output}
 
 
 def test_two_workers_capture_two_accounts_every_comment_once(together, platform, redis_server) -> None:  # noqa: ANN001
