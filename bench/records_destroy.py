@@ -1,7 +1,8 @@
 """Benchmark: appraisal and destruction on a synthetic archive of N posts (no browser, no platform).
 
 Each post is a page visit as the crawler writes it (document, API JSON, 20 comment avatars, a 60 KB
-screenshot, DOM and text resources, requests), all in WARCs of 100 posts each. Measures appraising
+screenshot, DOM and text resources, requests), all in WARCs of 100 posts each; every 50 posts a
+timeline capture (HTML, DOM, text, screenshot) shows the last 50, which destruction rewrites. Measures appraising
 every post (`information_objects`) and destroying every other post of one account (`Run.run`: plan,
 rewrite of every WARC, history and pages), and what a rewrite costs per MB. Prints a table.
 
@@ -54,6 +55,16 @@ def build(archive: Path, posts: int) -> list[str]:
         state[url] = {"first_seen": rfc3339(when), "last_captured": rfc3339(when),
                       "published": rfc3339(when), "comments": {}}
         urls.append(url)
+        if n % 50 == 49:  # a timeline capture showing the last 50 posts: destruction rewrites it
+            cards = "".join(f'<article class="status" data-id="{100000 + m}"><a class="status__permalink" '
+                            f'href="/@ministerie/{100000 + m}">t</a><p>post {m} opening tekst tekst</p></article>'
+                            for m in range(n - 49, n + 1))
+            timeline = PageCapture(PROFILE, "profile", "tijdlijn", when)
+            html = f"<html><body><div id=timeline>{cards}</div></body></html>"
+            timeline.exchanges = [exchange(PROFILE, html.encode(), when)]
+            timeline.screenshot, timeline.dom = os.urandom(200_000), html
+            timeline.text = "\n".join(f"post {m} opening tekst tekst" for m in range(n - 49, n + 1))
+            writer.write_page(timeline)
     writer.close()
     folder = archive / "accounts" / "campaign"
     folder.mkdir(parents=True)
@@ -70,7 +81,8 @@ def main() -> int:
     from records.selection import RIJK_EXAMPLE, load_selection_list
 
     selection = load_selection_list(RIJK_EXAMPLE)
-    print(f"{'posts':>6} {'WARC MB':>8} {'appraise s':>10} {'posts/s':>8} {'destroy s':>9} {'MB/s':>6}")
+    print(f"{'posts':>6} {'WARC MB':>8} {'appraise s':>10} {'posts/s':>8} {'destroy s':>9} {'MB/s':>6} "
+          f"{'redacted':>8}")
     for count in args.posts:
         with tempfile.TemporaryDirectory() as tmp:
             archive = Path(tmp) / "a"
@@ -88,10 +100,10 @@ def main() -> int:
             _write_json(path, {"id": "vl-20310101000000-0000", "items": items, "held": [], "digest": digest,
                                "status": "approved", "approved": {"by": "bench", "at": "", "digest": digest}})
             began = time.perf_counter()
-            Run(archive, str(path), "bench").run()
+            statement = Run(archive, str(path), "bench").run()
             destroy = time.perf_counter() - began
             print(f"{count:>6} {size:>8.1f} {appraise:>10.2f} {count / appraise:>8.0f} {destroy:>9.2f} "
-                  f"{size / destroy:>6.1f}")
+                  f"{size / destroy:>6.1f} {statement['records_redacted']:>8}")
     return 0
 
 

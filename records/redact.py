@@ -77,6 +77,10 @@ class Traces:
     def from_json(cls, data: dict) -> Traces:
         return cls(list(data["needles"]), list(data["lines"]))
 
+    def names(self, text: str) -> bool:
+        """The text holds a URL, path or id of the posts."""
+        return bool(set(WORD.findall(text)) & self._ids) or any(n in text for n in self._other)
+
     def found(self, text: str) -> bool:
         words = set(WORD.findall(text))
         if words & self._ids or any(n in text for n in self._other):
@@ -135,7 +139,7 @@ def _opening_of_post(line: str, traces: Traces) -> bool:
     flat = _norm(line)
     if not flat:
         return False
-    if any(n in line for n in traces.needles) or any(t in flat for t in traces.lines):
+    if traces.names(line) or any(t in flat for t in traces.lines):
         return True
     return _is_opening(line, traces)
 
@@ -243,8 +247,7 @@ def redact_html(text: str, traces: Traces, selectors: list[str], media: set[str]
         return None
 
     def names_post(el) -> bool:  # noqa: ANN001
-        attrs = " ".join(str(v) for v in el.attrib.values())
-        return any(n in attrs for n in traces.needles)
+        return traces.names(" ".join(str(v) for v in el.attrib.values()))
 
     marked = [el for el in root.iter() if isinstance(el.tag, str) and names_post(el)]
     cards = []
