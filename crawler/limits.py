@@ -51,7 +51,7 @@ class CaptureLimits:
 
     max_response_bytes: int = 100 * 1024 * 1024
     network_idle_s: float = 10.0
-    action_max_s: float = 120.0
+    action_max_s: float = 600.0
     close_popups: bool = True
     block_navigation: bool = True
 

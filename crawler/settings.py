@@ -59,8 +59,9 @@ LOG_FORMATTER = "crawler.logformatter.QuietDownloadErrors"
 # Bounds on hostile pages (crawler/limits.py, docs/limits.md). Each bound that stops something is a
 # shortfall in completeness.json and the report, with the setting and the reason; the crawl goes on.
 SMA_MAX_PAGES = 10_000  # pages (profile, timeline and post pages) per crawl; 0 = no bound
-SMA_PAGE_TIMEOUT = 600.0  # seconds one page's capture may take once loaded; then abandoned; 0 = none
-SMA_ACTION_MAX_SECONDS = 120.0  # seconds one profile action (scroll, click_all) may take on a page
+SMA_PAGE_TIMEOUT = 1800.0  # seconds one page's capture may take once loaded; then abandoned; 0 = none
+# Generous: the profile page of a 2,000-post account scrolls for minutes.
+SMA_ACTION_MAX_SECONDS = 600.0  # seconds one profile action (scroll, click_all) may take on a page
 SMA_NETWORK_IDLE_TIMEOUT = 10.0  # seconds any wait for a quiet network may take; then captured as it stands
 SMA_DOWNLOAD_MAXSIZE = 100 * 1024 * 1024  # bytes kept of one response; beyond: loading stopped, WARC-Truncated
 SMA_CLOSE_POPUPS = True  # windows a page opens are closed at once

@@ -19,7 +19,9 @@ from tests.conftest import ROOT, Platform
 MAX_BYTES = 1_000_000
 SETTINGS = {
     "SMA_MAX_PAGES": 9,  # the profile, six posts, timeline pages 2 and 3; page 4 is one too many
-    "SMA_PAGE_TIMEOUT": 15,
+    "SMA_PAGE_TIMEOUT": 60,  # a safety net: on a loaded machine the profile page alone takes ~20 s
+    "CONCURRENT_REQUESTS": 8,  # every post is requested (and counted) before timeline page 3; still 3 tabs
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
     "SMA_NETWORK_IDLE_TIMEOUT": 2,
     "SMA_DOWNLOAD_MAXSIZE": MAX_BYTES,
     "SMA_READER_MAX_SECONDS": 3,

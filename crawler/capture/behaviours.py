@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 # quiet_ms: the recorder knows every request in flight, so a short quiet after the last one suffices.
 # max_seconds: what one scroll or click_all action may take (SMA_ACTION_MAX_SECONDS, docs/limits.md).
 DEFAULTS = {"quiet_ms": 100, "settle_timeout_ms": 8_000, "max_rounds": 400, "idle_rounds": 3, "max_clicks": 2_000,
-            "max_seconds": 120.0}
+            "max_seconds": 600.0}
 
 # Visible-and-enabled filter evaluated in the page: Playwright's per-element checks are one
 # round-trip each, which is too slow for threads with hundreds of buttons.

@@ -360,9 +360,7 @@ class NetworkRecorder:
 
     async def drain(self, timeout_ms: int = 30_000) -> list[Exchange]:
         """Waits for outstanding bodies, then hands over (and forgets) what was recorded."""
-        if self.idle_timeout_ms:
-            timeout_ms = min(timeout_ms, self.idle_timeout_ms)
-        await self.wait_idle(quiet_ms=200, timeout_ms=timeout_ms)
+        await self.wait_idle(quiet_ms=200, timeout_ms=timeout_ms)  # capped by idle_timeout_ms
         if self._tasks:
             await asyncio.wait(list(self._tasks), timeout=timeout_ms / 1000)
         # Responses whose body never finished (a page that never goes idle may leave hundreds):
@@ -375,7 +373,7 @@ class NetworkRecorder:
                 task.cancel()
             if late:
                 self.limit_events.append({
-                    "setting": "SMA_NETWORK_IDLE_TIMEOUT", "value": timeout_ms / 1000,
+                    "setting": "snapshot drain (s)", "value": timeout_ms / 1000,
                     "note": f"{len(late)} of {len(unfinished)} unfinished responses not retrieved within "
                             f"{timeout_ms / 1000:g} s; not archived"})
         self._pending.clear()
