@@ -182,3 +182,18 @@ def test_with_page_commits_a_full_disk_cuts_back_to_the_last_whole_page(tiny_dis
     assert texts == [f"urn:text:http://127.0.0.1/@a/{i}" for i in range(whole)]
     documents = [r.uri for r in iter_records(tiny_disk) if r.type == "response" and "/@a/" in r.uri]
     assert documents == [f"http://127.0.0.1/@a/{i}" for i in range(whole)], "no half page at the end"
+
+
+def test_payloads_reach_the_shared_digest_index_only_with_their_page(tmp_path: Path):
+    """A revisit must never name a record a kill cut off: `seen` (the frontier's Redis index in a worker)
+    learns a page's payloads when the page is committed."""
+    seen: dict = {}
+    writer = ArchiveWriter(tmp_path, "k4", {"software": "test"}, page_commits=True, seen=seen)
+    writer.write_page(page_of(0))
+    writer.write_exchange(exchange("http://127.0.0.1/api/0.json", b"{}" * 1000))  # the same payload again
+    assert seen == {}, "nothing of an unfinished page is shared"
+    assert writer.revisits == 1, "within the page a repeat is still a revisit"
+    writer.commit()
+    assert {url for url, _ in seen} == {"http://127.0.0.1/@a/0", "http://127.0.0.1/api/0.json", "urn:text:http://127.0.0.1/@a/0"}
+    writer.write_page(page_of(1))  # then killed: recovery cuts page 1 off, and so does the index
+    assert not any(url.endswith("/1") or url.endswith("1.json") for url, _ in seen)

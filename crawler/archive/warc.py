@@ -110,6 +110,10 @@ class ArchiveWriter:
         self.unsealed: list[Path] = []  # closed files whose manifest line could not be written (full disk)
         self.unsealed_error: OSError | None = None
         self.page_commits = page_commits
+        # With page commits, payloads of the page being written: they reach `seen` (which may be shared,
+        # as the frontier's Redis index is) only once the page is committed, so that no later revisit
+        # ever names a record that a kill or a full disk cut off.
+        self._pending: dict[tuple[str, str], tuple[str, str]] = {}
         self._committed = 0  # with page_commits: end of the last whole page (0: none yet)
         self._committed_sha = hashlib.sha256()
 
@@ -126,6 +130,7 @@ class ArchiveWriter:
         self._file_sha = hashlib.sha256()
         self._committed = 0
         self._committed_sha = hashlib.sha256()
+        self._pending.clear()
         if self.page_commits:
             self._save_commit(0)  # a file killed before its first page ends is dropped whole
         info = self._writer.create_warcinfo_record(name, self.warcinfo)
@@ -147,6 +152,7 @@ class ArchiveWriter:
             # Cut the file back to the end of the last complete record (with page commits: of the
             # last whole page): a reader must never meet half a gzip member, nor half a page.
             if self.page_commits and self._committed:
+                self._pending.clear()
                 self.bytes_written -= self._good_offset - self._committed
                 self._good_offset = self._committed
                 self._file_sha = self._committed_sha.copy()
@@ -172,6 +178,9 @@ class ArchiveWriter:
         self._save_commit(self._good_offset)  # first: on a full disk the page stays uncommitted (cut at close)
         self._committed = self._good_offset
         self._committed_sha = self._file_sha.copy()
+        for key, first in self._pending.items():
+            self.seen.setdefault(key, first)
+        self._pending.clear()
         if self._good_offset >= self.max_file_bytes:
             self._close_current()  # rotation between pages, never inside one
 
@@ -191,6 +200,7 @@ class ArchiveWriter:
             return
         if self.page_commits and self._committed < self._good_offset:
             # Records after the last commit belong to a page that was never finished.
+            self._pending.clear()
             self._fh.truncate(self._committed)
             self.bytes_written -= self._good_offset - self._committed
             self._good_offset = self._committed
@@ -243,6 +253,15 @@ class ArchiveWriter:
         self._close_current()
 
     # -- records -----------------------------------------------------------------------------
+    def _first(self, key: tuple[str, str]) -> tuple[str, str] | None:
+        return self.seen.get(key) or self._pending.get(key)
+
+    def _remember(self, key: tuple[str, str], first: tuple[str, str]) -> None:
+        if self.page_commits:
+            self._pending.setdefault(key, first)
+        else:
+            self.seen.setdefault(key, first)
+
     def write_exchange(self, ex: Exchange, page_url: str | None = None) -> str:
         """Writes response (or revisit) + request; returns the response record's id."""
         self._ensure_open()
@@ -260,7 +279,7 @@ class ArchiveWriter:
             common["WARC-Truncated"] = ex.truncated  # the payload is the start of the response only
         http_headers = response_http_headers(ex)
         key = (ex.url, digest)
-        first = self.seen.get(key) if ex.body and not ex.truncated else None
+        first = self._first(key) if ex.body and not ex.truncated else None
         if first is not None and not ex.is_redirect:
             record = self._writer.create_revisit_record(
                 ex.url, digest, first[0], first[1], http_headers=http_headers, warc_headers_dict=common
@@ -276,7 +295,7 @@ class ArchiveWriter:
                 warc_headers_dict={**common, "WARC-Payload-Digest": digest},
             )
             if ex.body and not ex.truncated:
-                self.seen.setdefault(key, (ex.url, date))
+                self._remember(key, (ex.url, date))
         self._write(record)
         response_id = record.rec_headers.get_header("WARC-Record-ID")
         request = self._writer.create_warc_record(
@@ -299,7 +318,7 @@ class ArchiveWriter:
         if concurrent_to:
             headers["WARC-Concurrent-To"] = concurrent_to
         digest = payload_digest(data)
-        first = self.seen.get((uri, digest)) if data else None
+        first = self._first((uri, digest)) if data else None
         if first is not None:
             # The same screenshot/DOM/text as an earlier capture of this page: a revisit.
             record = self._writer.create_revisit_record(uri, digest, first[0], first[1], warc_headers_dict=headers)
@@ -315,7 +334,7 @@ class ArchiveWriter:
                 warc_headers_dict={**headers, "WARC-Payload-Digest": digest},
             )
             if data:
-                self.seen.setdefault((uri, digest), (uri, warc_date(date)))
+                self._remember((uri, digest), (uri, warc_date(date)))
         self._write(record)
         return record.rec_headers.get_header("WARC-Record-ID")
 
