@@ -215,6 +215,14 @@ def assert_replay(archive: Path, kept: list[str], gone: str) -> None:
         with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(urllib.request.Request(f"{base}/{ts[kept[0]]}id_/{gone}", headers=auth), timeout=60)
         assert missing.value.code == 404
+        # The timeline the profile page fetched replays, rewritten without the destroyed post.
+        from crawler.archive.read import iter_records
+
+        timeline = next(r for r in iter_records(archive) if r.type == "response" and "/statuses?" in r.uri)
+        request = urllib.request.Request(f"{base}/{ts[kept[0]]}id_/{timeline.uri}", headers=auth)
+        with urllib.request.urlopen(request, timeout=60) as response:
+            statuses = json.loads(response.read())
+        assert statuses and gone not in json.dumps(statuses) and set(kept) & {s.get("url") for s in statuses}
     finally:
         stop_gateway(gateway)
 

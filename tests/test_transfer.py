@@ -68,14 +68,14 @@ def test_every_mdto_file_validates_and_every_file_has_a_sidecar_whose_checksum_m
         schema.validate(str(sidecar))  # raises on any invalid file
     content = [p for p in authentic.rglob("*") if p.is_file() and not p.name.endswith(".MDTO.xml")
                and p.parent != authentic]
-    assert {p.suffix for p in content} >= {".warc", ".png", ".json"}
+    assert {p.suffix for p in content} >= {".warc", ".png", ".json", ".wacz"}
     for path in content:
         bestand = path.with_name(path.name + ".bestand.MDTO.xml")
         doc = schema.to_dict(str(bestand))["bestand"]
         assert doc["omvang"] == path.stat().st_size
         assert doc["checksum"][0]["checksumWaarde"] == hashlib.sha256(path.read_bytes()).hexdigest()
         assert doc["bestandsformaat"]["begripCode"] == {".warc": "fmt/1281", ".png": "fmt/11",
-                                                          ".json": "fmt/817"}[path.suffix]
+                                                          ".json": "fmt/817", ".wacz": "fmt/1840"}[path.suffix]
         record = schema.to_dict(str(path.parent / f"{path.parent.name}.MDTO.xml"))["informatieobject"]
         owner = doc["isRepresentatieVan"]["verwijzingIdentificatie"]["identificatieKenmerk"]
         assert owner == record["identificatie"][0]["identificatieKenmerk"]
@@ -102,7 +102,33 @@ def test_series_and_records_carry_appraisal_restriction_and_hierarchy(authentic,
             restricted += 1
             assert limit["beperkingGebruikType"]["begripLabel"] == "Openbaarheid beperkt"
             assert "Woo" in limit["beperkingGebruikNadereBeschrijving"]
+            term = limit["beperkingGebruikTermijn"]
+            assert (term["termijnLooptijd"], term["termijnStartdatumLooptijd"]) == ("P75Y", meta["published"])
+            year, rest = meta["published"].split("-", 1)
+            assert term["termijnEinddatum"] == f"{int(year) + 75}-{rest}"
+        else:
+            assert "beperkingGebruikTermijn" not in limit
     assert restricted > 0
+    assert series["beperkingGebruik"][0]["beperkingGebruikTermijn"]["termijnLooptijd"] == "P75Y"
+
+
+def test_each_series_is_also_one_signed_wacz_that_validates(authentic):
+    from crawler.privacy.export import validate_wacz
+
+    (account_dir,) = [p for p in authentic.iterdir() if p.is_dir()]
+    wacz = account_dir / f"{account_dir.name}.wacz"
+    ok, output = validate_wacz(wacz)
+    assert ok, output
+    verified = run_sma("verify", str(wacz))
+    assert verified.returncode == 0 and "signature" in verified.stdout.lower(), verified.stdout + verified.stderr
+    schema = xmlschema.XMLSchema(str(XSD))
+    series = schema.to_dict(str(account_dir / f"{account_dir.name}.MDTO.xml"))["informatieobject"]
+    assert wacz.name in [r["verwijzingNaam"] for r in series["heeftRepresentatie"]]
+    import zipfile
+
+    with zipfile.ZipFile(wacz) as zf:
+        archived = [n for n in zf.namelist() if n.startswith("archive/")]
+    assert len(archived) == len(list(account_dir.glob("*/*.warc")))  # every post WARC, nothing else
 
 
 def test_post_warcs_hold_the_original_records_and_pass_warcio_check(authentic, context):
@@ -174,3 +200,10 @@ def test_an_invalid_mdto_file_refuses_the_whole_package(context, tmp_path):
         build_sip(context["archive"], broken, tmp_path / "out",
                   TransferOptions("ministerie-demo", "Ministerie van Demo", include_temporary=True))
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_restriction_term_that_is_no_duration_is_one_line_and_writes_nothing(tmp_path):
+    proc = run_sma("transfer", "--archive", str(tmp_path / "a"), "--registry", str(tmp_path / "r.yaml"),
+                   "--out", str(tmp_path / "out"), "--restriction-term", "75 jaar")
+    assert proc.returncode == 2 and proc.stderr.strip().count("\n") == 0 and "ISO 8601" in proc.stderr
+    assert not (tmp_path / "out").exists()

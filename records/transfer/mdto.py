@@ -97,6 +97,10 @@ class ObjectSidecar:
     onderdelen: tuple[Ref, ...] = ()
     representaties: tuple[Ref, ...] = ()
     url: str = ""
+    restriction_term: str | None = None  # ISO 8601 looptijd of the restriction (beperkingGebruikTermijn)
+    restriction_start: date | None = None
+    restriction_end: date | None = None
+    restriction_trigger: str = ""
 
 
 def object_xml(o: ObjectSidecar) -> bytes:
@@ -142,6 +146,14 @@ def object_xml(o: ObjectSidecar) -> bytes:
             "Begrippenlijst Beperkingen MDTO")
     if o.restriction_text:
         _el(limit, "beperkingGebruikNadereBeschrijving", o.restriction_text)
+    if o.restricted and o.restriction_term:
+        term = _el(limit, "beperkingGebruikTermijn")
+        _begrip(term, "termijnTriggerStartLooptijd", o.restriction_trigger or "Publicatie bericht", SMA_LIST)
+        if o.restriction_start:
+            _el(term, "termijnStartdatumLooptijd", o.restriction_start.isoformat())
+        _el(term, "termijnLooptijd", o.restriction_term)
+        if o.restriction_end:
+            _el(term, "termijnEinddatum", o.restriction_end.isoformat())
     return _serialise(root)
 
 

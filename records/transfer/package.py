@@ -30,6 +30,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
 from ..objects import InformationObject, WarcLocation
+from ..selection import add_duration
 from . import mdto
 from .pakbon import write_pakbon
 
@@ -53,6 +54,8 @@ class TransferOptions:
     collection: str = ""
     contact: str = ""
     include_temporary: bool = False  # also V and N objects (default: only what is kept permanently, B)
+    wacz: bool = True  # each series also as one signed WACZ of its posts' WARCs (replayable as a whole)
+    restriction_term: str = "P75Y"  # beperkingGebruikTermijn of restricted objects (ISO 8601 duration)
 
 
 def safe_name(text: str, limit: int = 120) -> str:
@@ -139,6 +142,9 @@ class _Builder:
         self.copy = PSEUDONYMISED if options.pseudonymised else AUTHENTIC
         self.objects = 0
         self.files: list[Path] = []
+        from ..holds import Holds
+
+        self.woo_holds = {h.id for h in Holds(archive).active() if h.reason.startswith("Woo-verzoek")}
 
     def restriction(self, o: InformationObject) -> tuple[bool, str]:
         if self.options.pseudonymised:
@@ -166,6 +172,18 @@ class _Builder:
     def base(self, o: InformationObject, level: str, naam: str, **extra) -> mdto.ObjectSidecar:  # noqa: ANN003
         restricted, text = self.restriction(o)
         trigger = "Einde gebruik account" if o.term_start and o.post_date != o.term_start else "Publicatie bericht"
+        woo = [h for h in o.held_by if h in self.woo_holds]
+        if woo:
+            text += (" Onderwerp van een lopend Woo-verzoek (legal hold " + ", ".join(woo) + "): een besluit "
+                     "over openbaarmaking kan de beperking eerder opheffen.")
+        if restricted and self.options.restriction_term:
+            # Personal data of third parties: restricted from the newest information in the object on, for
+            # the term the options give (P75Y, the Archiefwet 1995 art. 15 lid 3 maximum, by default).
+            start = extra.get("end") or o.post_date
+            extra.update(restriction_term=self.options.restriction_term, restriction_start=start,
+                         restriction_end=add_duration(start, self.options.restriction_term) if start else None,
+                         restriction_trigger="Datum laatste bericht of reactie" if level == "Serie"
+                         else "Publicatie bericht")
         return mdto.ObjectSidecar(
             identificatie=mdto.Ref(naam, o.id, self.bron), aggregatieniveau=level,
             omschrijving=f"{o.reason} ({self.copy} kopie)", waardering=o.waardering,
@@ -218,6 +236,8 @@ def _write_account(b: _Builder, account: InformationObject, posts: list[Informat
     used: set[str] = set()
     parts = []
     dates = [p.post_date for p in posts if p.post_date]
+    warcs: list[Path] = []
+    urls: set[str] = set()
     for post in posts:
         name = _post_name(post)
         while name in used:
@@ -232,6 +252,8 @@ def _write_account(b: _Builder, account: InformationObject, posts: list[Informat
             warc = record_folder / f"{name}.warc"
             png = _write_post_warc(b.archive, locations, warc, post)
             reps.append(b.sidecar_file(warc, post_ref))
+            warcs.append(warc)
+            urls.add(post.url)
             if png:
                 (record_folder / f"{name}.png").write_bytes(png)
                 reps.append(b.sidecar_file(record_folder / f"{name}.png", post_ref))
@@ -248,9 +270,41 @@ def _write_account(b: _Builder, account: InformationObject, posts: list[Informat
             post, "Archiefstuk", post.title or post.url, begin=post.post_date, end=post.post_date,
             onderdeel_van=series_ref, representaties=tuple(reps)))
         parts.append(post_ref)
+    series_reps = ()
+    if b.options.wacz and warcs:
+        wacz = folder / f"{account_name}.wacz"
+        _write_wacz(b.archive, warcs, urls, wacz, b.options.pseudonymised)
+        series_reps = (b.sidecar_file(wacz, series_ref),)
     b.object_file(folder, account_name, b.base(
         account, "Serie", account.title or account.account_id, begin=min(dates, default=None),
-        end=max(dates, default=None), onderdeel_van=collection, onderdelen=tuple(parts)))
+        end=max(dates, default=None), onderdeel_van=collection, onderdelen=tuple(parts),
+        representaties=series_reps))
+
+
+def _write_wacz(archive: Path, warcs: list[Path], urls: set[str], out: Path, pseudonymised: bool) -> None:
+    """The series' posts as one WACZ (py-wacz, as `sma export` makes it), signed with the organisation's
+    key (records/wacz_sign.py): a replayable whole whose signature the receiving archive can check."""
+    import subprocess
+    import tempfile
+
+    from crawler.archive.pages import HEADER, read_pages
+    from crawler.privacy.export import ExportError, _sign, _wacz_tool
+
+    source = archive / "access" if pseudonymised else archive
+    rows = [row for row in read_pages(source) if row.get("url") in urls]
+    with tempfile.TemporaryDirectory(prefix="sma-transfer-") as tmp:
+        pages = Path(tmp) / "pages.jsonl"
+        pages.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in [{**HEADER, "title": out.stem},
+                                                                                   *rows]), encoding="utf-8")
+        proc = subprocess.run([*_wacz_tool(), "create", "-o", str(out), "-p", str(pages), "--title", out.stem,
+                               *map(str, warcs)], capture_output=True, text=True)
+    if proc.returncode != 0 or not out.exists():
+        last = (proc.stderr or proc.stdout).strip().splitlines()
+        raise TransferError(f"{out.name}: wacz create failed: {last[-1] if last else proc.returncode}")
+    try:
+        _sign(out, archive)
+    except ExportError as exc:
+        raise TransferError(str(exc)) from None
 
 
 def new_id() -> str:

@@ -27,6 +27,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     transfer.add_argument("--collection", default="", help="where the receiving archive places it (pakbon)")
     transfer.add_argument("--contact", default="", help="contact person / e-mail for the pakbon")
     transfer.add_argument("--include-temporary", action="store_true", help="also V and N objects")
+    transfer.add_argument("--no-wacz", action="store_true",
+                          help="no signed WACZ per series (default: each account also as one WACZ of its posts)")
+    transfer.add_argument("--restriction-term", default="P75Y", metavar="DURATION",
+                          help="beperkingGebruikTermijn of restricted objects, ISO 8601 (default P75Y: Archiefwet "
+                          "1995 art. 15 lid 3's maximum)")
     transfer.set_defaults(func=_transfer)
 
 
@@ -44,6 +49,12 @@ def _transfer(args: argparse.Namespace) -> int:
         until = date.fromisoformat(args.until) if args.until else None
     except ValueError:
         return _error(f"--until {args.until!r} is not a date (YYYY-MM-DD)")
+    from records.selection import SelectionListError, add_duration
+
+    try:
+        add_duration(date(2000, 1, 1), args.restriction_term)
+    except SelectionListError:
+        return _error(f"--restriction-term {args.restriction_term!r} is not an ISO 8601 duration (e.g. P75Y)")
     try:
         archive, registry, objects = appraise(args)
     except ValueError as exc:
@@ -55,7 +66,8 @@ def _transfer(args: argparse.Namespace) -> int:
     options = TransferOptions(
         organisation_id=registry.organisation.id, organisation_name=registry.organisation.name,
         pseudonymised=args.pseudonymised, account=args.account, until=until, collection=args.collection,
-        contact=args.contact, include_temporary=args.include_temporary)
+        contact=args.contact, include_temporary=args.include_temporary, wacz=not args.no_wacz,
+        restriction_term=args.restriction_term)
     try:
         sip = build_sip(archive, objects, Path(args.out), options)
     except TransferError as exc:
