@@ -187,7 +187,8 @@ def _person_link(href: str) -> bool:
 
 class _AuthorMarkup(HTMLParser):
     """rel=author / itemprop=author / author classes / profile links / avatar images and the link
-    beside them, with the text they hold, and the `@handle` shown right after an author's name."""
+    beside them (before or after: redesigns reorder a header), with the text they hold, and the
+    `@handle` shown right before or after an author's name."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -196,6 +197,9 @@ class _AuthorMarkup(HTMLParser):
         self._last_avatar: str | None = None
         self._after_avatar = 0  # text nodes left in which a link counts as the avatar's person
         self._handle_for: int | None = None  # index in people of the author whose @handle may follow
+        self._texts = 0  # text nodes read outside author elements
+        self._candidate: tuple[str | None, str | None, str, int] | None = None  # a named link an avatar may follow
+        self._recent_handle: tuple[str, int] | None = None  # an @handle a name may follow
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
@@ -206,6 +210,11 @@ class _AuthorMarkup(HTMLParser):
             name, handle = plausible(_text(" ".join(
                 re.sub(r"(?i)\b(avatar|profielfoto|profile picture|picture|foto|van|of)\b", " ", alt).split())))
             self.people.append(ThirdParty(name, handle, None, src or None))
+            if self._candidate and self._texts - self._candidate[3] <= _AFTER_AVATAR:
+                c_name, c_handle, c_href, _ = self._candidate  # the named link just before this avatar
+                self._add(ThirdParty(c_name, c_handle, c_href, src or None))
+                self._after_avatar = 0
+            self._candidate = None
             return
         if tag == "img":
             return
@@ -213,9 +222,10 @@ class _AuthorMarkup(HTMLParser):
         marks = a.get("rel", "").lower() == "author" or a.get("itemprop", "").lower() == "author" or (
             tag == "a" and href and PROFILE_PATH.search(href.split("?")[0]) is not None) or (
             _AUTHOR_CLASS.search(a.get("class", "")) is not None)
-        beside_avatar = tag == "a" and bool(href) and self._after_avatar > 0 and _person_link(href)
-        if marks or beside_avatar:
-            self._open.append({"tag": tag, "href": href or None, "text": [], "strict": not marks})
+        may_be_person = tag == "a" and bool(href) and _person_link(href) and not self._open
+        if marks or may_be_person:
+            self._open.append({"tag": tag, "href": href or None, "text": [], "strict": not marks,
+                               "beside": self._after_avatar > 0})
         elif self._open:
             self._open[-1].setdefault("depth", 0)
             if tag == self._open[-1]["tag"]:
@@ -228,13 +238,23 @@ class _AuthorMarkup(HTMLParser):
         text = data.strip()
         if not text:
             return
-        if self._handle_for is not None and _HANDLE_TEXT.fullmatch(text):
-            person = self.people[self._handle_for]
-            if not person.handle:
+        self._texts += 1
+        if _HANDLE_TEXT.fullmatch(text):
+            person = self.people[self._handle_for] if self._handle_for is not None else None
+            if person is not None and not person.handle:
                 self.people[self._handle_for] = ThirdParty(person.name, text, person.profile_url, person.avatar_url)
+            else:
+                self._recent_handle = (text, self._texts)
         self._handle_for = None
         if self._after_avatar:
             self._after_avatar -= 1
+
+    def _add(self, person: ThirdParty) -> None:
+        if not person.handle and self._recent_handle and self._texts - self._recent_handle[1] <= 1:
+            person = ThirdParty(person.name, self._recent_handle[0], person.profile_url, person.avatar_url)
+            self._recent_handle = None
+        self.people.append(person)
+        self._handle_for = len(self.people) - 1 if not person.handle else None
 
     def handle_endtag(self, tag: str) -> None:
         if not self._open or tag != self._open[-1]["tag"]:
@@ -247,11 +267,14 @@ class _AuthorMarkup(HTMLParser):
         href = element["href"]
         if href and href.split("?")[0].rstrip("/").rsplit("/", 1)[-1].lstrip("@").lower() in NOT_PROFILES:
             href = None
-        if element["strict"] and not (name or handle):
-            return  # a link beside an avatar that names nobody ("3 u", "Volgen") is not the person
+        if element["strict"]:
+            if not (name or handle):
+                return  # a link that names nobody ("3 u", "Volgen") is not a person
+            if not element["beside"]:  # a person only if an avatar follows it closely
+                self._candidate = (name, handle, href, self._texts)
+                return
         if name or handle or href:
-            self.people.append(ThirdParty(name, handle, href, self._last_avatar))
-            self._handle_for = len(self.people) - 1 if not handle else None
+            self._add(ThirdParty(name, handle, href, self._last_avatar))
         self._last_avatar = None
         self._after_avatar = 0
 
