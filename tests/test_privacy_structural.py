@@ -61,6 +61,16 @@ def test_renamed_markup_still_names_the_commenter_beside_the_avatar_but_no_post_
     assert not any(p.name == "Volgen" or p.profile_url == "/t/ministerie-demo/volgen" for p in people)
 
 
+def test_a_reordered_header_names_the_commenter_too() -> None:
+    # Another redesign: permalink, @handle, name, avatar last; and a site link no avatar follows.
+    html = ('<header class="h1"><a href="/t/x/status/114160597663806255">14-03-2025</a> <span class="s">@jokes58</span>'
+            ' <a class="n" href="/t/jokes58">Joke Smits</a> <img class="i" src="/t/avatars/jokes58" alt=""></header>'
+            '<p>Dit had eerder gemoeten.</p><nav><a href="/t/over">Over Ons</a></nav>')
+    people, _ = scan_body(html, "text/html")
+    assert ("Joke Smits", "@jokes58", "/t/jokes58") in {(p.name, p.handle, p.profile_url) for p in people}
+    assert not any(p.name == "Over Ons" or (p.profile_url or "").endswith("/over") for p in people)
+
+
 def test_accounts_in_json_wherever_they_sit_but_not_tags_or_posts() -> None:
     people, ids = scan_body(GRAPHQL, "application/json")
     seen = {(p.name, p.handle) for p in people}
