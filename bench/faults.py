@@ -15,8 +15,12 @@ of the young post that `revisit_days` revisits by design is a revisit, not a sec
 every truth comment is in the text of its post's capture; every crawl that captured a page has its
 access copy (each page row, `privacy.json`) and a PII ledger that decrypts whole.
 
+With `--mode worker` the accounts are queued once on a real redis-server (`sma run --redis`) and
+the process group killed and restarted is `sma worker --exit-when-idle` (its supervisor, its crawl
+child and Chromium); a killed worker's leased pages go back to the queue after `SMA_LEASE_S`.
+
 Usage: .venv/bin/python bench/faults.py [--kills 20] [--seed 16] [--skins mastodon,x,facebook]
-       [--max-posts 4] [--archive DIR]
+       [--max-posts 4] [--mode run|worker] [--archive DIR]
 """
 
 from __future__ import annotations
@@ -112,7 +116,7 @@ def watch(proc: subprocess.Popen, moment: str, archive: Path, platform: Platform
     before = sizes(folder)
     hits = len(platform.comment_hits)
     # Not the first occasion: a random one of the run, so kills land on later pages too.
-    skip = rng.randint(0, 6)
+    skip = rng.randint(0, 3)
     while proc.poll() is None and time.monotonic() < deadline:
         time.sleep(POLL_S)
         if moment == "thread":
@@ -152,6 +156,13 @@ def sma_run(registry: Path, archive: Path, max_posts: int, env: dict[str, str]) 
                             start_new_session=True)
 
 
+def sma_worker(redis_url: str, archive: Path, env: dict[str, str]) -> subprocess.Popen:
+    command = [sys.executable, "-m", "sma.cli", "worker", "--redis", redis_url, "--archive", str(archive),
+               "--name", "wF", "--exit-when-idle", "--poll", "0.3"]
+    return subprocess.Popen(command, cwd=ROOT, env={**env, "SMA_LEASE_S": "5"}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kills", type=int, default=20)
@@ -159,6 +170,8 @@ def main() -> int:
     parser.add_argument("--skins", default="mastodon,x,facebook")
     parser.add_argument("--max-posts", type=int, default=4)
     parser.add_argument("--archive", type=Path, default=None)
+    parser.add_argument("--mode", choices=("run", "worker"), default="run")
+    parser.add_argument("--moments", default=",".join(MOMENTS), help="which of record,thread,access to draw from")
     parser.add_argument("--run-timeout", type=float, default=900.0, help="seconds one `sma run` may take")
     args = parser.parse_args()
 
@@ -172,13 +185,29 @@ def main() -> int:
     truth_paths = write_registry(work / "registry.yaml", platform, skins)
     print(f"platform {platform.base}; accounts {', '.join(skins)} (newest {args.max_posts} posts); "
           f"archive {archive}; {args.kills} kills, seed {args.seed}")
+    redis = None
+    if args.mode == "worker":
+        sys.path.insert(0, str(ROOT / "tests"))
+        from redis_server import start_redis
+
+        redis = start_redis(work / "redis")
+        queued = subprocess.run([sys.executable, "-m", "sma.cli", "run", "--registry", str(work / "registry.yaml"),
+                                 "--archive", str(archive), "--all", "--max-posts", str(args.max_posts),
+                                 "--redis", redis.url], cwd=ROOT, env=env, capture_output=True, text=True)
+        print(queued.stdout.strip() or queued.stderr.strip()[-300:])
+
+    def start() -> subprocess.Popen:
+        if redis is not None:
+            return sma_worker(redis.url, archive, env)
+        return sma_run(work / "registry.yaml", archive, args.max_posts, env)
+
     print(f"{'#':>3} {'moment':<7} {'after (s)':>9} {'seen':<48} {'killed':>6} {'left .open':>10}")
     kills: list[dict] = []
     started = time.monotonic()
     runs = 0
     while len(kills) < args.kills:
-        moment = rng.choice(MOMENTS)
-        proc = sma_run(work / "registry.yaml", archive, args.max_posts, env)
+        moment = rng.choice(args.moments.split(","))
+        proc = start()
         runs += 1
         t0 = time.monotonic()
         seen = watch(proc, moment, archive, platform, rng, t0 + args.run_timeout)
@@ -195,7 +224,7 @@ def main() -> int:
     # Run to the end, as the next cron run would, until nothing is due (each run may still find work).
     final_codes = []
     for _ in range(3):
-        proc = sma_run(work / "registry.yaml", archive, args.max_posts, env)
+        proc = start()
         out, err = proc.communicate()
         runs += 1
         final_codes.append(proc.returncode)
@@ -208,9 +237,11 @@ def main() -> int:
 
     result = check(archive, platform, truth_paths, args.max_posts)
     platform.server.shutdown()
+    if redis is not None:
+        redis.stop()
     by_moment = {m: sum(1 for k in kills if k["moment"] == m) for m in MOMENTS}
     print()
-    print("| kills | record | thread | access | sma run starts | final exit | wall (s) |")
+    print(f"| kills | record | thread | access | sma {args.mode} starts | final exit | wall (s) |")
     print("|---|---|---|---|---|---|---|")
     print(f"| {len(kills)} | {by_moment['record']} | {by_moment['thread']} | {by_moment['access']} | {runs} "
           f"| {final_codes} | {total:.0f} |")

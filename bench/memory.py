@@ -172,7 +172,8 @@ def main() -> int:
     peak_crawler = max(s["crawler_mb"] for _, _, s in rows)
     peak_browser = max(s["browser_mb"] for _, _, s in rows)
     pages = pages_written(archive)
-    half = [pt for pt in live if pt[0] >= pages / 2]
+    # The second half of the page phase: once every page is in, the access copy is written without a browser.
+    half = [pt for pt in live if pages / 2 <= pt[0] < pages]
     growth = slope_per_100(half)
     ok = peak <= args.bound_mb and growth <= args.growth_mb
     print()
