@@ -13,7 +13,7 @@ are counted over the whole account. The report's claim comes from completeness.j
 complete / incomplete / unknown (unknown: a shortfall of kind "unknown"). Targets (issue 10):
 100 % with auto, >= 95 % with generic, never "complete" while the truth has more.
 
-Tests use other mutation seeds (tests/test_demo_mutate*.py: 11-14).
+Tests use other mutation seeds (tests/test_demo_mutate*.py, tests/test_reader_threads.py: 11-14).
 """
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ class ReaderLimits:
     clicks_per_round: int = 80
     # Before it stops, the reader waits as a person does for a page that is still coming in
     # (a script loaded late, a list that fills in after a pause): once, and again after growth.
-    patience_ms: int = 1200
+    patience_ms: int = 2000
 
 
 @dataclass
@@ -134,8 +134,8 @@ class Reader:
                 after = await self.page.evaluate("() => window.__smaReader.textLength()")
             grew = after > longest
             longest = max(longest, after)
-            if step["pressed"] and not grew:
-                await self.page.evaluate("() => window.__smaReader.noEffect()")
+            if step["pressed"]:
+                await self.page.evaluate("(grew) => window.__smaReader.noEffect(grew)", grew)
             # A region that says it is loading (aria-busy) is not the end of the page.
             busy = step["busy"] or await self.page.evaluate("() => window.__smaReader.busy()")
             if not step["pressed"] and step["bottom"] and not grew and not busy:
@@ -146,6 +146,10 @@ class Reader:
                         break
                     patient = True
                     await asyncio.sleep(limits.patience_ms / 1000)
+                    # A second look from the top, screen by screen: a virtualised list shows again
+                    # what it had detached (and its controls), a script that arrived late hears the
+                    # scrolling it waits for ("load when near the end").
+                    await self.page.evaluate("() => window.scrollTo(0, 0)")
                     await self.settle()
                     await self.page.evaluate("() => window.__smaReader.retry()")
                     idle = 0
@@ -218,7 +222,9 @@ def post_links(links: list[str], start_url: str, min_repeats: int = 3) -> list[s
         target = parts.path + ("?" + parts.query if parts.query else "")
         # A slug (/t/goed-nieuws-de-subsidie/123) is part of the shape, like the id.
         target = re.sub(r"(?<=/)[a-z0-9]+(?:-[a-z0-9]+){2,}(?=/)", "{slug}", target)
-        shape, ids = re.subn(r"(?<=[/=:])(?:\d+|(?=[A-Za-z_-]*\d)[A-Za-z0-9_-]{6,})(?=$|[/?&#])", "{id}", target)
+        # An id: digits, a token with a digit, or a mixed-case code (Instagram's GVk-G-gCWo).
+        shape, ids = re.subn(r"(?<=[/=:])(?:\d+|(?=[A-Za-z_-]*\d)[A-Za-z0-9_-]{6,}"
+                             r"|(?=[\w-]*[a-z])(?=[\w-]*[A-Z])[A-Za-z0-9_-]{6,16})(?=$|[/?&#])", "{id}", target)
         if ids:
             shapes.setdefault(shape, []).append(url)
     found: list[str] = []

@@ -100,7 +100,8 @@ INSTALL_JS = r"""(cfg) => {
       const own = ownTexts(el);
       const longest = own.reduce((a, b) => (b.length > a.length ? b : a), '');
       if (longest.length < 8) continue;
-      const whole = own.join(' ').slice(0, 2000);
+      // Sorted: a redesign that reorders an entry's parts does not make it another entry.
+      const whole = own.slice().sort().join(' ').slice(0, 2000);
       let h = 5381; for (let i = 0; i < whole.length; i++) h = ((h * 33) ^ whole.charCodeAt(i)) >>> 0;
       const k = 'own:' + h.toString(36) + ':' + whole.length;
       if (!entries.has(k)) { entries.set(k, [longest.slice(0, 300), isHint]); if (firstEntry === null) firstEntry = k; }
@@ -188,7 +189,7 @@ INSTALL_JS = r"""(cfg) => {
       else if (el.tagName === 'SUMMARY') why = el.parentElement && el.parentElement.open ? null : 'reveal';
       else if (any(W.reveal, nm)) why = 'reveal';
       else if (el.getAttribute('aria-expanded') === 'false' && !el.closest('header, nav, [role=navigation], [role=banner]')
-               && el.tagName !== 'A') why = 'expand';
+               && (el.tagName !== 'A' || role === 'button' || (el.getAttribute('href') || '').startsWith('#'))) why = 'expand';
       if (why && cfg.dismissOnly && why !== 'dismiss' && !(cfg.allowNext && why === 'next')) why = null;
       if (!why) { if (el.tagName === 'A' || el.tagName === 'SELECT') done.add(el); continue; }
       press(el, why); n++;
@@ -208,7 +209,9 @@ INSTALL_JS = r"""(cfg) => {
     },
     textLength,
     // The last round's presses showed nothing new: remembered, to be pressed once more later.
-    noEffect() { idlePresses.push(...lastPressed.filter(el => el.isConnected && !retried.has(el))); },
+    // Also, whatever the round's growth, a control that still says it is collapsed.
+    noEffect(grew) { idlePresses.push(...lastPressed.filter(el => el.isConnected && !retried.has(el)
+      && (!grew || el.getAttribute('aria-expanded') === 'false'))); },
     retry() { const again = idlePresses.filter(el => el.isConnected && el.getAttribute('aria-expanded') !== 'true'); idlePresses = [];
       again.forEach(el => { retried.add(el); done.delete(el); }); return again.length; },
     busy: () => !!document.querySelector('[aria-busy=true]'),
