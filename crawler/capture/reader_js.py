@@ -40,7 +40,9 @@ INSTALL_JS = r"""(cfg) => {
       const img = el.querySelector('img[alt]'), lab = el.querySelector('[aria-label]');
       n = el.getAttribute('title') || (img && img.alt) || (lab && lab.getAttribute('aria-label')) || '';
     }
-    // Arrows and chevrons around a label ("7 replies ⌄") are decoration, not its name.
+    // Arrows and chevrons around a label ("7 replies ⌄") are decoration, not its name; but one
+    // that points up ("▴ 20 replies") means "hide": kept, so no reveal word matches it.
+    if (/[\u25b2\u25b4\u2303\u2191\u02c4\u25b3\u25b5]/.test(n)) return n.replace(/\s+/g, ' ').trim().slice(0, 160);
     return n.replace(/\s+/g, ' ').trim().replace(/^[\u2300-\u23ff\u25a0-\u25ff\u2190-\u21ff\s]+|[\u2300-\u23ff\u25a0-\u25ff\u2190-\u21ff\s]+$/g, '').slice(0, 160) || n.trim().slice(0, 160);
   };
   const visible = (el) => {
@@ -209,9 +211,9 @@ INSTALL_JS = r"""(cfg) => {
     },
     textLength,
     // The last round's presses showed nothing new: remembered, to be pressed once more later.
-    // Also, whatever the round's growth, a control that still says it is collapsed.
-    noEffect(grew) { idlePresses.push(...lastPressed.filter(el => el.isConnected && !retried.has(el)
-      && (!grew || el.getAttribute('aria-expanded') === 'false'))); },
+    // Only when nothing grew: a toggle whose aria-expanded a page never updates would else be
+    // pressed shut again.
+    noEffect(grew) { if (!grew) idlePresses.push(...lastPressed.filter(el => el.isConnected && !retried.has(el))); },
     retry() { const again = idlePresses.filter(el => el.isConnected && el.getAttribute('aria-expanded') !== 'true'); idlePresses = [];
       again.forEach(el => { retried.add(el); done.delete(el); }); return again.length; },
     busy: () => !!document.querySelector('[aria-busy=true]'),
