@@ -17,6 +17,7 @@ import os
 import shutil
 import stat
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,8 +110,9 @@ def signature_valid(public_b64: str, digest: str, signature_b64: str) -> bool:
         return False
 
 
-def sign_wacz(path: Path, key: ec.EllipticCurvePrivateKey) -> dict:
-    """Rewrites `path` with a signed `datapackage-digest.json` (every other entry copied as it was)."""
+def sign_wacz(path: Path, key: ec.EllipticCurvePrivateKey, extra: Callable[[str], dict] | None = None) -> dict:
+    """Rewrites `path` with a signed `datapackage-digest.json` (every other entry copied as it was).
+    `extra(signature)` adds fields to `signedData` before anything is written (records/timestamp.py)."""
     path = Path(path)
     with zipfile.ZipFile(path) as zin:
         names = zin.namelist()
@@ -123,6 +125,8 @@ def sign_wacz(path: Path, key: ec.EllipticCurvePrivateKey) -> dict:
         digest = "sha256:" + hashlib.sha256(raw).hexdigest()
         signed = {"hash": digest, "created": created, "software": SOFTWARE, "version": SPEC_VERSION,
                   "signature": sign_hash(key, digest), "publicKey": public_key_b64(key.public_key())}
+        if extra is not None:
+            signed.update(extra(signed["signature"]))
         body = json.dumps({"path": "datapackage.json", "hash": digest, "signedData": signed}, indent=2)
         tmp = path.with_name(path.name + ".signing")
         with zipfile.ZipFile(tmp, "w", allowZip64=True) as zout:

@@ -27,7 +27,8 @@ def _wacz_tool() -> list[str]:
     return [str(tool)] if tool.exists() else [sys.executable, "-m", "wacz"]
 
 
-def export_wacz(archive_dir: Path, out: Path, pseudonymised: bool, sign: bool = True) -> Path:
+def export_wacz(archive_dir: Path, out: Path, pseudonymised: bool, sign: bool = True,
+                tsa_url: str | None = None) -> Path:
     """With `sign`, the WACZ is signed with the organisation's key (records/wacz_sign.py, docs/fixity.md)."""
     archive_dir = Path(archive_dir)
     if not (archive_dir / "warcs").is_dir():
@@ -59,18 +60,23 @@ def export_wacz(archive_dir: Path, out: Path, pseudonymised: bool, sign: bool = 
         last = (proc.stderr or proc.stdout).strip().splitlines()
         raise ExportError(f"wacz create failed: {last[-1] if last else 'exit ' + str(proc.returncode)}")
     if sign:
-        _sign(out, archive_dir)
+        _sign(out, archive_dir, tsa_url)
     return out
 
 
-def _sign(out: Path, archive_dir: Path) -> None:
+def _sign(out: Path, archive_dir: Path, tsa_url: str | None = None) -> None:
     import os
 
     from records.wacz_sign import SigningError, load_signing_key, sign_wacz
 
     organisation = os.environ.get("SMA_ORGANISATION") or "default"
     try:
-        sign_wacz(out, load_signing_key(organisation, archive_dir=archive_dir))
+        extra = None
+        if tsa_url:  # optional RFC 3161 timestamp of the signature; a TSA failure fails the export (below)
+            from records.timestamp import wacz_timestamper
+
+            extra = wacz_timestamper(tsa_url)
+        sign_wacz(out, load_signing_key(organisation, archive_dir=archive_dir), extra)
     except (SigningError, ValueError) as exc:
         out.unlink(missing_ok=True)  # fail closed: no unsigned WACZ left where a signed one was asked for
         raise ExportError(f"signing {out.name} failed: {exc}") from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -24,6 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument("--out", required=True, help="output file, ending in .wacz")
     export.add_argument("--pseudonymised", action="store_true",
                         help="export the pseudonymised access copy (without: the authentic original, archivist only)")
+    export.add_argument("--tsa-url", default=os.environ.get("SMA_TSA_URL") or None, metavar="URL",
+                        help="also get an RFC 3161 timestamp of the signature from this timestamp authority "
+                        "(default: $SMA_TSA_URL; docs/fixity.md)")
     export.set_defaults(func=_export)
 
     keys = subparsers.add_parser("keys", help="the organisation's pseudonymisation key")
@@ -55,14 +59,16 @@ def _export(args: argparse.Namespace) -> int:
     from crawler.privacy.export import ExportError, export_wacz, validate_wacz
 
     try:
-        out = export_wacz(Path(args.archive), Path(args.out), args.pseudonymised)
+        out = export_wacz(Path(args.archive), Path(args.out), args.pseudonymised,
+                          tsa_url=getattr(args, "tsa_url", None))
     except ExportError as exc:
         return _error(str(exc))
     ok, detail = validate_wacz(out)
     if not ok:
         return _error(f"{out} does not validate: {detail.splitlines()[-1] if detail else 'wacz validate failed'}")
     what = "pseudonymised access copy" if args.pseudonymised else "AUTHENTIC archive (archivist only)"
-    print(f"{out}: {what}, {out.stat().st_size / 1e6:.1f} MB, wacz validate: ok")
+    stamped = ", RFC 3161 timestamp from " + args.tsa_url if getattr(args, "tsa_url", None) else ""
+    print(f"{out}: {what}, {out.stat().st_size / 1e6:.1f} MB, wacz validate: ok{stamped}")
     return 0
 
 

@@ -20,6 +20,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     verify.add_argument("--seal", action="store_true", help="first record every new or changed file in the manifest")
     verify.add_argument("--public-key", help="PEM file of the key the WACZ (or the archive's manifest "
                         "checkpoints) must be signed with")
+    verify.add_argument("--tsa-cert", help="PEM/DER certificate of the trusted timestamp authority: a WACZ's "
+                        "RFC 3161 timestamp must be signed by it or by a certificate it issued")
     verify.add_argument("--checkpoint", action="store_true",
                         help="after a clean check, sign a checkpoint of the fixity manifest with the organisation's "
                         "key ($SMA_ORGANISATION), so that a rewritten manifest line is found later")
@@ -35,11 +37,11 @@ def _verify(args: argparse.Namespace) -> int:
     if bool(args.wacz) == bool(args.archive):
         return _error("give either FILE.wacz or --archive DIR")
     if args.wacz:
-        return _verify_wacz(Path(args.wacz), args.public_key)
+        return _verify_wacz(Path(args.wacz), args.public_key, args.tsa_cert)
     return _verify_archive(Path(args.archive), args.seal, args.checkpoint, args.public_key)
 
 
-def _verify_wacz(path: Path, public_key: str | None) -> int:
+def _verify_wacz(path: Path, public_key: str | None, tsa_cert: str | None = None) -> int:
     from records.wacz_sign import verify_wacz
 
     if not path.is_file():
@@ -51,6 +53,9 @@ def _verify_wacz(path: Path, public_key: str | None) -> int:
         except (OSError, UnicodeDecodeError) as exc:
             return _error(f"{public_key}: cannot read ({exc})")
     check = verify_wacz(path, expected)
+    stamp = _timestamp(path, tsa_cert, check.problems)
+    if isinstance(stamp, int):
+        return stamp
     for problem in check.problems:
         print(f"FAIL {path.name}: {problem}")
     if not check.ok:
@@ -58,7 +63,40 @@ def _verify_wacz(path: Path, public_key: str | None) -> int:
         return int(ExitCode.FAILED)
     print(f"{path}: ok, {check.checked} resources match datapackage.json, datapackage digest ok, "
           f"signature valid (key {check.signed_by})")
+    if stamp is not None:
+        print(f"{path}: RFC 3161 timestamp valid: signed at {stamp.time.isoformat()} by TSA {stamp.tsa}"
+              + (" (trusted certificate)" if tsa_cert else " (certificate in the token; pin it with --tsa-cert)"))
     return 0
+
+
+def _timestamp(path: Path, tsa_cert: str | None, problems: list[str]):  # noqa: ANN202 - TimestampCheck | None | int
+    """The WACZ's RFC 3161 timestamp check (records/timestamp.py), its problems added to `problems`; an
+    exit code when --tsa-cert cannot be read."""
+    import hashlib
+    import zipfile
+
+    from records.timestamp import TimestampError, check_wacz_timestamp, load_trusted_cert, read_signed_data
+
+    trusted = None
+    if tsa_cert:
+        try:
+            trusted = load_trusted_cert(tsa_cert)
+        except (OSError, TimestampError) as exc:
+            return _error(f"{tsa_cert}: cannot read a TSA certificate ({exc})")
+    try:
+        with zipfile.ZipFile(path) as zin:
+            signed = read_signed_data(zin)
+            package_hash = "sha256:" + hashlib.sha256(zin.read("datapackage.json")).hexdigest()
+    except (OSError, KeyError, ValueError, AttributeError, zipfile.BadZipFile):
+        return None  # verify_wacz already names what is unreadable
+    if not isinstance(signed, dict):
+        return None
+    stamp = check_wacz_timestamp(signed, package_hash, trusted)
+    if stamp is not None:
+        problems.extend(stamp.problems)
+    elif trusted is not None:
+        problems.append("timeSignature: no RFC 3161 timestamp, but --tsa-cert asks for one")
+    return stamp
 
 
 def _verify_archive(archive: Path, seal_first: bool, checkpoint: bool = False, public_key: str | None = None) -> int:
