@@ -241,3 +241,26 @@ def test_covered_screenshots_keep_no_pixel_of_a_box_and_a_whole_cover_needs_no_d
     assert {covered.getpixel((x, y)) for x in range(40, 120) for y in range(50, 70)} == {FILL}
     whole = Image.open(io.BytesIO(cover_boxes(raw.getvalue(), [{"x": 0, "y": 0, "width": 1e7, "height": 1e7}])))
     assert whole.size == (200, 300) and whole.getcolors() == [(200 * 300, FILL)]
+
+
+def test_a_covered_screenshot_keeps_every_other_pixel_in_any_mode() -> None:
+    import io
+
+    from PIL import Image, ImageChops
+
+    from crawler.privacy.screenshots import FILL, PADDING, cover_boxes
+
+    for mode, background in (("RGB", (250, 240, 230)), ("RGBA", (250, 240, 230, 128)), ("P", 7), ("L", 200)):
+        original = Image.new(mode, (64, 700), background)
+        original.putpixel((3, 699), 1 if mode in ("P", "L") else (1, 2, 3) + ((4,) if mode == "RGBA" else ()))
+        raw = io.BytesIO()
+        original.save(raw, format="PNG")
+        data = cover_boxes(raw.getvalue(), [{"x": 10, "y": 300, "width": 20, "height": 10}])
+        Image.open(io.BytesIO(data)).verify()  # chunk CRCs and the zlib stream are sound
+        covered = Image.open(io.BytesIO(data))
+        expected = original.convert("RGBA" if mode == "RGBA" else "RGB")
+        assert covered.mode == expected.mode and covered.size == (64, 700), mode
+        box = (10 - PADDING, 300 - PADDING, 30 + PADDING + 1, 310 + PADDING + 1)
+        assert set(covered.crop(box).getdata()) == {FILL + ((255,) if mode == "RGBA" else ())}, mode
+        expected.paste(covered.crop(box), box[:2])  # outside the padded box: the original's pixels, all of them
+        assert ImageChops.difference(covered, expected).getbbox() is None, mode

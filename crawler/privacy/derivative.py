@@ -99,14 +99,6 @@ def _records(path: Path) -> Iterator[Any]:
         yield from ArchiveIterator(fh)
 
 
-def _offsets(path: Path) -> Iterator[tuple[int, Any]]:
-    """Records with their offsets; their payloads are consumed (warcio reads to the record's end)."""
-    with open(path, "rb") as fh:
-        iterator = ArchiveIterator(fh)
-        for record in iterator:
-            yield iterator.get_record_offset(), record
-
-
 def _charset_of(content_type: str) -> str:
     m = re.search(r"charset=[\"']?([\w.-]+)", content_type)
     try:
@@ -133,6 +125,7 @@ class Deriver:
         self.ledger: list[LedgerEntry] = []
         self.id_map: dict[str, str] = {}  # original record id -> access record id
         self._originals: dict[tuple[str, str], tuple[Path, int]] | None = None
+        self._indexed: dict[Path, dict[tuple[str, str], tuple[Path, int]]] = {}  # by the structural pre-pass
         self._body_cache: dict[tuple[str, str, str], tuple[bytes, list[Any]]] = {}
 
     # -- indexes -----------------------------------------------------------------------------
@@ -141,16 +134,31 @@ class Deriver:
         if self._originals is None:
             self._originals = {}
             for path in crawl_warcs(self.archive_dir / "warcs"):
-                for offset, rec in _offsets(path):
-                    if rec.rec_type in ("response", "resource"):
-                        key = (rec.rec_headers.get_header("WARC-Target-URI"), rec.rec_headers.get_header("WARC-Date"))
-                        self._originals[key] = (path, offset)
+                if path not in self._indexed:  # another crawl's WARC: not read by the pre-pass
+                    for _record in self._indexing(path):
+                        pass
+                self._originals.update(self._indexed[path])
         where = self._originals.get((uri, date))
         if where is None:
             return None
         with open(where[0], "rb") as fh:
             fh.seek(where[1])
             return next(iter(ArchiveIterator(fh))).content_stream().read()
+
+    def _indexing(self, path: Path) -> Iterator[Any]:
+        """The records of one original WARC, noting where each payload is on the way (one read of
+        the file serves the structural pre-pass and the revisits' index)."""
+        index: dict[tuple[str, str], tuple[Path, int]] = {}
+        with open(path, "rb") as fh:
+            iterator = ArchiveIterator(fh)
+            for rec in iterator:
+                # Where the record starts: warcio sets it on finishing the previous record (its
+                # get_record_offset() would read this one to its end, before the caller reads it).
+                if rec.rec_type in ("response", "resource"):
+                    index[(rec.rec_headers.get_header("WARC-Target-URI"),
+                           rec.rec_headers.get_header("WARC-Date"))] = (path, iterator.offset)
+                yield rec
+        self._indexed[path] = index  # only once every record was read
 
     # -- pseudonymisation ----------------------------------------------------------------------
     def _url(self, url: str) -> str:
@@ -293,7 +301,7 @@ class Deriver:
         from .structural import scan_records
 
         paths = crawl_warcs(self.archive_dir / "warcs", self.crawl_id)
-        people, ids = scan_records((record for path in paths for record in _records(path)), self.avatar_res)
+        people, ids = scan_records((record for path in paths for record in self._indexing(path)), self.avatar_res)
         self.detector.learn(people)
         own = {i for i, p in ids.items()
                if p is not None and any(v and self.detector.is_own(v) for v in (p.name, p.handle))}
