@@ -6,6 +6,7 @@ import asyncio
 from types import SimpleNamespace
 
 import pytest
+from async_run import run_async
 from scrapy import Request
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
@@ -69,7 +70,7 @@ def test_every_n_pages_a_new_context_with_the_same_options_and_the_idle_old_one_
         assert not wrappers["default-1"].context.closed, "the current context is never closed"
         assert fourth.meta["playwright_context"] == "default-1"
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_a_context_with_a_request_on_its_way_is_not_closed():
@@ -87,7 +88,7 @@ def test_a_context_with_a_request_on_its_way_is_not_closed():
         await asyncio.sleep(0)
         assert idle.closed
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_requests_that_are_no_browser_pages_are_left_alone():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import resource
 import subprocess
 import sys
@@ -13,6 +12,7 @@ from email.utils import formatdate
 from pathlib import Path
 
 import pytest
+from async_run import run_async
 from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
@@ -48,10 +48,10 @@ def refused(status: int, retry_after: str | None = None, url: str = "https://pla
 def test_429_pauses_the_host_for_retry_after_capped() -> None:
     mw = middleware()
     request = Request("https://platform.example/p/1")
-    retry = asyncio.run(mw.process_response(request, refused(429, "7")))
+    retry = run_async(mw.process_response(request, refused(429, "7")))
     assert isinstance(retry, Request) and retry.meta[ATTEMPT_META] == 1 and retry.dont_filter
     assert 6 <= mw.pauses.until("platform.example") - time.time() <= 7
-    retry = asyncio.run(mw.process_response(request, refused(429, "9999")))
+    retry = run_async(mw.process_response(request, refused(429, "9999")))
     assert "capped at SMA_RATELIMIT_MAX_WAIT=60" in mw.crawler.stats.get_value("sma/ratelimit")[-1]["why"]
     assert mw.pauses.until("platform.example") - time.time() <= 60
 
@@ -60,15 +60,15 @@ def test_503_without_retry_after_backs_off_then_gives_up_unarchived() -> None:
     mw = middleware()
     request = Request("https://platform.example/p/1")
     for _ in range(2):
-        request = asyncio.run(mw.process_response(request, refused(503)))
+        request = run_async(mw.process_response(request, refused(503)))
         assert isinstance(request, Request)
     with pytest.raises(LimitReached):  # never handed to the spider, so never archived
-        asyncio.run(mw.process_response(request, refused(503)))
+        run_async(mw.process_response(request, refused(503)))
     waits = mw.crawler.stats.get_value("sma/ratelimit")
     assert [w["wait_s"] for w in waits] == [1.0, 2.0, 0] and waits[-1]["gave_up"]
     assert mw.crawler.stats.get_value("sma/limits")[0]["setting"] == "SMA_RATELIMIT_RETRIES"
     ok = HtmlResponse("https://platform.example/p/2", status=200, body=b"<p>ok</p>")
-    assert asyncio.run(mw.process_response(Request(ok.url), ok)) is ok
+    assert run_async(mw.process_response(Request(ok.url), ok)) is ok
 
 
 def test_truncated_response_record_says_so_and_passes_warcio_check(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import redis
 from archive_checks import norm, warcio_check
+from async_run import run_async
 from conftest import ROOT, SMA, Platform, run_sma
 
 from crawler.archive.read import iter_records
@@ -198,10 +199,10 @@ def test_pages_of_one_host_wait_for_the_shared_slot_and_delay(redis_server) -> N
         await waiting
         return [held, time.monotonic() - started]
 
-    held, seconds = asyncio.run(scenario())
+    held, seconds = run_async(scenario())
     assert held is False and seconds >= 0.6
     first.hold_host("host.test", 0.5)
     second.page_done("t2")
     started = time.monotonic()
-    asyncio.run(first.process_request(Request("http://host.test/c", meta={"sma_lease": "t3"})))
+    run_async(first.process_request(Request("http://host.test/c", meta={"sma_lease": "t3"})))
     assert time.monotonic() - started >= 0.4, "a hold (Retry-After) keeps every worker off the host"
