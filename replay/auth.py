@@ -305,6 +305,16 @@ class _Backoff:
     def forgive(self, key: str) -> None:
         self._state.pop(key, None)
 
+    def take_back(self, key: str, now: float) -> None:
+        """One attempt that succeeded no longer counts: the count is of failures only."""
+        if key not in self._state:
+            return
+        count = self._state[key][0] - 1
+        if count <= 0:
+            self._state.pop(key)
+        else:
+            self._state[key] = (count, now + self._wait(count) if count >= self.free else 0.0)
+
 
 class LoginThrottle:
     """Sign-in throttling per user name at a client address AND per client address.
@@ -316,7 +326,8 @@ class LoginThrottle:
     (more free failures, across all names) stops one client from spraying many names. Unknown names
     are counted like known ones, so the answer never tells which names are real. A success resets
     the name's count at that address (not the address's own count: a valid account must not buy
-    guesses on others)."""
+    guesses on others, so only the success's own attempt is taken back: the address's count is of its
+    failures, and ten colleagues signing in through one proxy address are never slowed)."""
 
     FREE = 3  # per name at one client address
     CLIENT_FREE = 10  # per client address, all names
@@ -353,6 +364,7 @@ class LoginThrottle:
     def succeeded(self, name: str, client: str = "") -> None:
         with self._lock:
             self._pairs.forgive(f"{client}\0{name}")
+            self._clients.take_back(client, time.monotonic())
 
 
 class VerificationPool:

@@ -58,6 +58,21 @@ def test_one_client_spraying_names_is_stopped(gw: Gateway) -> None:
     assert call(gw, "GET", "/", headers=basic("rob", USERS["rob"][1]), client="10.0.0.5").status == 200
 
 
+def test_colleagues_signing_in_through_one_address_are_never_slowed() -> None:
+    """One address's count is of failures: many good sign-ins behind one proxy address (or 127.0.0.1)
+    leave a new user's first sign-in unchecked by nothing, while failures still count there."""
+    throttle = LoginThrottle()
+    for n in range(3 * throttle.CLIENT_FREE):
+        assert throttle.begin(f"colleague{n}", "10.0.0.9") == 0.0
+        throttle.succeeded(f"colleague{n}", "10.0.0.9")
+    assert throttle.begin("newcomer", "10.0.0.9") == 0.0
+    throttle.succeeded("newcomer", "10.0.0.9")
+    for n in range(throttle.CLIENT_FREE):
+        assert throttle.begin(f"guess{n}", "10.0.0.9") == 0.0
+        throttle.failed(f"guess{n}", "10.0.0.9")
+    assert throttle.begin("another", "10.0.0.9") > 0  # the failures still hold the address back
+
+
 def test_unknown_names_cost_no_argon2_run(gw: Gateway) -> None:
     """Was: each unknown name cost one argon2 verification (16 in parallel: 844 ms page times)."""
     before = gw.verifier.verifications
