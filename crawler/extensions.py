@@ -86,7 +86,7 @@ class CrawlReport:
             "drift": report["drift"],
             "account": getattr(spider, "account_key", None),
             "visits": {reason: len(urls) for reason, urls in getattr(spider, "plan", {}).items()},
-            "changes": _count_changes(getattr(spider, "changes", [])),
+            "changes": count_changes(getattr(spider, "changes", [])),
             "paused": getattr(spider, "paused", None),
         }
         # One source of truth: completeness.json, summary.json, the report and the exit code agree.
@@ -102,7 +102,7 @@ class CrawlReport:
             print(f"sma: warning: could not write crawl report to {out}: {exc}", file=sys.stderr)
 
 
-def _count_changes(changes: list[dict[str, Any]]) -> dict[str, int]:
+def count_changes(changes: list[dict[str, Any]]) -> dict[str, int]:
     """{"new post": 2, "deleted comment": 1, ...}"""
     counts: dict[str, int] = {}
     for change in changes:

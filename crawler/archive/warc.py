@@ -22,7 +22,6 @@ import io
 import json
 import logging
 import os
-import zlib
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -32,9 +31,8 @@ from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
 from .model import Exchange, PageCapture, timestamp14, utc_now, warc_date
+from .recovery import COMMIT_SUFFIX, OPEN_SUFFIX, recover_open_files  # noqa: F401 - the writer's own names
 
-OPEN_SUFFIX = ".open"
-COMMIT_SUFFIX = ".commit"  # beside a `.open` file: the offset after the last whole page
 logger = logging.getLogger(__name__)
 # Hop-by-hop or encoding headers that no longer describe the decoded body we store.
 DROPPED_RESPONSE_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
@@ -379,56 +377,3 @@ class ArchiveWriter:
             fields = {k: v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) for k, v in page.facts.items()}
             self.write_metadata(f"metadata:{page.url}", fields, page.started, page_id)
         return page_id
-
-
-def recover_open_files(warc_dir: Path) -> list[Path]:
-    """Repairs WARCs a killed process left `.open`: keep every complete record (every whole page,
-    where the writer committed pages), drop the torn tail."""
-    repaired: list[Path] = []
-    for path in sorted(Path(warc_dir).glob(f"*.warc.gz{OPEN_SUFFIX}")):
-        good = last_complete_offset(path)
-        side = path.with_name(path.name + COMMIT_SUFFIX)
-        committed = read_commit(side)
-        if committed is not None:
-            good = min(good, committed)
-        final = path.with_name(path.name[: -len(OPEN_SUFFIX)])
-        if good == 0:
-            path.unlink()
-            side.unlink(missing_ok=True)
-            continue
-        with open(path, "r+b") as fh:
-            fh.truncate(good)
-        os.replace(path, final)
-        side.unlink(missing_ok=True)
-        repaired.append(final)
-    for stale in Path(warc_dir).glob(f"*{OPEN_SUFFIX}{COMMIT_SUFFIX}*"):
-        if not stale.with_name(stale.name.split(COMMIT_SUFFIX)[0]).exists():
-            stale.unlink(missing_ok=True)  # a mark (or its temporary) whose WARC is gone
-    return repaired
-
-
-def read_commit(side: Path) -> int | None:
-    """The committed offset a writer with page commits left beside its `.open` file, if any."""
-    try:
-        return int(side.read_text(encoding="ascii").strip())
-    except (OSError, ValueError):
-        return None
-
-
-def last_complete_offset(path: Path) -> int:
-    """End of the last complete gzip member: each record is one member, so this is a record end."""
-    good = 0
-    with open(path, "rb") as fh:
-        data = fh.read()
-    pos = 0
-    while pos < len(data):
-        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        try:
-            inflater.decompress(data[pos:])
-        except zlib.error:
-            break
-        if not inflater.eof:
-            break
-        pos = len(data) - len(inflater.unused_data)
-        good = pos
-    return good

@@ -14,7 +14,8 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 
 from ..archive.pages import read_pages
-from ..archive.warc import COMMIT_SUFFIX, OPEN_SUFFIX, last_complete_offset, read_commit
+from ..archive.recovery import OPEN_SUFFIX, repair_open_file
+from ..extensions import count_changes
 from ..run import EXIT_FAILED, EXIT_INCOMPLETE, EXIT_OK, CrawlOutcome
 from .frontier import Frontier
 
@@ -78,21 +79,9 @@ def repair_dead_writers(archive_dir: Path, crawl_id: str) -> list[Path]:
     """`.open` files of this crawl once no live worker writes it: a killed worker's; whole records kept."""
     repaired = []
     for path in sorted((Path(archive_dir) / "warcs").glob(f"*-{crawl_id}-*.warc.gz{OPEN_SUFFIX}")):
-        good = last_complete_offset(path)
-        side = path.with_name(path.name + COMMIT_SUFFIX)
-        committed = read_commit(side)  # the writer's last whole page: a torn page is not kept
-        if committed is not None:
-            good = min(good, committed)
-        if good == 0:
-            path.unlink()
-            side.unlink(missing_ok=True)
-            continue
-        with open(path, "r+b") as fh:
-            fh.truncate(good)
-        final = path.with_name(path.name[: -len(OPEN_SUFFIX)])
-        path.replace(final)
-        side.unlink(missing_ok=True)
-        repaired.append(final)
+        final = repair_open_file(path)
+        if final is not None:
+            repaired.append(final)
     return repaired
 
 
@@ -146,7 +135,7 @@ def finish(frontier: Frontier, crawl_id: str, archive_dir: Path, settings: Any, 
         "complete": report["complete"] and not spider.fatal_error, "comments": report["comments"],
         "shortfalls": len(report["shortfalls"]), "drift": report["drift"], "account": spec["account"],
         "visits": {reason: len(urls) for reason, urls in (spider.plan or {}).items()},
-        "changes": _count_changes(spider.changes), "paused": spider.paused,
+        "changes": count_changes(spider.changes), "paused": spider.paused,
         "workers": sorted({Path(p).name.split(f"-{crawl_id}-")[0].rsplit("-", 1)[0] for p in stats["warc_files"]}),
         "repaired_warcs": [str(p) for p in repaired],
     }
@@ -200,11 +189,3 @@ def _access_copy(archive_dir: Path, crawl_id: str, settings: Any, spider: Any) -
     if facts.path.exists():
         pipeline.pages = {row["url"]: PageFacts(**row) for row in facts.read()}
     pipeline.close_spider()
-
-
-def _count_changes(changes: list[dict[str, Any]]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for change in changes:
-        key = f"{change['change']} {change['kind']}"
-        counts[key] = counts.get(key, 0) + 1
-    return counts
