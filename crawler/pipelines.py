@@ -78,6 +78,10 @@ class WarcPipeline:
     def warc_prefix(self) -> str:
         return "sma"
 
+    def thumbnail_name(self, page_number: int) -> str:
+        """The page's thumbnail file name in crawls/<id>/thumbs/ (unique among the crawl's writers)."""
+        return f"{page_number:04d}.jpg"
+
     def process_item(self, item: PageCapture, spider: Spider | None = None) -> PageCapture:
         assert self.writer is not None
         spider = self.crawler.spider
@@ -162,7 +166,7 @@ class WarcPipeline:
         assert item.thumbnail is not None
         thumbs = self.archive_dir / "crawls" / self.crawl_id / "thumbs"
         thumbs.mkdir(parents=True, exist_ok=True)
-        name = f"{self.crawler.stats.get_value('sma/pages', 0):04d}.jpg"
+        name = self.thumbnail_name(self.crawler.stats.get_value("sma/pages", 0))
         (thumbs / name).write_bytes(item.thumbnail)
         spider = self.crawler.spider
         if spider is not None and hasattr(spider, "completeness"):

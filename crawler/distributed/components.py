@@ -199,15 +199,8 @@ class WorkerWarcPipeline(WarcPipeline):
     def warc_prefix(self) -> str:
         return self.worker
 
-    def _save_thumbnail(self, item: Any) -> None:
-        assert item.thumbnail is not None
-        thumbs = self.archive_dir / "crawls" / self.crawl_id / "thumbs"
-        thumbs.mkdir(parents=True, exist_ok=True)
-        name = f"{self.worker}-{self.crawler.stats.get_value('sma/pages', 0):04d}.jpg"
-        (thumbs / name).write_bytes(item.thumbnail)
-        spider = self.crawler.spider
-        if spider is not None and hasattr(spider, "completeness"):
-            spider.completeness.setdefault("thumbnails", {})[item.url] = f"thumbs/{name}"
+    def thumbnail_name(self, page_number: int) -> str:
+        return f"{self.worker}-{page_number:04d}.jpg"  # several workers write one crawl's thumbs/
 
     def close_spider(self, spider: Any = None) -> None:
         super().close_spider(spider)
