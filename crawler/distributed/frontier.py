@@ -12,8 +12,13 @@ Keys (namespace `sma` by default, one namespace per archive):
     <ns>:crawl:<id>:outstanding     STRING pages queued or leased and not yet done; the crawl ends at 0
     <ns>:crawl:<id>:obs             LIST  per done page: what the spider observed (JSON), merged at the end
     <ns>:crawl:<id>:writers         HASH  worker -> last heartbeat while it has this crawl's WARC open
-    <ns>:crawl:<id>:finish          STRING lock of the worker writing the crawl's report and access copy
+    <ns>:crawl:<id>:finish          STRING lock of the worker writing the crawl's report and access copy:
+                                    short-lived (`lease_s`), renewed by its holder's heartbeat (`FinishLock`)
+    <ns>:crawl:<id>:posts           SET   post pages queued in the crawl, whichever worker found them (budget)
     <ns>:digests                    HASH  "<url> <payload digest>" -> [url, WARC-Date] of the first copy
+
+When a crawl is finished its working keys are deleted at once; its HASH (the outcome that `sma run
+--redis` and operators read) expires after `finished_ttl_s` (default 7 days).
 
 A page is done when its callback's output is through: requests it found are queued (and counted)
 before its own capture is written, so `outstanding` never reaches 0 while a page can still add work.
@@ -22,6 +27,8 @@ before its own capture is written, so `outstanding` never reaches 0 while a page
 from __future__ import annotations
 
 import json
+import logging
+import threading
 import time
 import uuid
 from typing import Any
@@ -32,6 +39,12 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
 LEASE_META = "sma_lease"
+FINISHED_TTL_S = 7 * 86400
+# The working keys of a crawl, gone once it is finished (its HASH stays, with an expiry).
+WORKING_PARTS = ("queue", "dupefilter", "leases", "lease:data", "lease:owner", "lease:score", "outstanding",
+                 "obs", "writers", "finish", "posts")
+
+logger = logging.getLogger(__name__)
 
 # Take the best-scored request and lease it, in one step (no request is ever held by nobody).
 _CLAIM = """
@@ -77,6 +90,16 @@ redis.call('ZADD', KEYS[5], ARGV[3], ARGV[2])
 return 1
 """
 
+# The finish lock is renewed, or given up, only by the holder that took it.
+_RENEW_OWN = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
+_RELEASE_OWN = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
 
 def connect(url: str) -> redis.Redis:
     server = redis.Redis.from_url(url)
@@ -87,10 +110,14 @@ def connect(url: str) -> redis.Redis:
 class Frontier:
     """One crawl's (or every crawl's) keys and the operations on them; used by workers and `sma run`."""
 
-    def __init__(self, server: redis.Redis, namespace: str = "sma", lease_s: float = 60.0) -> None:
+    def __init__(self, server: redis.Redis, namespace: str = "sma", lease_s: float = 60.0,
+                 finished_ttl_s: float = FINISHED_TTL_S) -> None:
         self.server = server
         self.ns = namespace
         self.lease_s = lease_s
+        self.finished_ttl_s = finished_ttl_s
+        self._renew_own = server.register_script(_RENEW_OWN)
+        self._release_own = server.register_script(_RELEASE_OWN)
         self._claim = server.register_script(_CLAIM)
         self._reclaim = server.register_script(_RECLAIM)
         self._done = server.register_script(_DONE)
@@ -152,14 +179,32 @@ class Frontier:
         return [c for c in self.crawls() if self.outstanding(c) <= 0
                 and self.server.hget(self.key(c), "state") != b"finished"]
 
-    def claim_finish(self, crawl_id: str, worker: str, seconds: float) -> bool:
-        return bool(self.server.set(self.key(crawl_id, "finish"), worker, nx=True, ex=max(1, int(seconds))))
+    def claim_finish(self, crawl_id: str, holder: str, seconds: float | None = None) -> bool:
+        """Takes the crawl's finish lock for `seconds` (default `lease_s`); `holder` must be unique per
+        attempt (`FinishLock` adds a random part): a dead holder's lock expires, nobody else renews it."""
+        ms = max(1000, int(1000 * (seconds if seconds is not None else self.lease_s)))
+        return bool(self.server.set(self.key(crawl_id, "finish"), holder, nx=True, px=ms))
+
+    def renew_finish(self, crawl_id: str, holder: str, seconds: float | None = None) -> bool:
+        ms = max(1000, int(1000 * (seconds if seconds is not None else self.lease_s)))
+        return bool(self._renew_own(keys=[self.key(crawl_id, "finish")], args=[holder, ms]))
+
+    def release_finish(self, crawl_id: str, holder: str) -> bool:
+        return bool(self._release_own(keys=[self.key(crawl_id, "finish")], args=[holder]))
+
+    def finish_holder(self, crawl_id: str) -> str | None:
+        raw = self.server.get(self.key(crawl_id, "finish"))
+        return raw.decode() if raw is not None else None
 
     def mark_finished(self, crawl_id: str, exit_code: int, message: str) -> None:
+        """The outcome kept (the crawl's HASH, for `finished_ttl_s`); every working key deleted."""
         pipe = self.server.pipeline(transaction=True)
         pipe.hset(self.key(crawl_id), mapping={"state": "finished", "exit_code": exit_code, "message": message,
                                                "finished": str(time.time())})
         pipe.srem(f"{self.ns}:crawls", crawl_id)
+        pipe.delete(*(self.key(crawl_id, part) for part in WORKING_PARTS))
+        if self.finished_ttl_s > 0:
+            pipe.expire(self.key(crawl_id), max(1, int(self.finished_ttl_s)))
         pipe.execute()
 
     def result(self, crawl_id: str) -> dict[str, str]:
@@ -205,6 +250,46 @@ class Frontier:
         now = time.time()
         beats = self.server.hgetall(self.key(crawl_id, "writers"))
         return [w.decode() for w, t in beats.items() if now - float(t) < self.lease_s]
+
+
+class FinishLock:
+    """The finish lock of one crawl while this process writes its ending: short-lived, renewed every
+    quarter of its time by a thread (a busy main thread, the PII detector, must not let it lapse). A
+    killed finisher's lock expires within `lease_s`, and another (or the restarted) worker ends the crawl."""
+
+    def __init__(self, frontier: Frontier, crawl_id: str, worker: str, seconds: float | None = None) -> None:
+        self.frontier, self.crawl_id = frontier, crawl_id
+        self.seconds = seconds if seconds is not None else frontier.lease_s
+        self.holder = f"{worker} {uuid.uuid4().hex[:12]}"
+        self.lost = threading.Event()  # set when the lock could not be renewed (it expired meanwhile)
+        self._stop = threading.Event()
+        self._beat: threading.Thread | None = None
+
+    def acquire(self) -> bool:
+        if not self.frontier.claim_finish(self.crawl_id, self.holder, self.seconds):
+            return False
+        self._beat = threading.Thread(target=self._beat_loop, name="sma-finish-heartbeat", daemon=True)
+        self._beat.start()
+        return True
+
+    def _beat_loop(self) -> None:
+        while not self._stop.wait(max(0.25, self.seconds / 4)):
+            try:
+                if not self.frontier.renew_finish(self.crawl_id, self.holder, self.seconds):
+                    self.lost.set()
+                    logger.warning("the finish lock of crawl %s expired: another worker may end it", self.crawl_id)
+                    return
+            except redis.RedisError as exc:  # Redis away for a moment: the next beat tries again
+                logger.warning("finish lock heartbeat failed: %s", exc)
+
+    def release(self) -> None:
+        self._stop.set()
+        if self._beat is not None:
+            self._beat.join()
+        try:
+            self.frontier.release_finish(self.crawl_id, self.holder)
+        except redis.RedisError as exc:  # it expires by itself
+            logger.warning("finish lock not released: %s", exc)
 
 
 class LeaseQueue(PriorityQueue):

@@ -19,8 +19,6 @@ from urllib.parse import urlsplit
 
 from sma.exitcodes import ExitCode
 
-FINISH_LOCK_S = 1800
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     worker = sub.add_parser("worker", help="capture pages of the crawls queued in Redis (shared frontier)")
@@ -52,7 +50,7 @@ def open_frontier(url: str | None, namespace: str, lease: float) -> Any:
     """The frontier, or a one-line error (raised as SystemExit's message by the callers)."""
     import redis
 
-    from crawler.distributed.frontier import Frontier, connect
+    from crawler.distributed.frontier import FINISHED_TTL_S, Frontier, connect
 
     url = url or os.environ.get("SMA_REDIS_URL", "")
     if urlsplit(url).scheme not in ("redis", "rediss", "unix"):
@@ -60,7 +58,9 @@ def open_frontier(url: str | None, namespace: str, lease: float) -> Any:
     if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", namespace):
         raise ValueError(f"namespace must be letters, digits, '_', '.', '-': {namespace!r}")
     try:
-        return Frontier(connect(url), namespace, lease), url
+        # A finished crawl's outcome stays this long (its working keys go at once): docs/scale-out.md.
+        keep = float(os.environ.get("SMA_REDIS_FINISHED_TTL_S", FINISHED_TTL_S))
+        return Frontier(connect(url), namespace, lease, finished_ttl_s=keep), url
     except redis.AuthenticationError as exc:
         raise ValueError(f"Redis at {redacted(url)} refused the password: {exc}") from exc
     except redis.RedisError as exc:
@@ -95,10 +95,16 @@ def _worker(args: argparse.Namespace) -> int:
 
 
 def _loop(frontier: Any, url: str, archive: Path, name: str, args: argparse.Namespace) -> int:
+    from crawler.distributed.frontier import FinishLock
+
     while True:
         for crawl_id in frontier.finishable():
-            if frontier.claim_finish(crawl_id, name, FINISH_LOCK_S):
-                finish_crawl(frontier, url, crawl_id, archive, name)
+            lock = FinishLock(frontier, crawl_id, name)
+            if lock.acquire():  # a killed finisher's lock expires within the lease time: taken back here
+                try:
+                    finish_crawl(frontier, url, crawl_id, archive, name)
+                finally:
+                    lock.release()
         work = frontier.work()
         if work:
             command = [sys.executable, "-m", "sma.cli", "worker", "--redis", url, "--namespace", frontier.ns,
@@ -137,9 +143,12 @@ def _child(frontier: Any, url: str, crawl_id: str, archive: Path, name: str) -> 
 
 
 def finish_crawl(frontier: Any, url: str, crawl_id: str, archive: Path, name: str) -> int:
-    """The account crawl's ending (report, access copy, history, search index), by this worker."""
+    """The account crawl's ending (report, access copy, history, search index), by this worker (which
+    holds its finish lock). A finisher killed half-way left part of an access copy: cleared first, so the
+    copy is derived once, whole; a run it already recorded is not recorded twice."""
     from crawler.distributed.completion import finish
     from crawler.distributed.worker import scrapy_settings, worker_settings
+    from crawler.privacy.unfinished import clear_partial_access
     from crawler.run import print_summary
     from sma.capture import _record_run, _update_search_index
 
@@ -147,19 +156,27 @@ def finish_crawl(frontier: Any, url: str, crawl_id: str, archive: Path, name: st
     settings = scrapy_settings(worker_settings(frontier, url, crawl_id, name, spec), archive)
     started = time.time()
     try:
+        clear_partial_access(archive, crawl_id)
         outcome = finish(frontier, crawl_id, archive, settings)
     except Exception as exc:  # noqa: BLE001 - said once; the crawl stays unfinished for another try
         print(f"sma: error: crawl {crawl_id} ({spec['account']}) could not be ended: {exc}", file=sys.stderr)
-        frontier.server.delete(frontier.key(crawl_id, "finish"))
         return ExitCode.FAILED
     print(f"{spec['account']}: crawl {crawl_id} ended by {name}: {outcome.message}", flush=True)
     print_summary(outcome)
     args = SimpleNamespace(account=spec["account"], url=spec["url"], posts=None, reason=None)
     created = float(frontier.result(crawl_id).get("created", started))
-    _record_run(archive, args, outcome, datetime.fromtimestamp(created, UTC))
+    if not already_recorded(archive, spec["account"], crawl_id):
+        _record_run(archive, args, outcome, datetime.fromtimestamp(created, UTC))
     _update_search_index(archive)
     frontier.mark_finished(crawl_id, int(outcome.exit_code), outcome.message)
     return int(outcome.exit_code)
+
+
+def already_recorded(archive: Path, account: str, crawl_id: str) -> bool:
+    """A finisher killed after the account's history line but before the crawl was marked finished."""
+    from crawler.archive.history import AccountHistory
+
+    return any(run.get("crawl_id") == crawl_id for run in AccountHistory(archive, account).runs())
 
 
 def enqueue_due(registry: Any, archive: Path, args: argparse.Namespace, plan: list[tuple[Any, str]]) -> int:
