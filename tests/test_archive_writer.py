@@ -11,6 +11,7 @@ from archive_checks import warcio_check
 
 from crawler.archive.model import Exchange, PageCapture
 from crawler.archive.read import iter_records, warc_files
+from crawler.archive.recovery import writer_alive
 from crawler.archive.warc import ArchiveWriter, recover_open_files
 
 
@@ -50,6 +51,12 @@ def test_decoded_bodies_get_honest_headers_and_repeats_become_revisits(tmp_path:
     assert warcio_check(tmp_path) == []
 
 
+def die(writer: ArchiveWriter) -> None:
+    """What the kernel does to a killed writer's file: closed without a rename, its flock released."""
+    assert writer._fh is not None
+    writer._fh.close()
+
+
 def test_a_torn_file_left_by_a_killed_crawl_is_repaired(tmp_path: Path):
     writer = ArchiveWriter(tmp_path, "t2", {"software": "test"})
     for i in range(5):
@@ -60,10 +67,36 @@ def test_a_torn_file_left_by_a_killed_crawl_is_repaired(tmp_path: Path):
     writer._fh.flush()
     open_files = list((tmp_path / "warcs").glob("*.open"))
     assert len(open_files) == 1
+    die(writer)
     repaired = recover_open_files(tmp_path / "warcs")
     assert len(repaired) == 1 and not list((tmp_path / "warcs").glob("*.open"))
     assert warcio_check(tmp_path) == []
     assert sum(1 for r in iter_records(tmp_path) if r.type == "response") == 5
+
+
+def test_a_live_writers_open_file_is_left_alone_and_repaired_once_its_writer_is_dead(tmp_path: Path):
+    """`sma crawl` repairs `.open` files in `warcs/` before it writes: never one another live process
+    (another crawl, a worker) is writing; a killed one's, whose lock the kernel released, at once."""
+    live = ArchiveWriter(tmp_path, "live", {"software": "test"}, page_commits=True)
+    live.write_page(page_of(0))
+    live.commit()
+    killed = ArchiveWriter(tmp_path, "dead", {"software": "test"}, page_commits=True)
+    killed.write_page(page_of(1))
+    killed.commit()
+    killed.write_exchange(exchange("http://127.0.0.1/@a/2", b"half a page"))
+    die(killed)
+    live_file = next((tmp_path / "warcs").glob("*-live-*.open"))
+    assert writer_alive(live_file) and not writer_alive(next((tmp_path / "warcs").glob("*-dead-*.open")))
+    size = live_file.stat().st_size
+    repaired = recover_open_files(tmp_path / "warcs")
+    assert [p.name.split("-")[2] for p in repaired] == ["dead"]
+    assert live_file.exists() and live_file.stat().st_size == size, "the live writer's file is untouched"
+    live.write_page(page_of(3))  # and it goes on writing, then closes its file itself
+    live.commit()
+    live.close()
+    assert not list((tmp_path / "warcs").glob("*.open*")) and warcio_check(tmp_path) == []
+    urls = sorted(r.uri for r in iter_records(tmp_path) if r.type == "response" and "/@a/" in r.uri)
+    assert urls == ["http://127.0.0.1/@a/0", "http://127.0.0.1/@a/1", "http://127.0.0.1/@a/3"]
 
 
 @pytest.fixture()
@@ -149,6 +182,7 @@ def test_a_crawl_killed_inside_a_page_keeps_only_whole_pages(tmp_path: Path):
     writer.write_exchange(exchange("http://127.0.0.1/@a/3", b"half a page"))  # then the process dies
     assert writer._fh is not None
     writer._fh.write(b"\x1f\x8b\x08\x00" + b"\x00" * 40)  # and half a record
+    die(writer)
     repaired = recover_open_files(tmp_path / "warcs")
     assert len(repaired) == 1 and not list((tmp_path / "warcs").glob("*.open*"))
     assert warcio_check(tmp_path) == []
@@ -159,6 +193,7 @@ def test_a_crawl_killed_inside_a_page_keeps_only_whole_pages(tmp_path: Path):
 def test_a_crawl_killed_before_its_first_page_ends_leaves_no_file(tmp_path: Path):
     writer = ArchiveWriter(tmp_path, "k2", {"software": "test"}, page_commits=True)
     writer.write_exchange(exchange("http://127.0.0.1/@a", b"profile"))
+    die(writer)
     assert recover_open_files(tmp_path / "warcs") == []
     assert not list((tmp_path / "warcs").iterdir())
 

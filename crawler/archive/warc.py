@@ -3,7 +3,8 @@
 A file is written as `<name>.warc.gz.open` and renamed when it is closed, so readers (pywb, WACZ
 export) never see a half-written file. Every record is its own gzip member; after each record the
 writer knows the last good offset, so a failed write (disk full) is cut back to it. Files left
-`.open` by a killed process are repaired by `recover_open_files` before the next crawl writes.
+`.open` by a killed process are repaired by `recover_open_files` before the next crawl writes; the
+writer holds an exclusive flock on its `.open` file, so a live process's file is never "repaired".
 
 With `page_commits` (the crawl's writer) the unit is a page, not a record: `commit()` marks the end
 of a page's records in a side file `<name>.open.commit`, a failed write cuts back to that mark, and
@@ -31,7 +32,7 @@ from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
 from .model import Exchange, PageCapture, timestamp14, utc_now, warc_date
-from .recovery import COMMIT_SUFFIX, OPEN_SUFFIX, recover_open_files  # noqa: F401 - the writer's own names
+from .recovery import COMMIT_SUFFIX, OPEN_SUFFIX, lock_writing, recover_open_files  # noqa: F401 - the writer's own names
 
 logger = logging.getLogger(__name__)
 # Hop-by-hop or encoding headers that no longer describe the decoded body we store.
@@ -123,6 +124,7 @@ class ArchiveWriter:
         # Unbuffered: after a failed write nothing is left in a Python buffer that a later flush
         # or close could push to disk behind the truncation (a full disk fails every flush).
         self._fh = open(self._path, "xb", buffering=0)
+        lock_writing(self._fh)  # until closed or dead: recovery leaves a live writer's file alone
         self._writer = SHA256WARCWriter(self._buffer, gzip=True, warc_version="1.1")
         self._good_offset = 0
         self._file_sha = hashlib.sha256()
