@@ -3,8 +3,10 @@
 `RateLimitMiddleware` (downloader middleware) takes a 429/503 page response before anything reads
 it: the browser page is closed (its exchanges are never written, so an earlier good capture stays
 what replay shows), the host is paused for the server's `Retry-After` (seconds or an HTTP date,
-capped at `SMA_RATELIMIT_MAX_WAIT`) or, without one, for an exponential backoff
-(`SMA_RATELIMIT_BACKOFF` * 2^attempt, same cap), and the request is tried again, at most
+capped at `SMA_RATELIMIT_MAX_WAIT`) or, without one, for an exponential backoff with jitter (drawn
+between (1 - `SMA_RATELIMIT_JITTER`) x and 1 x `SMA_RATELIMIT_BACKOFF` * 2^attempt, same cap; the
+default 1 is "full jitter", so workers refused at one moment do not all come back at the next), and
+the request is tried again, at most
 `SMA_RATELIMIT_RETRIES` times. Then it gives up: a limit event, the page is not archived.
 
 Every wait is kept in the crawl's stats (`sma/ratelimit`): completeness.json and the report list them.
@@ -15,6 +17,7 @@ A shared frontier can give the middleware a pause table that lives elsewhere (sa
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -66,6 +69,10 @@ class RateLimitMiddleware:
         self.retries = settings.getint("SMA_RATELIMIT_RETRIES", 5)
         self.max_wait = settings.getfloat("SMA_RATELIMIT_MAX_WAIT", 300.0)
         self.backoff = settings.getfloat("SMA_RATELIMIT_BACKOFF", 2.0)
+        self.jitter = settings.getfloat("SMA_RATELIMIT_JITTER", 1.0)
+        if not 0.0 <= self.jitter <= 1.0:
+            raise ValueError(f"SMA_RATELIMIT_JITTER must be between 0 and 1, not {self.jitter:g}")
+        self.random = random.Random()
         self.pauses = pauses or HostPauses()
 
     @classmethod
@@ -95,11 +102,16 @@ class RateLimitMiddleware:
         told = retry_after_seconds(header.decode("latin-1") if header else None, time.time())
         if told is not None:
             wait, why = told, f"Retry-After: {header.decode('latin-1')}"
-        else:
-            wait, why = self.backoff * (2 ** attempt), f"backoff {self.backoff:g} s x 2^{attempt}"
-        if wait > self.max_wait:
-            wait, why = self.max_wait, f"{why} (capped at SMA_RATELIMIT_MAX_WAIT={self.max_wait:g} s)"
-        return wait, why
+            if wait > self.max_wait:
+                wait, why = self.max_wait, f"{why} (capped at SMA_RATELIMIT_MAX_WAIT={self.max_wait:g} s)"
+            return wait, why
+        ceiling, why = self.backoff * (2 ** attempt), f"backoff {self.backoff:g} s x 2^{attempt}"
+        if ceiling > self.max_wait:
+            ceiling, why = self.max_wait, f"{why} (capped at SMA_RATELIMIT_MAX_WAIT={self.max_wait:g} s)"
+        if not self.jitter:
+            return ceiling, why
+        wait = ceiling * (1.0 - self.jitter * self.random.random())
+        return wait, f"{why}, jitter {self.jitter:g}: {wait:.3g} of {ceiling:g} s"
 
     async def process_response(self, request: Any, response: Any) -> Any:
         if response.status not in self.codes:

@@ -28,6 +28,7 @@ SETTINGS = {
     "SMA_ACTION_MAX_SECONDS": 3,
     "SMA_RATELIMIT_RETRIES": 2,
     "SMA_RATELIMIT_BACKOFF": 0.2,
+    "SMA_RATELIMIT_JITTER": 0,  # the exact backoff (jitter: tests/test_limits_units.py)
     "SMA_PRIVACY": False,
     "SMA_PROGRESS_INTERVAL": 0,
 }

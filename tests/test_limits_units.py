@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import resource
 import subprocess
 import sys
@@ -35,7 +36,7 @@ def test_retry_after_as_seconds_or_http_date() -> None:
 
 def middleware(**settings: object) -> RateLimitMiddleware:
     crawler = get_crawler(settings_dict={"SMA_RATELIMIT_RETRIES": 2, "SMA_RATELIMIT_BACKOFF": 1.0,
-                                         "SMA_RATELIMIT_MAX_WAIT": 60, **settings})
+                                         "SMA_RATELIMIT_MAX_WAIT": 60, "SMA_RATELIMIT_JITTER": 0, **settings})
     crawler.stats.open_spider()
     return RateLimitMiddleware(crawler)
 
@@ -69,6 +70,23 @@ def test_503_without_retry_after_backs_off_then_gives_up_unarchived() -> None:
     assert mw.crawler.stats.get_value("sma/limits")[0]["setting"] == "SMA_RATELIMIT_RETRIES"
     ok = HtmlResponse("https://platform.example/p/2", status=200, body=b"<p>ok</p>")
     assert run_async(mw.process_response(Request(ok.url), ok)) is ok
+
+
+def test_backoff_has_full_jitter_within_the_exponential_ceiling_and_the_cap() -> None:
+    """Workers refused at one moment come back at different moments, never later than the backoff's
+    ceiling (nor the cap); a Retry-After is honoured as told, not jittered."""
+    mw = middleware(SMA_RATELIMIT_JITTER=1.0, SMA_RATELIMIT_MAX_WAIT=6)
+    mw.random = random.Random(16)
+    for attempt, ceiling in ((0, 1.0), (1, 2.0), (2, 4.0), (5, 6.0)):
+        waits = [mw.wait_for(refused(503), attempt)[0] for _ in range(200)]
+        assert all(0 <= w <= ceiling for w in waits) and len(set(waits)) == 200
+        assert min(waits) < ceiling * 0.1 and max(waits) > ceiling * 0.9, "drawn over the whole range"
+    assert "jitter 1" in mw.wait_for(refused(503), 1)[1]
+    assert mw.wait_for(refused(429, "5"), 3)[0] == 5.0
+    half = middleware(SMA_RATELIMIT_JITTER=0.5)
+    assert all(2.0 <= half.wait_for(refused(503), 2)[0] <= 4.0 for _ in range(100))
+    with pytest.raises(ValueError, match="SMA_RATELIMIT_JITTER must be between 0 and 1"):
+        middleware(SMA_RATELIMIT_JITTER=2)
 
 
 def test_truncated_response_record_says_so_and_passes_warcio_check(tmp_path: Path) -> None:
