@@ -87,11 +87,19 @@ DEMO_MUTATION_SEED = Variable("SMA_DEMO_MUTATION_SEED", "",
                               "the demo platform serves this seed's redesign of every skin (demo_platform/mutation.py)")
 DESTROY_KILL_AFTER_STEP = Variable("SMA_DESTROY_KILL_AFTER_STEP", "",
                                    "tests only: `sma destroy run` SIGKILLs itself after this many journal steps")
+TSA_URL = Variable("SMA_TSA_URL", "",
+                   "the RFC 3161 timestamp authority `sma export` asks by default (docs/fixity.md)")
+REDIS_URL = Variable("SMA_REDIS_URL", "",
+                     "the Redis of the shared frontier, redis://:PASSWORD@host:port/db (docs/scale-out.md)")
+LEASE_S = Variable("SMA_LEASE_S", "60",
+                   "seconds a worker's claimed page stays claimed without its heartbeat (docs/scale-out.md)")
+REDIS_FINISHED_TTL_S = Variable("SMA_REDIS_FINISHED_TTL_S", "",
+                                "seconds a finished shared crawl's outcome stays in Redis (default: the frontier's)")
 
 VARIABLES: tuple[Variable, ...] = (
     CHROMIUM, PYWB_VENV, LOG_LEVEL, PROFILES, SESSIONS_DIR, KEYS_DIR, PSEUDONYM_KEY, ORGANISATION, PRIVACY,
     STAFF_SIGNATURES, BLOCK_THIRD_PARTY_AVATARS, MIN_FREE_BYTES, DEMO_MUTATION_SEED,
-    DESTROY_KILL_AFTER_STEP, CONTEXT_RECYCLE_PAGES,
+    DESTROY_KILL_AFTER_STEP, CONTEXT_RECYCLE_PAGES, TSA_URL, REDIS_URL, LEASE_S, REDIS_FINISHED_TTL_S,
 )
 
 
