@@ -19,9 +19,11 @@ Tests use other mutation seeds (tests/test_demo_mutate*.py, tests/test_reader_th
 from __future__ import annotations
 
 import argparse
+import contextlib
 import html
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,6 +31,7 @@ import threading
 import time
 import urllib.request
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
@@ -49,6 +52,7 @@ class Row:
     claim: str
     exit_code: int
     seconds: float
+    post_seconds: float | None = None  # median capture time of one post page (from WARC dates)
 
 
 def spellings(text: str) -> list[str]:
@@ -57,16 +61,31 @@ def spellings(text: str) -> list[str]:
                                json.dumps(text, ensure_ascii=False)[1:-1], json.dumps(text)[1:-1]]))
 
 
-def warc_bodies(archive: Path) -> list[str]:
+def warc_bodies(archive: Path, spans: dict[str, list[datetime]] | None = None) -> list[str]:
+    """Response and resource payloads; `spans` gets, per page (`WARC-Page-URI`, or the record's
+    own URI for a page's `urn:dom:`), the dates of its records: the page's start and its last fetch."""
     bodies = []
     for path in sorted(archive.rglob("*.warc.gz")):
         with path.open("rb") as stream:
             for record in ArchiveIterator(stream):
                 if record.rec_type not in ("response", "resource"):
                     continue
+                if spans is not None:
+                    uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+                    page = record.rec_headers.get_header("WARC-Page-URI") or uri.removeprefix("urn:dom:")
+                    date = record.rec_headers.get_header("WARC-Date") or ""
+                    with contextlib.suppress(ValueError):
+                        spans.setdefault(page, []).append(datetime.fromisoformat(date.replace("Z", "+00:00")))
                 data = record.content_stream().read()
                 bodies.append(data.decode("utf-8", "replace"))
     return bodies
+
+
+def post_page_seconds(spans: dict[str, list[datetime]], post_urls: list[str]) -> float | None:
+    """Median over the visited post pages of (last record's date - first record's date): the page's
+    start (its document and DOM records carry it) to the last thing it fetched while being read."""
+    lengths = [(max(d) - min(d)).total_seconds() for url in post_urls if len(d := spans.get(url) or []) > 1]
+    return statistics.median(lengths) if lengths else None
 
 
 def found(texts: list[str], bodies: list[str]) -> int:
@@ -113,9 +132,11 @@ def measure(base: str, skin: str, seed: int, profile: str, max_posts: int | None
     with tempfile.TemporaryDirectory(prefix=f"sma-robust-{skin}-{seed}-") as tmp:
         archive = Path(tmp) / "archive"
         code, seconds = crawl(account["url"], archive, profile, max_posts, timeout)
-        bodies = warc_bodies(archive)
+        spans: dict[str, list[datetime]] = {}
+        bodies = warc_bodies(archive, spans)
         return Row(skin, seed, profile, (found(comment_texts, bodies), len(comment_texts)),
-                   (found(post_texts, bodies), len(post_texts)), claim(archive), code, seconds)
+                   (found(post_texts, bodies), len(post_texts)), claim(archive), code, seconds,
+                   post_page_seconds(spans, [p["url"] for p in visited]))
 
 
 def percent(pair: tuple[int, int]) -> str:
@@ -134,8 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
     rows: list[Row] = []
     print("| skin | seed | profile | comments captured / truth | posts captured / truth | report claims "
-          "| exit | s |")
-    print("|---|---|---|---|---|---|---|---|")
+          "| exit | crawl s | post page s |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for seed in seeds:
         server = make_server("127.0.0.1", 0, seed=1, mutation_seed=seed)
         threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -150,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
                     lie = " **(claims complete, truth has more)**" if row.claim == "complete" and (
                         row.comments[0] < row.comments[1] or row.posts[0] < row.posts[1]) else ""
                     print(f"| {skin} | {seed} | {profile} | {percent(row.comments)} | {percent(row.posts)} | "
-                          f"{row.claim}{lie} | {row.exit_code} | {row.seconds:.0f} |", flush=True)
+                          f"{row.claim}{lie} | {row.exit_code} | {row.seconds:.0f} | {seconds(row.post_seconds)} |",
+                          flush=True)
         finally:
             server.shutdown()
             server.server_close()
@@ -160,7 +182,19 @@ def main(argv: list[str] | None = None) -> int:
         lies = sum(r.claim == "complete" and r.comments[0] < r.comments[1] for r in mine)
         print(f"\n{profile}: comments {percent((got, total))} over {len(mine)} crawls; "
               f"{lies} reports claim complete while the truth has more")
+    print("\nA post page's capture time, the reader alone (generic) / with its profile (auto), median of the "
+          "seeds (target <= 1.5x):")
+    for skin in dict.fromkeys(r.skin for r in rows):
+        times = {p: [r.post_seconds for r in rows if r.skin == skin and r.profile == p and r.post_seconds]
+                 for p in ("generic", "auto")}
+        if times["generic"] and times["auto"]:
+            generic, auto = statistics.median(times["generic"]), statistics.median(times["auto"])
+            print(f"  {skin}: {generic:.1f} s / {auto:.1f} s = {generic / auto:.2f}x")
     return 0
+
+
+def seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
 
 
 if __name__ == "__main__":
