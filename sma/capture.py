@@ -54,7 +54,7 @@ def run_crawl(args: argparse.Namespace) -> int:
 
 
 def _settings(args: argparse.Namespace) -> dict[str, object]:
-    settings: dict[str, object] = {}
+    settings: dict[str, object] = dict(getattr(args, "set_settings", None) or {})  # -s NAME=VALUE
     if args.organisation:
         settings["SMA_ORGANISATION"] = args.organisation
     if getattr(args, "public_accounts", None):  # the privacy pipeline adds those of SMA_PUBLIC_ACCOUNTS

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from sma.exitcodes import ExitCode
+from sma.settings_option import add_settings_argument
 
 
 def command_modules() -> list[str]:
@@ -58,7 +59,13 @@ def _platform_advance(args: argparse.Namespace) -> int:
 
 def _crawl(args: argparse.Namespace) -> int:
     from sma.capture import run_crawl
+    from sma.settings_option import SettingError, parse_settings
 
+    try:
+        args.set_settings = parse_settings(args.settings)  # -s NAME=VALUE (sma/settings_option.py)
+    except SettingError as exc:
+        print(f"sma: error: {exc}", file=sys.stderr)
+        return ExitCode.BAD_INPUT
     return run_crawl(args)
 
 
@@ -117,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--public-account", action="append", dest="public_accounts", metavar="HANDLE_OR_URL",
                        help="an account of the organisation itself (handle, name or URL): never a third party "
                             "(repeatable; `sma run` passes the registry's accounts; also SMA_PUBLIC_ACCOUNTS)")
+    add_settings_argument(crawl)
     crawl.set_defaults(func=_crawl)
 
     rep = sub.add_parser("replay", help="serve an archive with pywb")

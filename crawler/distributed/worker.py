@@ -33,9 +33,10 @@ def enqueue_account(frontier: Frontier, spec: dict[str, Any]) -> str:
 
 
 def worker_settings(frontier: Frontier, redis_url: str, crawl_id: str, worker: str,
-                    spec: dict[str, Any]) -> dict[str, Any]:
+                    spec: dict[str, Any], extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """The crawl's Scrapy settings in a worker: scrapy-redis's scheduler, queue and duplicate filter on the
-    crawl's keys, the lease components, and the crawl's own settings (organisation, staff signatures)."""
+    crawl's keys, the lease components, and the crawl's own settings (organisation, staff signatures);
+    `extra`: the worker's `-s NAME=VALUE` (sma/settings_option.py refuses the names wired here)."""
     from .. import settings as defaults
 
     here = "crawler.distributed"
@@ -65,6 +66,7 @@ def worker_settings(frontier: Frontier, redis_url: str, crawl_id: str, worker: s
         overrides["SMA_ORGANISATION"] = spec["organisation"]
     if spec.get("staff_signatures"):
         overrides["SMA_STAFF_SIGNATURES"] = list(spec["staff_signatures"])
+    overrides.update(extra or {})
     return overrides
 
 
@@ -83,12 +85,12 @@ def scrapy_settings(overrides: dict[str, Any], archive: Path) -> Any:
 
 
 def capture(frontier: Frontier, redis_url: str, crawl_id: str, archive: Path, worker: str,
-            session: Any = None) -> None:
+            session: Any = None, extra: dict[str, Any] | None = None) -> None:
     """Captures queued pages of the crawl until its queue is empty (this process's one Scrapy crawl)."""
     from ..run import crawl
 
     spec = frontier.spec(crawl_id)
     crawl(spec["url"], archive, profile=spec.get("profile") or "auto", max_posts=spec.get("max_posts"),
-          settings_overrides=worker_settings(frontier, redis_url, crawl_id, worker, spec),
+          settings_overrides=worker_settings(frontier, redis_url, crawl_id, worker, spec, extra),
           account=spec["account"], comments=spec.get("comments", True),
           revisit_days=float(spec.get("revisit_days", 7.0)), full=bool(spec.get("full")), session=session)

@@ -17,7 +17,9 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
 
+from sma.config import LEASE_S, REDIS_FINISHED_TTL_S, REDIS_URL
 from sma.exitcodes import ExitCode
+from sma.settings_option import WORKER_RESERVED, SettingError, add_settings_argument, parse_settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="stop once no crawl is queued or running (batch use; default: keep waiting)")
     worker.add_argument("--poll", type=float, default=1.0, help="seconds between looks at an empty queue")
     worker.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    add_settings_argument(worker)
     worker.set_defaults(func=_worker)
 
 
@@ -37,7 +40,7 @@ def add_redis_arguments(parser: argparse.ArgumentParser, required: bool = False)
     parser.add_argument("--redis", required=required, metavar="URL",
                         help="Redis URL with password, e.g. redis://:PASSWORD@host:6379/0 (or SMA_REDIS_URL)")
     parser.add_argument("--namespace", default="sma", help="key prefix in Redis: one per archive (default sma)")
-    parser.add_argument("--lease", type=float, default=float(os.environ.get("SMA_LEASE_S", 60)),
+    parser.add_argument("--lease", type=float, default=float(LEASE_S.get()),
                         help="seconds a claimed page stays claimed without its worker's heartbeat (default 60)")
 
 
@@ -52,14 +55,14 @@ def open_frontier(url: str | None, namespace: str, lease: float) -> Any:
 
     from crawler.distributed.frontier import FINISHED_TTL_S, Frontier, connect
 
-    url = url or os.environ.get("SMA_REDIS_URL", "")
+    url = url or REDIS_URL.get()
     if urlsplit(url).scheme not in ("redis", "rediss", "unix"):
         raise ValueError(f"not a Redis URL: {redacted(url)!r} (redis://:PASSWORD@host:port/db)")
     if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", namespace):
         raise ValueError(f"namespace must be letters, digits, '_', '.', '-': {namespace!r}")
     try:
         # A finished crawl's outcome stays this long (its working keys go at once): docs/scale-out.md.
-        keep = float(os.environ.get("SMA_REDIS_FINISHED_TTL_S", FINISHED_TTL_S))
+        keep = float(REDIS_FINISHED_TTL_S.get() or FINISHED_TTL_S)
         return Frontier(connect(url), namespace, lease, finished_ttl_s=keep), url
     except redis.AuthenticationError as exc:
         raise ValueError(f"Redis at {redacted(url)} refused the password: {exc}") from exc
@@ -70,13 +73,14 @@ def open_frontier(url: str | None, namespace: str, lease: float) -> Any:
 def _worker(args: argparse.Namespace) -> int:
     archive = Path(args.archive)
     try:
+        args.set_settings = parse_settings(args.settings, WORKER_RESERVED)  # -s NAME=VALUE, for every crawl
         frontier, url = open_frontier(args.redis, args.namespace, args.lease)
-    except ValueError as exc:
+    except (SettingError, ValueError) as exc:
         print(f"sma: error: {exc}", file=sys.stderr)
         return ExitCode.BAD_INPUT
     name = re.sub(r"[^A-Za-z0-9_.]+", "_", args.name or f"{socket.gethostname()}_{os.getpid()}")
     if args.child:
-        return _child(frontier, url, args.child, archive, name)
+        return _child(frontier, url, args.child, archive, name, args.set_settings)
     from crawler.distributed.digests import RedisSeen
     from crawler.run import CrawlError, check_archive_dir
 
@@ -102,25 +106,25 @@ def _loop(frontier: Any, url: str, archive: Path, name: str, args: argparse.Name
             lock = FinishLock(frontier, crawl_id, name)
             if lock.acquire():  # a killed finisher's lock expires within the lease time: taken back here
                 try:
-                    finish_crawl(frontier, url, crawl_id, archive, name)
+                    finish_crawl(frontier, url, crawl_id, archive, name, args.set_settings)
                 finally:
                     lock.release()
         work = frontier.work()
         if work:
             command = [sys.executable, "-m", "sma.cli", "worker", "--redis", url, "--namespace", frontier.ns,
                        "--lease", str(frontier.lease_s), "--archive", str(archive), "--name", name,
-                       "--child", work[0]]
+                       "--child", work[0], *(f"--set={pair}" for pair in args.settings)]
             code = subprocess.call(command)
             if code not in (0, ExitCode.FAILED, ExitCode.INTERRUPTED):
                 print(f"sma: worker {name}: the capture process of crawl {work[0]} exited {code}", file=sys.stderr)
                 time.sleep(args.poll * 5)  # a machine problem (no Chromium, no memory): not a busy loop
             continue
         if args.exit_when_idle and not frontier.crawls():
-            return 0
+            return ExitCode.OK
         time.sleep(args.poll)
 
 
-def _child(frontier: Any, url: str, crawl_id: str, archive: Path, name: str) -> int:
+def _child(frontier: Any, url: str, crawl_id: str, archive: Path, name: str, extra: dict[str, str]) -> int:
     """One Scrapy crawl in this process: the crawl's queued pages until its queue is empty."""
     from crawler.distributed.worker import capture
     from crawler.run import CrawlError
@@ -130,7 +134,7 @@ def _child(frontier: Any, url: str, crawl_id: str, archive: Path, name: str) -> 
     spec = frontier.spec(crawl_id)
     try:
         session = load_session(spec["session"]) if spec.get("session") else None
-        capture(frontier, url, crawl_id, archive, name, session=session)
+        capture(frontier, url, crawl_id, archive, name, session=session, extra=extra)
     except (CrawlError, SessionError) as exc:
         # Nothing of this crawl can be captured (bad URL or profile, archive not writable, no session):
         # it ends failed at once instead of being taken up again by every worker.
@@ -139,10 +143,11 @@ def _child(frontier: Any, url: str, crawl_id: str, archive: Path, name: str) -> 
         frontier.server.delete(frontier.key(crawl_id, "queue"))
         frontier.mark_finished(crawl_id, int(ExitCode.FAILED), message)
         return ExitCode.FAILED
-    return 0
+    return ExitCode.OK
 
 
-def finish_crawl(frontier: Any, url: str, crawl_id: str, archive: Path, name: str) -> int:
+def finish_crawl(frontier: Any, url: str, crawl_id: str, archive: Path, name: str,
+                 extra: dict[str, str] | None = None) -> int:
     """The account crawl's ending (report, access copy, history, search index), by this worker (which
     holds its finish lock). A finisher killed half-way left part of an access copy: cleared first, so the
     copy is derived once, whole; a run it already recorded is not recorded twice."""
@@ -153,7 +158,7 @@ def finish_crawl(frontier: Any, url: str, crawl_id: str, archive: Path, name: st
     from sma.capture import _record_run, _update_search_index
 
     spec = frontier.spec(crawl_id)
-    settings = scrapy_settings(worker_settings(frontier, url, crawl_id, name, spec), archive)
+    settings = scrapy_settings(worker_settings(frontier, url, crawl_id, name, spec, extra), archive)
     started = time.time()
     try:
         clear_partial_access(archive, crawl_id)
@@ -185,7 +190,7 @@ def enqueue_due(registry: Any, archive: Path, args: argparse.Namespace, plan: li
     from crawler.privacy.keys import KeyProblem, load_keys
 
     try:
-        frontier, _ = open_frontier(args.redis, args.namespace, float(os.environ.get("SMA_LEASE_S", 60)))
+        frontier, _ = open_frontier(args.redis, args.namespace, float(LEASE_S.get()))
         # The key exists before any worker needs it: two workers must never each create one.
         load_keys(registry.organisation.id, create=True, archive_dir=archive)
     except (ValueError, KeyProblem) as exc:
@@ -205,4 +210,4 @@ def enqueue_due(registry: Any, archive: Path, args: argparse.Namespace, plan: li
                     "staff_signatures": list(registry.organisation.staff_signatures)}
             crawl_id = enqueue_account(frontier, spec)
             print(f"{account.id}: queued as crawl {crawl_id} (scenario {account.scenario})", flush=True)
-    return 0
+    return ExitCode.OK
