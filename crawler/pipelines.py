@@ -82,6 +82,11 @@ class WarcPipeline:
         """The page's thumbnail file name in crawls/<id>/thumbs/ (unique among the crawl's writers)."""
         return f"{page_number:04d}.jpg"
 
+    def page_row_id(self, records: int) -> str:
+        """The page's id in pages.jsonl (`<crawl id>-<n>`; unique among the crawl's writers: a worker's
+        adds its prefix). Readers take the crawl id as everything before the last '-'."""
+        return f"{self.crawl_id}-{records}"
+
     def process_item(self, item: PageCapture, spider: Spider | None = None) -> PageCapture:
         assert self.writer is not None
         spider = self.crawler.spider
@@ -111,7 +116,7 @@ class WarcPipeline:
             self.writer.commit()
             append_page(
                 self.archive_dir,
-                {"id": f"{self.crawl_id}-{self.writer.records}", "url": item.url, "ts": rfc3339(moment),
+                {"id": self.page_row_id(self.writer.records), "url": item.url, "ts": rfc3339(moment),
                  "title": item.title, "kind": item.kind},
             )
         except OSError as exc:

@@ -202,6 +202,9 @@ class WorkerWarcPipeline(WarcPipeline):
     def thumbnail_name(self, page_number: int) -> str:
         return f"{self.worker}-{page_number:04d}.jpg"  # several workers write one crawl's thumbs/
 
+    def page_row_id(self, records: int) -> str:
+        return f"{self.crawl_id}-{self.worker}.{records}"  # worker names have no '-' (sma worker --name)
+
     def close_spider(self, spider: Any = None) -> None:
         super().close_spider(spider)
         if self.writer is not None:

@@ -46,7 +46,9 @@ def worker_settings(frontier: Frontier, redis_url: str, crawl_id: str, worker: s
         if name in pipelines:
             pipelines[replacement] = pipelines.pop(name)
     extensions = {**defaults.EXTENSIONS, "crawler.extensions.CrawlReport": None, f"{here}.components.PageLeases": 100}
-    spider_mw = {**getattr(defaults, "SPIDER_MIDDLEWARES", {}), f"{here}.components.LeaseOutput": 10}
+    # The budget drops post pages over --max-posts before LeaseOutput (order 10) counts a page's output.
+    spider_mw = {**getattr(defaults, "SPIDER_MIDDLEWARES", {}), f"{here}.components.LeaseOutput": 10,
+                 f"{here}.budget.SharedPostBudget": 20}
     downloader_mw = {**getattr(defaults, "DOWNLOADER_MIDDLEWARES", {}), f"{here}.politeness.SharedHostPoliteness": 50}
     overrides: dict[str, Any] = {
         "SMA_CRAWL_ID": crawl_id, "SMA_DISTRIBUTED": True, "SMA_REDIS_URL": redis_url, "REDIS_URL": redis_url,
