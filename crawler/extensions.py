@@ -14,6 +14,7 @@ from scrapy.crawler import Crawler
 
 from . import report_html
 from .completeness import assess
+from .spec import CrawlSpec
 
 
 class CrawlReport:
@@ -22,6 +23,7 @@ class CrawlReport:
         self.interval = crawler.settings.getfloat("SMA_PROGRESS_INTERVAL")
         self.archive_dir = Path(crawler.settings.get("SMA_ARCHIVE_DIR"))
         self.crawl_id = crawler.settings.get("SMA_CRAWL_ID")
+        self.spec = CrawlSpec.from_crawler(crawler)
         self.started = time.monotonic()
         self._task: asyncio.Task | None = None
         self.result: dict[str, Any] = {}
@@ -66,7 +68,7 @@ class CrawlReport:
         report = assess(observed)
         summary = {
             "crawl_id": self.crawl_id,
-            "url": spider.start_url,
+            "url": self.spec.url if self.spec else spider.start_url,
             "profile": spider.profile.name if spider.profile else None,
             "finish_reason": reason,
             "fatal_error": spider.fatal_error,
@@ -84,7 +86,7 @@ class CrawlReport:
             "limits": len(observed["limits"]),
             "rate_limit_waits": sum(1 for w in observed["rate_limits"] if not w.get("gave_up")),
             "drift": report["drift"],
-            "account": getattr(spider, "account_key", None),
+            "account": self.spec.account if self.spec else None,
             "visits": {reason: len(urls) for reason, urls in getattr(spider, "plan", {}).items()},
             "changes": count_changes(getattr(spider, "changes", [])),
             "paused": getattr(spider, "paused", None),

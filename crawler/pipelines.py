@@ -19,6 +19,7 @@ from .archive.model import PageCapture
 from .archive.pages import append_page, rfc3339
 from .archive.scrub import SecretScrubber
 from .archive.warc import ArchiveWriter, recover_open_files
+from .spec import CrawlSpec
 
 
 class WarcPipeline:
@@ -28,6 +29,7 @@ class WarcPipeline:
         self.archive_dir = Path(settings.get("SMA_ARCHIVE_DIR"))
         self.crawl_id = settings.get("SMA_CRAWL_ID")
         self.max_bytes = settings.getint("SMA_MAX_WARC_BYTES")
+        self.spec = CrawlSpec.from_crawler(crawler) or CrawlSpec(url="", archive=self.archive_dir)
         self.writer: ArchiveWriter | None = None
         self.scrubber = SecretScrubber(
             tuple(settings.getlist("SMA_SESSION_SECRETS")), tuple(settings.getlist("SMA_SESSION_COOKIES"))
@@ -48,18 +50,18 @@ class WarcPipeline:
             "browser": getattr(spider, "browser_version", "") or settings.get("CHROMIUM"),
             "python": platform.python_version(),
             "crawl-id": self.crawl_id,
-            "seed": getattr(spider, "start_url", ""),
-            "profile": getattr(spider, "profile_name", ""),
-            "max-posts": str(getattr(spider, "max_posts", "") or "all"),
+            "seed": self.spec.url,
+            "profile": self.spec.profile,
+            "max-posts": str(self.spec.max_posts or "all"),
             "viewport": "1280x1000",
             "concurrency": str(settings.getint("CONCURRENT_REQUESTS")),
-            "account": getattr(spider, "account_key", ""),
-            "comments-archived": "yes" if getattr(spider, "comments", True) else "no (scenario A)",
+            "account": self.spec.account if self.spec.url else "",
+            "comments-archived": "yes" if self.spec.comments else "no (scenario A)",
         }
-        if getattr(spider, "session", None):
-            info["login-session"] = f"{spider.session} (cookie and token values replaced in every record)"
-        if getattr(spider, "reason", None):
-            info["selection-reason"] = spider.reason
+        if self.spec.session:
+            info["login-session"] = f"{self.spec.session} (cookie and token values replaced in every record)"
+        if self.spec.reason:
+            info["selection-reason"] = self.spec.reason
         # Payloads already in the archive (earlier crawls) become revisits: a recapture of an
         # unchanged account adds little more than its request and revisit headers.
         self.writer = ArchiveWriter(

@@ -31,6 +31,7 @@ from .privacy.derivative import Deriver, PageFacts
 from .privacy.keys import KeyProblem, OrganisationKeys, load_keys
 from .privacy.ledger import CAPTURE_FACTS_NAME, LEDGER_NAME, EncryptedJsonLines, write_entries
 from .privacy.recognizers_presidio import TextAnalyzer
+from .spec import CrawlSpec
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +73,7 @@ class PrivacyPipeline:
             identity for entry in given if entry and entry.strip() for identity in account_identities(entry.strip())))
         self.block_avatars = settings.getbool("SMA_BLOCK_THIRD_PARTY_AVATARS", False)
         self.crawl_dir = self.archive_dir / "crawls" / str(self.crawl_id)
+        self.spec = CrawlSpec.from_crawler(crawler)
         self.keys: OrganisationKeys | None = None
         self.detector: Any = None
         self.analyzer = TextAnalyzer()  # the crawl's textual recognisers (Presidio built on first use)
@@ -99,7 +101,7 @@ class PrivacyPipeline:
         own = [v for v in (account.get("account_name"), account.get("account_handle")) if v]
         # The account's own URL names its handle (`/@ministerie-demo`, `/ministerie-demo`) also where no
         # profile reads the account from the page (the generic profile): never a third party either.
-        own += account_identities(getattr(spider, "start_url", "") or "")
+        own += account_identities(self.spec.url if self.spec else "")
         return own + self.public_accounts
 
     def _detector(self) -> Any:
@@ -188,7 +190,7 @@ class PrivacyPipeline:
         from .privacy.unfinished import clear_partial_access, read_facts, unfinished_crawls
 
         assert self.keys is not None
-        account = getattr(self._spider(), "account_key", "") or ""
+        account = self.spec.account if self.spec else ""
         for crawl_id in unfinished_crawls(self.archive_dir, str(self.crawl_id), account):
             try:
                 pages = read_facts(self.archive_dir, crawl_id, self.keys.fernet())

@@ -10,8 +10,6 @@ from typing import Any
 from .archive.history import PostContent
 from .archive.model import utc_now
 
-EXIT_PAUSED = 4  # the account needs a fresh login session; nothing of the login wall was archived
-
 
 def platform_now(date_header: str | bytes | None) -> datetime:
     """The platform's clock (its Date header): post ages are measured on it, so a crawler host

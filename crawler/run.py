@@ -7,19 +7,19 @@ import os
 import shutil
 import sys
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from sma.exitcodes import ExitCode
+
 from .archive.model import timestamp14, utc_now
 from .completeness import describe
 from .profiles import ProfileError, resolve
-from .recapture import EXIT_PAUSED
+from .spec import SETTING as SPEC_SETTING
+from .spec import CrawlSpec
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_INCOMPLETE = 3  # captured, but less than the platform displayed
 MIN_FREE_BYTES = 200 * 1024 * 1024
 SHORTFALLS_SHOWN = 10
 
@@ -93,15 +93,29 @@ def crawl(
     posts younger than `revisit_days`, and known posts gone from the timeline are visited; `full`
     visits every post again.
     """
-    archive = Path(archive)
-    check_url(url)
-    for post in posts or []:
+    spec = CrawlSpec(url=url, archive=Path(archive), profile=profile, max_posts=max_posts, account=account or "",
+                     comments=comments, revisit_days=revisit_days, full=full, posts=tuple(posts or ()),
+                     reason=reason, session=session.name if session else None)
+    return crawl_spec(spec, session, settings_overrides)
+
+
+def crawl_spec(spec: CrawlSpec, session: Session | None = None,
+               settings_overrides: dict[str, Any] | None = None) -> CrawlOutcome:
+    """Runs the crawl `spec` asks for (checked first: bad input is one `CrawlError` line)."""
+    archive = spec.archive
+    check_url(spec.url)
+    for post in spec.posts:
         check_url(post)
     try:
-        resolve(url, profile)
+        resolve(spec.url, spec.profile)
     except ProfileError as exc:
         raise CrawlError(str(exc)) from exc
-    check_archive_dir(archive, int(os.environ.get("SMA_MIN_FREE_BYTES", MIN_FREE_BYTES)))
+    from sma.config import CONTEXT_RECYCLE_PAGES, MIN_FREE_BYTES
+
+    try:
+        check_archive_dir(archive, MIN_FREE_BYTES.integer())
+    except ValueError as exc:
+        raise CrawlError(str(exc)) from exc
 
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
@@ -110,11 +124,13 @@ def crawl(
     from .extensions import CrawlReport
     from .spiders.account import AccountSpider
 
-    crawl_id = f"{timestamp14(utc_now())}-{uuid.uuid4().hex[:6]}"
+    crawl_id = spec.crawl_id or f"{timestamp14(utc_now())}-{uuid.uuid4().hex[:6]}"
+    spec = replace(spec, archive=archive.resolve(), crawl_id=crawl_id)
     settings = Settings()
     settings.setmodule(default_settings, priority="project")
-    settings.set("SMA_ARCHIVE_DIR", str(archive.resolve()), priority="cmdline")
+    settings.set("SMA_ARCHIVE_DIR", str(spec.archive), priority="cmdline")
     settings.set("SMA_CRAWL_ID", crawl_id, priority="cmdline")
+    settings.set(SPEC_SETTING, spec, priority="cmdline")
     if session is not None:
         contexts = {name: dict(ctx) for name, ctx in settings.getdict("PLAYWRIGHT_CONTEXTS").items()}
         contexts["default"]["storage_state"] = str(session.storage_state)
@@ -122,8 +138,6 @@ def crawl(
         settings.set("SMA_SESSION_SECRETS", session.secrets, priority="cmdline")
         settings.set("SMA_SESSION_COOKIES", session.cookie_names, priority="cmdline")
     # Long crawls: a fresh browser context every N pages (crawler/contexts.py; NotConfigured at 0).
-    from sma.config import CONTEXT_RECYCLE_PAGES
-
     try:
         settings.set("SMA_CONTEXT_RECYCLE_PAGES", CONTEXT_RECYCLE_PAGES.integer(), priority="cmdline")
     except ValueError as exc:
@@ -136,11 +150,7 @@ def crawl(
 
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(AccountSpider)
-    process.crawl(
-        crawler, url=url, profile=profile, max_posts=max_posts, account=account, comments=comments,
-        revisit_days=revisit_days, full=full, posts=posts, reason=reason,
-        session=session.name if session else None,
-    )
+    process.crawl(crawler)  # the spider reads the spec from the settings
     try:
         process.start()
     except KeyboardInterrupt:
@@ -150,22 +160,22 @@ def crawl(
     summary = result.get("summary", {})
     spider = crawler.spider
     if spider is not None and spider.paused:
-        return CrawlOutcome(EXIT_PAUSED, f"PAUSED: {spider.paused}", summary, result.get("completeness", {}))
+        return CrawlOutcome(ExitCode.PAUSED, f"PAUSED: {spider.paused}", summary, result.get("completeness", {}))
     if spider is not None and spider.fatal_error:
-        return CrawlOutcome(EXIT_FAILED, spider.fatal_error, summary, result.get("completeness", {}))
+        return CrawlOutcome(ExitCode.FAILED, spider.fatal_error, summary, result.get("completeness", {}))
     if not summary:
-        return CrawlOutcome(EXIT_FAILED, "crawl ended without a summary (see log above)")
+        return CrawlOutcome(ExitCode.FAILED, "crawl ended without a summary (see log above)")
     if summary.get("finish_reason") not in ("finished",):
-        return CrawlOutcome(EXIT_FAILED, f"crawl stopped: {summary.get('finish_reason')}", summary)
+        return CrawlOutcome(ExitCode.FAILED, f"crawl stopped: {summary.get('finish_reason')}", summary)
     if not summary.get("complete"):
         n = summary.get("shortfalls", 0)
         return CrawlOutcome(
-            EXIT_INCOMPLETE,
+            ExitCode.INCOMPLETE,
             f"INCOMPLETE: {n} shortfall(s); see {summary.get('report') or archive / 'crawls' / crawl_id}",
             summary,
             result.get("completeness", {}),
         )
-    return CrawlOutcome(EXIT_OK, "complete", summary, result.get("completeness", {}))
+    return CrawlOutcome(ExitCode.OK, "complete", summary, result.get("completeness", {}))
 
 
 def print_summary(outcome: CrawlOutcome, stream: Any = sys.stdout) -> None:

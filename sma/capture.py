@@ -24,7 +24,8 @@ def load_session(name: str):  # noqa: ANN201 - crawler.run.Session, imported laz
 
 
 def run_crawl(args: argparse.Namespace) -> int:
-    from crawler.run import CrawlError, crawl, print_summary
+    from crawler.run import CrawlError, crawl_spec, print_summary
+    from crawler.spec import CrawlSpec
     from sma.sessions import SessionError
 
     archive = Path(args.archive)
@@ -35,12 +36,12 @@ def run_crawl(args: argparse.Namespace) -> int:
     started = utc_now()
     try:
         session = load_session(args.session) if args.session else None
-        outcome = crawl(
-            args.url, archive, profile=args.profile, max_posts=args.max_posts, account=args.account,
+        spec = CrawlSpec(
+            url=args.url, archive=archive, profile=args.profile, max_posts=args.max_posts, account=args.account or "",
             comments=not args.no_comments, revisit_days=args.revisit_days, full=args.full,
-            posts=args.posts, reason=args.reason, session=session,
-            settings_overrides=_settings(args) or None,
+            posts=tuple(args.posts or ()), reason=args.reason, session=session.name if session else None,
         )
+        outcome = crawl_spec(spec, session, settings_overrides=_settings(args) or None)
     except (CrawlError, SessionError) as exc:
         print(f"sma: error: {exc}", file=sys.stderr)
         return ExitCode.FAILED

@@ -13,6 +13,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler.privacy import Pseudonymiser, pseudonymise_body
 from crawler.privacy_pipeline import PrivacyPipeline, account_identities
+from crawler.spec import CrawlSpec
 from sma.cli import build_parser
 from sma.commands.run import crawl_command
 from sma.registry import load_registry
@@ -43,7 +44,8 @@ PAGE = (b'<p>Vraag het @DemodorpTV of de Gemeente Demodorp, zegt @truus_1948 teg
 
 
 def _pipeline(tmp_path: Path, public: list[str] | None) -> PrivacyPipeline:
-    settings = {"SMA_ARCHIVE_DIR": str(tmp_path), "SMA_CRAWL_ID": "c1"}
+    spec = CrawlSpec(url="http://127.0.0.1:8700/@gemeente_demodorp", archive=tmp_path, crawl_id="c1")
+    settings = {"SMA_ARCHIVE_DIR": str(tmp_path), "SMA_CRAWL_ID": "c1", "SMA_CRAWL_SPEC": spec}
     if public is not None:
         settings["SMA_PUBLIC_ACCOUNTS"] = public
     crawler = get_crawler(settings_dict=settings)

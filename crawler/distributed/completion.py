@@ -13,10 +13,14 @@ from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 
+from sma.exitcodes import ExitCode
+
 from ..archive.pages import read_pages
 from ..archive.recovery import OPEN_SUFFIX, repair_open_file
 from ..extensions import count_changes
-from ..run import EXIT_FAILED, EXIT_INCOMPLETE, EXIT_OK, CrawlOutcome
+from ..run import CrawlOutcome
+from ..spec import SETTING as SPEC_SETTING
+from ..spec import CrawlSpec
 from .frontier import Frontier
 
 LISTS = ("posts", "drift", "actions", "timeline_pages")
@@ -120,7 +124,7 @@ def finish(frontier: Frontier, crawl_id: str, archive_dir: Path, settings: Any, 
         account_key=spec["account"], plan=merged["plan"], changes=merged["changes"])
     if merged.get("posts_selected") is not None:
         spider.completeness["posts_selected"] = merged["posts_selected"]
-    _access_copy(archive_dir, crawl_id, settings, spider)
+    _access_copy(archive_dir, crawl_id, settings, spider, CrawlSpec.from_redis(spec, archive_dir, crawl_id))
     observed = dict(spider.completeness)
     observed["errors"] = list(spider.errors)
     observed["fatal_error"] = spider.fatal_error
@@ -149,16 +153,14 @@ def finish(frontier: Frontier, crawl_id: str, archive_dir: Path, settings: Any, 
 
 
 def _outcome(summary: dict[str, Any], report: dict[str, Any], archive_dir: Path) -> CrawlOutcome:
-    from ..recapture import EXIT_PAUSED
-
     if summary["paused"]:
-        return CrawlOutcome(EXIT_PAUSED, f"PAUSED: {summary['paused']}", summary, report)
+        return CrawlOutcome(ExitCode.PAUSED, f"PAUSED: {summary['paused']}", summary, report)
     if summary["fatal_error"]:
-        return CrawlOutcome(EXIT_FAILED, summary["fatal_error"], summary, report)
+        return CrawlOutcome(ExitCode.FAILED, summary["fatal_error"], summary, report)
     if not summary["complete"]:
-        return CrawlOutcome(EXIT_INCOMPLETE, f"INCOMPLETE: {summary['shortfalls']} shortfall(s); see "
+        return CrawlOutcome(ExitCode.INCOMPLETE, f"INCOMPLETE: {summary['shortfalls']} shortfall(s); see "
                             f"{summary['report']}", summary, report)
-    return CrawlOutcome(EXIT_OK, "complete", summary, report)
+    return CrawlOutcome(ExitCode.OK, "complete", summary, report)
 
 
 class _Stats:
@@ -169,7 +171,7 @@ class _Stats:
         self.values[key] = value
 
 
-def _access_copy(archive_dir: Path, crawl_id: str, settings: Any, spider: Any) -> None:
+def _access_copy(archive_dir: Path, crawl_id: str, settings: Any, spider: Any, spec: CrawlSpec) -> None:
     """The privacy pipeline's ending, over every worker's pages: their facts from the crawl's encrypted
     file, the records from every WARC of the crawl. A failure fails the crawl (as in `sma crawl`)."""
     from ..privacy.derivative import PageFacts
@@ -179,6 +181,8 @@ def _access_copy(archive_dir: Path, crawl_id: str, settings: Any, spider: Any) -
 
     if not settings.getbool("SMA_PRIVACY", True):
         return
+    settings = settings.copy()
+    settings.set(SPEC_SETTING, spec, priority="cmdline")
     pipeline = PrivacyPipeline(SimpleNamespace(settings=settings, spider=spider, stats=_Stats(), engine=None))
     try:
         pipeline.keys = load_keys(pipeline.organisation, create=False, archive_dir=archive_dir)

@@ -17,6 +17,7 @@ from ..capture.page import recorder_for, snapshot
 from ..capture.reader import PageReading, ReaderResult, post_links
 from ..profiles import Profile, resolve
 from ..recapture import platform_now, post_actions, post_content
+from ..spec import CrawlSpec
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,11 @@ class AccountSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> AccountSpider:
+        spec = CrawlSpec.from_crawler(crawler)
+        if spec is not None:  # the crawl's parameters, decided once (crawler/spec.py)
+            kwargs = {"url": spec.url, "profile": spec.profile, "max_posts": spec.max_posts, "account": spec.account,
+                      "comments": spec.comments, "revisit_days": spec.revisit_days, "full": spec.full,
+                      "posts": list(spec.posts), "reason": spec.reason, "session": spec.session, **kwargs}
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.reading = PageReading.from_crawler(crawler)
         crawler.signals.connect(spider.page_written, signal=signals.item_scraped)
