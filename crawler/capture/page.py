@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from ..archive.model import PageCapture, utc_now
 from . import privacy_capture
 from .network import NetworkRecorder
+from .screenshot import full_page_png
 
 _RECORDERS: weakref.WeakKeyDictionary[Any, NetworkRecorder] = weakref.WeakKeyDictionary()
 
@@ -99,7 +100,7 @@ async def snapshot(page: Any, kind: str, facts: dict[str, Any] | None = None, sc
                                               "captured as it stood"})
     # Who the page shows and where their data is drawn, in the layout the screenshot gets.
     third_parties, pii_boxes = await privacy_capture.read_page(page)
-    shot = await page.screenshot(full_page=True, type="png", timeout=60_000) if screenshot else None
+    shot = await full_page_png(page, recorder.limit_events) if screenshot else None  # tiled, bounded: screenshot.py
     # The top of the page as a reader first sees it, small, for the completeness report.
     await page.evaluate("() => window.scrollTo(0, 0)")
     thumbnail = await page.screenshot(type="jpeg", quality=40, timeout=30_000) if screenshot else None
