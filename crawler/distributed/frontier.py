@@ -202,7 +202,9 @@ class Frontier:
         pipe.hset(self.key(crawl_id), mapping={"state": "finished", "exit_code": exit_code, "message": message,
                                                "finished": str(time.time())})
         pipe.srem(f"{self.ns}:crawls", crawl_id)
-        pipe.delete(*(self.key(crawl_id, part) for part in WORKING_PARTS))
+        # The finish lock is left to its holder's release (or its expiry): its heartbeat must not
+        # take a deleted lock for one that expired.
+        pipe.delete(*(self.key(crawl_id, part) for part in WORKING_PARTS if part != "finish"))
         if self.finished_ttl_s > 0:
             pipe.expire(self.key(crawl_id), max(1, int(self.finished_ttl_s)))
         pipe.execute()
