@@ -102,6 +102,46 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(pytest.mark.xdist_group(group))
 
 
+@pytest.hookimpl(specname="pytest_collection_modifyitems", trylast=True)  # after pytest's reordering
+def pytest_collection_modifyitems_keep_groups_together(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Make the groups hold on an xdist worker, as `--dist loadgroup` means them.
+
+    - xdist (3.8) names a test's group in its node id (`<id>@<group>`: the controller schedules by
+      it) by setting `item._nodeid`, which pytest 9 no longer reads (the id lives in `item._id`):
+      without this every test was scheduled alone and each worker made every crawl it met again.
+    - pytest moves the tests of a session-parametrised fixture (Playwright's `browser_name`) in
+      front of all others; a worker then runs a module's `[chromium]` tests apart from its other
+      tests and makes the module's fixtures twice. The original file order comes back here (one
+      browser: nothing to gain from the move); xdist sends a group's tests in this order."""
+    if not getattr(config.option, "loadgroup", False):  # set on xdist workers under --dist loadgroup
+        return
+    for item in items:
+        marks = [m.args[0] if m.args else m.kwargs.get("name", "default") for m in item.iter_markers("xdist_group")]
+        if marks and "@" not in item.nodeid.rpartition("]")[2]:
+            _name_group_in_id(item, "_".join(sorted(map(str, marks))))
+    first_of_module: dict[str, int] = {}
+    for n, item in enumerate(items):
+        first_of_module.setdefault(item.nodeid.split("::")[0], n)
+    order = {item: (first_of_module[item.nodeid.split("::")[0]], _file_position(item), n)
+             for n, item in enumerate(items)}
+    items.sort(key=order.__getitem__)
+
+
+def _file_position(item: pytest.Item) -> int:
+    location = getattr(item, "location", None)
+    return (location[1] or 0) if location else 0
+
+
+def _name_group_in_id(item: pytest.Item, group: str) -> None:
+    nodeid = f"{item.nodeid}@{group}"
+    if hasattr(item, "_id"):  # pytest >= 9
+        from _pytest.nodeid import NodeId
+
+        item._id = NodeId.parse(nodeid)
+    else:
+        item._nodeid = nodeid
+
+
 def _clusters(items: list[pytest.Item]) -> list[list[pytest.Item]]:
     """The items in clusters: two tests are in one cluster when they use a common module fixture."""
     clusters: list[tuple[set[str], list[pytest.Item]]] = []
