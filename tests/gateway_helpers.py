@@ -129,10 +129,14 @@ def copy_archive(source: Path, target: Path) -> Path:
 
 
 def make_served_archive(source: Path, target: Path) -> Gateway:
+    """A copy of `source` with a user of every role (added in-process, as `sma users add` does:
+    tests/test_gateway.py tests that command), served by `sma replay`."""
+    from replay.auth import UserStore
+
     archive = copy_archive(source, target)
+    users = UserStore(archive)
     for name, (role, password) in PASSWORDS.items():
-        proc = add_user(archive, name, role, password)
-        assert proc.returncode == 0, proc.stderr
+        users.add(name, role, password)
     return start_gateway(archive)
 
 
