@@ -17,6 +17,7 @@ last hash so that an operator can compare them with an earlier copy (see docs/re
 
 from __future__ import annotations
 
+import base64
 import fcntl
 import hashlib
 import hmac
@@ -28,10 +29,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from cryptography.exceptions import InvalidSignature
+
 from crawler.privacy.keys import keys_dir
-from replay.audit_keys import AuditKeyError, hmac_key
+from replay.audit_keys import AuditKeyError, hmac_key, log_id, signing_key
 
 AUDIT_FILE = Path(".sma") / "audit.jsonl"
+# Signed checkpoints of the log (written by replay/audit_checkpoints.py, checked here by verify()).
+CHECKPOINTS = Path(".sma") / "audit-checkpoints.jsonl"
+SIGNED_FIELDS = ("log_id", "seq", "hash", "at")
 _TAIL_CHUNK = 64 * 1024
 
 
@@ -241,9 +247,59 @@ def verify(archive_dir: Path, checkpoint_files: tuple[Path, ...] = ()) -> Verdic
         prev, count = entry["hash"], position
     if key is not None and count and not sealed:
         return Verdict(False, count, prev, 1, "the log has an HMAC key but no sealed entry: it was replaced")
-    from replay.audit_checkpoints import check_checkpoints
-
     problem = check_checkpoints(archive_dir, count, checkpoint_files)
     if problem:
         return Verdict(False, count, prev, problem[0], problem[1])
     return Verdict(True, count, prev)
+
+
+# -- the signed checkpoints (replay/audit_checkpoints.py writes them) ---------------------------
+
+
+def check_checkpoints(archive_dir: Path, count: int, extra: tuple[Path, ...] = ()) -> tuple[int, str] | None:
+    """(seq, reason) of the first checkpoint the log fails, or None. Called by verify() once the
+    chain itself is intact (`count` entries)."""
+    records: list[tuple[str, dict]] = []
+    for source in (Path(archive_dir) / CHECKPOINTS, *extra):
+        if not source.is_file():
+            if source != Path(archive_dir) / CHECKPOINTS:
+                return 0, f"checkpoint file {source} not found"
+            continue
+        for n, line in enumerate(source.read_bytes().splitlines(keepends=True), start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append((f"{source}:{n}", parse_entry(line if line.endswith(b"\n") else line + b"\n")))
+            except ValueError as exc:
+                return 0, f"{source}:{n} is not a checkpoint ({exc})"
+    if not records:
+        return None
+    try:
+        key = signing_key(archive_dir)
+    except AuditKeyError as exc:
+        return 0, str(exc)
+    if key is None:
+        return 0, "checkpoints exist but the log's signing key is not in the keys folder: cannot check them"
+    public = key.public_key()
+    ident = log_id(archive_dir)
+    hashes = _hashes(archive_dir)
+    for where, record in records:
+        body = {name: record.get(name) for name in SIGNED_FIELDS}
+        try:
+            public.verify(base64.b64decode(str(record.get("signature", ""))), _canonical(body))
+        except (InvalidSignature, ValueError):
+            return 0, f"checkpoint {where} has no valid signature of this log's key"
+        seq = record.get("seq")
+        if body["log_id"] != ident or not isinstance(seq, int):
+            return 0, f"checkpoint {where} is of another log"
+        if seq > count:
+            return count + 1, (f"the log ends at seq {count} but checkpoint {where} signed seq {seq}: "
+                               f"its newest {seq - count} entries were cut off")
+        if hashes[seq - 1] != record.get("hash"):
+            return seq, f"entry {seq} is not the one checkpoint {where} signed"
+    return None
+
+
+def _hashes(archive_dir: Path) -> list[str]:
+    path = audit_path(archive_dir)
+    return [parse_entry(raw).get("hash", "") for raw in _lines(path)] if path.is_file() else []

@@ -14,13 +14,12 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
+# The check of the checkpoints is in replay.audit (its verify() runs it): this module imports the
+# audit log, never the other way round.
+from replay.audit import CHECKPOINTS, AuditError, _canonical, check_checkpoints, verify
+from replay.audit_keys import log_id, public_key_b64, signing_key
 
-from replay.audit import AuditError, _canonical, _lines, audit_path, parse_entry, verify
-from replay.audit_keys import AuditKeyError, log_id, public_key_b64, signing_key
-
-CHECKPOINTS = Path(".sma") / "audit-checkpoints.jsonl"
-SIGNED_FIELDS = ("log_id", "seq", "hash", "at")
+__all__ = ["CHECKPOINTS", "check_checkpoints", "write_checkpoint"]
 
 
 def write_checkpoint(archive_dir: Path) -> dict:
@@ -43,54 +42,3 @@ def write_checkpoint(archive_dir: Path) -> dict:
     with os.fdopen(fd, "a", encoding="utf-8") as fh:
         fh.write(json.dumps(record, separators=(",", ":")) + "\n")
     return record
-
-
-def check_checkpoints(archive_dir: Path, count: int, extra: tuple[Path, ...] = ()) -> tuple[int, str] | None:
-    """(seq, reason) of the first checkpoint the log fails, or None. Called by verify() once the
-    chain itself is intact (`count` entries)."""
-    records: list[tuple[str, dict]] = []
-    for source in (Path(archive_dir) / CHECKPOINTS, *extra):
-        if not source.is_file():
-            if source != Path(archive_dir) / CHECKPOINTS:
-                return 0, f"checkpoint file {source} not found"
-            continue
-        for n, line in enumerate(source.read_bytes().splitlines(keepends=True), start=1):
-            if not line.strip():
-                continue
-            try:
-                records.append((f"{source}:{n}", parse_entry(line if line.endswith(b"\n") else line + b"\n")))
-            except ValueError as exc:
-                return 0, f"{source}:{n} is not a checkpoint ({exc})"
-    if not records:
-        return None
-    try:
-        key = signing_key(archive_dir)
-    except AuditKeyError as exc:
-        return 0, str(exc)
-    if key is None:
-        return 0, "checkpoints exist but the log's signing key is not in the keys folder: cannot check them"
-    public = key.public_key()
-    ident = log_id(archive_dir)
-    hashes = _hashes(archive_dir)
-    for where, record in records:
-        body = {name: record.get(name) for name in SIGNED_FIELDS}
-        try:
-            public.verify(base64.b64decode(str(record.get("signature", ""))), _canonical(body))
-        except (InvalidSignature, ValueError):
-            return 0, f"checkpoint {where} has no valid signature of this log's key"
-        seq = record.get("seq")
-        if body["log_id"] != ident or not isinstance(seq, int):
-            return 0, f"checkpoint {where} is of another log"
-        if seq > count:
-            return count + 1, (f"the log ends at seq {count} but checkpoint {where} signed seq {seq}: "
-                               f"its newest {seq - count} entries were cut off")
-        if hashes[seq - 1] != record.get("hash"):
-            return seq, f"entry {seq} is not the one checkpoint {where} signed"
-    return None
-
-
-def _hashes(archive_dir: Path) -> list[str]:
-    path = audit_path(archive_dir)
-    return [parse_entry(raw).get("hash", "") for raw in _lines(path)] if path.is_file() else []
-
-

@@ -1,4 +1,5 @@
-"""Users, sessions and sign-in throttling for the replay gateway.
+"""Users, sessions and password verification for the replay gateway (the throttling of sign-ins,
+and the tarpit for a flood of them, are in replay/signin_flood.py).
 
 Users live in DIR/.sma/users.json (folder 0700, file 0600), beside the archive they give access to:
 an archive copied to another machine keeps its access rules, and nothing in DIR/.sma is ever served
@@ -269,102 +270,6 @@ class VerifiedCache:
             if len(self._seen) > 10_000:
                 self._seen.clear()
             self._seen[self._key(name, password, stored)] = (role, time.monotonic() + self.TTL)
-
-
-# -- sign-in throttling ------------------------------------------------------------------------
-class _Backoff:
-    """Attempts per key (a name at a client address, or a client address): `free` of them at once,
-    then each further one must wait, doubling (1, 2, 4 ... max_wait s) before it is even checked.
-    `begin` counts the attempt BEFORE its password is checked, so a burst of parallel guesses is
-    refused, not verified; `forgive` takes a success's count back."""
-
-    def __init__(self, free: int, max_wait: float) -> None:
-        self.free = free
-        self.max_wait = max_wait
-        self._state: dict[str, tuple[int, float]] = {}  # key -> (count, not-before)
-
-    def wait_left(self, key: str, now: float) -> float:
-        return max(0.0, self._state.get(key, (0, 0.0))[1] - now)
-
-    def _wait(self, count: int) -> float:
-        return 0.0 if count < self.free else min(self.max_wait, 2.0 ** (count - self.free))
-
-    def begin(self, key: str, now: float) -> None:
-        count, not_before = self._state.get(key, (0, 0.0))
-        count += 1
-        self._state[key] = (count, max(not_before, now + self._wait(count)))
-        if len(self._state) > 100_000:  # bounded memory under a spray of names or addresses
-            self._state.pop(next(iter(self._state)))
-
-    def failed(self, key: str, now: float) -> None:
-        """The wait runs from the end of a failed check too (a slow verification must not use it up)."""
-        if key in self._state:
-            count, not_before = self._state[key]
-            self._state[key] = (count, max(not_before, now + self._wait(count)))
-
-    def forgive(self, key: str) -> None:
-        self._state.pop(key, None)
-
-    def take_back(self, key: str, now: float) -> None:
-        """One attempt that succeeded no longer counts: the count is of failures only."""
-        if key not in self._state:
-            return
-        count = self._state[key][0] - 1
-        if count <= 0:
-            self._state.pop(key)
-        else:
-            self._state[key] = (count, now + self._wait(count) if count >= self.free else 0.0)
-
-
-class LoginThrottle:
-    """Sign-in throttling per user name at a client address AND per client address.
-
-    Each attempt is counted before its password is checked (a burst of parallel guesses is refused
-    rather than verified). The name's count is kept per client address, so a guessing client locks
-    out only itself: the user signs in from their own address, and signed-in sessions (and Basic
-    clients whose password is in the VerifiedCache) never pass through here. The per-address count
-    (more free failures, across all names) stops one client from spraying many names. Unknown names
-    are counted like known ones, so the answer never tells which names are real. A success resets
-    the name's count at that address (not the address's own count: a valid account must not buy
-    guesses on others, so only the success's own attempt is taken back: the address's count is of its
-    failures, and ten colleagues signing in through one proxy address are never slowed)."""
-
-    FREE = 3  # per name at one client address
-    CLIENT_FREE = 10  # per client address, all names
-    MAX_WAIT = 300.0
-
-    def __init__(self) -> None:
-        self._pairs = _Backoff(self.FREE, self.MAX_WAIT)
-        self._clients = _Backoff(self.CLIENT_FREE, self.MAX_WAIT)
-        self._lock = threading.Lock()
-
-    def wait_left(self, name: str, client: str = "") -> float:
-        now = time.monotonic()
-        with self._lock:
-            return max(self._pairs.wait_left(f"{client}\0{name}", now), self._clients.wait_left(client, now))
-
-    def begin(self, name: str, client: str = "") -> float:
-        """0.0: go on and check the password (the attempt is counted already); else the seconds
-        left before this client may try this name again (nothing counted, nothing checked)."""
-        now = time.monotonic()
-        pair = f"{client}\0{name}"
-        with self._lock:
-            wait = max(self._pairs.wait_left(pair, now), self._clients.wait_left(client, now))
-            if wait <= 0:
-                self._pairs.begin(pair, now)
-                self._clients.begin(client, now)
-            return wait
-
-    def failed(self, name: str, client: str = "") -> None:
-        now = time.monotonic()
-        with self._lock:
-            self._pairs.failed(f"{client}\0{name}", now)
-            self._clients.failed(client, now)
-
-    def succeeded(self, name: str, client: str = "") -> None:
-        with self._lock:
-            self._pairs.forgive(f"{client}\0{name}")
-            self._clients.take_back(client, time.monotonic())
 
 
 class VerificationPool:

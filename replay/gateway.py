@@ -28,7 +28,6 @@ from urllib.parse import parse_qsl, unquote
 from replay import overview, pages
 from replay.audit import AuditLog, repair_torn_tail
 from replay.auth import (
-    LoginThrottle,
     OneTimeTokens,
     Principal,
     SessionStore,
@@ -40,7 +39,7 @@ from replay.auth import (
 from replay.gateway_types import CSRF_FIELD, SECURITY_HEADERS, GatewayRequest, GatewayResponse
 from replay.proxy import forward
 from replay.routes import ROLE_VIEW, classify
-from replay.signin_flood import RefusalAudit, Tarpit
+from replay.signin_flood import LoginThrottle, RefusalAudit, Tarpit
 from replay.views import ViewSet
 
 SESSION_COOKIE = "sma_session"

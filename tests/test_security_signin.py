@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from security_support import USERS, basic, call, form_sign_in, make_gateway, session_of
 
-from replay.auth import LoginThrottle
 from replay.gateway import Gateway
+from replay.signin_flood import LoginThrottle
 
 
 @pytest.fixture
