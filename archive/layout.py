@@ -49,6 +49,11 @@ class ArchiveDir:
     def pages(self, copy: str = "original") -> Path:
         return self.copy(copy) / "pages.jsonl"
 
+    def has_copy(self, copy: str = "original") -> bool:
+        """True when the copy has a warcs/ folder: for the original, that DIR is an SMA archive (it has
+        been crawled into); the access copy appears with privacy on, the public one with approvals."""
+        return self.warc_dir(copy).is_dir()
+
     def closed_warcs(self, copy: str = "original") -> list[Path]:
         """The copy's closed, non-empty WARCs in name order: what may be indexed and replayed."""
         return closed_warcs(self.warc_dir(copy))

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from archive.layout import ArchiveDir
 from sma.exitcodes import ExitCode
 
 
@@ -66,7 +67,7 @@ def archive_dir(value: str, warcs: bool = True) -> Path:
     """The archive directory given on the command line; with `warcs` it must hold a warcs/ folder
     (it has been crawled into), else it only has to exist. Bad input (exit 2) otherwise."""
     path = Path(value)
-    if warcs and not (path / "warcs").is_dir():
+    if warcs and not ArchiveDir(path).has_copy():
         raise CommandError(f"not an archive (no warcs/ folder): {value}", ExitCode.BAD_INPUT)
     if not path.is_dir():
         raise CommandError(f"archive directory {value} does not exist", ExitCode.BAD_INPUT)

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from sma.config import SESSIONS_DIR
+
 SESSION_NAME = re.compile(r"[A-Za-z0-9_-]+")
 # Shorter values (flags like "1", "true") would scrub ordinary page text; they are no secret.
 MIN_SECRET_LENGTH = 4
@@ -42,7 +44,7 @@ class SessionInfo:
 
 def sessions_dir() -> Path:
     """$SMA_SESSIONS_DIR or ~/.config/sma/sessions, created (and kept) 0700."""
-    directory = Path(os.environ.get("SMA_SESSIONS_DIR") or Path.home() / ".config" / "sma" / "sessions")
+    directory = SESSIONS_DIR.path()
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     if directory.stat().st_mode & 0o777 != 0o700:
         directory.chmod(0o700)

@@ -70,6 +70,8 @@ def test_closed_warcs_leave_out_open_and_empty_files_and_crawl_warcs_keep_write_
     assert [p.name for p in crawl_warcs(warcs, "c1")] == ["sma-20260101000000-c1-00000.warc.gz",
                                                           "sma-20260101000000-c1-00001.warc.gz.open"]
     assert ArchiveDir(tmp_path).closed_warcs("access") == []  # no access copy yet
+    assert ArchiveDir(tmp_path).has_copy() and not ArchiveDir(tmp_path).has_copy("access")
+    assert not ArchiveDir(tmp_path / "elsewhere").has_copy()  # never crawled into: not an archive
 
 
 @pytest.mark.parametrize(("name", "crawl_id"), [

@@ -7,9 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from sma.exitcodes import ExitCode
 from sma.registry import Account, Organisation, Registry, RegistryError, add_account, load_registry
-
-EXIT_BAD_INPUT = 2
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -47,7 +46,7 @@ def _problems(exc: RegistryError) -> int:
     count = len(exc.problems)
     where = exc.problems[0].path if exc.problems else "registry"
     print(f"sma: error: {where}: {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
-    return EXIT_BAD_INPUT
+    return ExitCode.BAD_INPUT
 
 
 def _load(path: str) -> Registry:
@@ -62,7 +61,7 @@ def _validate(args: argparse.Namespace) -> int:
     counts = registry.scenario_counts()
     print(f"{args.registry}: OK, {len(registry.accounts)} accounts "
           f"(A: {counts['A']}, B: {counts['B']}, C: {counts['C']})")
-    return 0
+    return ExitCode.OK
 
 
 def _schedule_shown(account: Account) -> str:
@@ -95,7 +94,7 @@ def _list(args: argparse.Namespace) -> int:
         organisation = {"id": registry.organisation.id, "name": registry.organisation.name}
         print(json.dumps({"organisation": organisation, "accounts": [_as_json(a) for a in registry.accounts]},
                          indent=2, ensure_ascii=False))
-        return 0
+        return ExitCode.OK
     header = ("id", "platform", "type", "comments", "scenario", "schedule", "process", "session", "url")
     rows = [header] + [
         (a.id, a.platform, a.type, "yes" if a.comments else "no", a.scenario, _schedule_shown(a), a.process,
@@ -106,7 +105,7 @@ def _list(args: argparse.Namespace) -> int:
     print(f"{registry.organisation.name} ({registry.organisation.id})")
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[-1])
-    return 0
+    return ExitCode.OK
 
 
 def _add(args: argparse.Namespace) -> int:
@@ -116,7 +115,7 @@ def _add(args: argparse.Namespace) -> int:
         if not (args.organisation_id and args.organisation_name):
             print(f"sma: error: {path} does not exist; give --organisation-id and --organisation-name to create it",
                   file=sys.stderr)
-            return EXIT_BAD_INPUT
+            return ExitCode.BAD_INPUT
         organisation = Organisation(args.organisation_id, args.organisation_name)
     entry = {
         "id": args.id,
@@ -135,4 +134,4 @@ def _add(args: argparse.Namespace) -> int:
         return _problems(exc)
     note = "" if account.automatic else ", on request only"
     print(f"{path}:{account.line}: added {account.id} (scenario {account.scenario}{note})")
-    return 0
+    return ExitCode.OK

@@ -8,7 +8,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-EXIT_BAD_INPUT = 2
+from archive.layout import ArchiveDir
+from sma.exitcodes import ExitCode
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,7 +32,7 @@ def add_context_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--hotspots", help="file of hotspots, one 'name YYYY-MM-DD..YYYY-MM-DD terms' a line")
 
 
-def error(message: str, code: int = EXIT_BAD_INPUT) -> int:
+def error(message: str, code: int = ExitCode.BAD_INPUT) -> int:
     print(f"sma: error: {message}", file=sys.stderr)
     return code
 
@@ -46,7 +47,7 @@ def appraise(args: argparse.Namespace) -> tuple[Path, object, list]:
     from sma.registry import RegistryError, load_registry
 
     archive = Path(args.archive)
-    if not (archive / "warcs").is_dir():
+    if not ArchiveDir(archive).has_copy():
         raise ValueError(f"{archive} is not an SMA archive (no warcs/ folder)")
     try:
         registry = load_registry(Path(args.registry))
@@ -78,7 +79,7 @@ def _report(args: argparse.Namespace) -> int:
         Path(args.out).write_text(output, encoding="utf-8")
     else:
         sys.stdout.write(output)
-    return 0
+    return ExitCode.OK
 
 
 def _check_list(args: argparse.Namespace) -> int:
@@ -93,4 +94,4 @@ def _check_list(args: argparse.Namespace) -> int:
     counts = Counter(c.waardering for c in selection.categories.values())
     print(f"{args.file}: OK, {selection.name}: {len(selection.categories)} categories "
           f"(B {counts['B']}, V {counts['V']}, N {counts['N']})")
-    return 0
+    return ExitCode.OK

@@ -7,8 +7,8 @@ import getpass
 import sys
 from pathlib import Path
 
-EXIT_FAILED = 1
-EXIT_BAD_INPUT = 2
+from archive.layout import ArchiveDir
+from sma.exitcodes import ExitCode
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -30,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     dataset.set_defaults(func=_dataset)
 
 
-def _error(message: str, code: int = EXIT_FAILED) -> int:
+def _error(message: str, code: int = ExitCode.FAILED) -> int:
     print(f"sma: error: {message}", file=sys.stderr)
     return code
 
@@ -40,14 +40,14 @@ def _dataset(args: argparse.Namespace) -> int:
     from search.dataset import DatasetOptions, write_dataset
 
     archive = Path(args.archive)
-    if not (archive / "warcs").is_dir():
-        return _error(f"not an archive (no warcs/ folder): {args.archive}", EXIT_BAD_INPUT)
+    if not ArchiveDir(archive).has_copy():
+        return _error(f"not an archive (no warcs/ folder): {args.archive}", ExitCode.BAD_INPUT)
     options = DatasetOptions(copy="original" if args.original else "access", account=args.account,
                              since=args.since, until=args.until)
     try:
         result = write_dataset(archive, Path(args.out), options)
     except SearchError as exc:
-        return _error(str(exc), EXIT_BAD_INPUT)
+        return _error(str(exc), ExitCode.BAD_INPUT)
     except OSError as exc:
         return _error(f"cannot write the dataset: {exc}")
     from replay.audit import AuditLog
@@ -57,4 +57,4 @@ def _dataset(args: argparse.Namespace) -> int:
                               "rows": result.rows, "out": str(Path(args.out).resolve())})
     label = "ORIGINAL (with personal data)" if args.original else "pseudonymised"
     print(f"sma: dataset ({label}): {result.posts} posts, {result.comments} comments -> {result.folder}")
-    return 0
+    return ExitCode.OK

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from sma.commands.appraisal import add_context_arguments, appraise, error
+from sma.exitcodes import ExitCode
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -65,7 +66,7 @@ def _list(args: argparse.Namespace) -> int:
     for item in data["held"]:
         print(f"held, not proposed: {item['id'][5:]}  ({', '.join(item['holds'])})")
     print(f"{data['id']}: {len(data['items'])} posts proposed, {len(data['held'])} held; {path}")
-    return 0
+    return ExitCode.OK
 
 
 def _approve(args: argparse.Namespace) -> int:
@@ -76,7 +77,7 @@ def _approve(args: argparse.Namespace) -> int:
     except DestroyError as exc:
         return error(str(exc))
     print(f"{data['id']}: approved by {args.by} ({len(data['items'])} posts)")
-    return 0
+    return ExitCode.OK
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -95,4 +96,4 @@ def _run(args: argparse.Namespace) -> int:
         return error(str(exc))
     print(f"destroyed {len(statement['destroyed'])} posts, {statement['records_removed']} records in "
           f"{len(statement['files'])} files; verklaring: {archive / statement['file']}")
-    return 0
+    return ExitCode.OK

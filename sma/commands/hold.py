@@ -6,7 +6,9 @@ import argparse
 import getpass
 from pathlib import Path
 
+from archive.layout import ArchiveDir
 from sma.commands.appraisal import error
+from sma.exitcodes import ExitCode
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -36,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _holds(archive: str):  # noqa: ANN202
     from records.holds import Holds
 
-    if not (Path(archive) / "warcs").is_dir():
+    if not ArchiveDir(archive).has_copy():
         raise ValueError(f"{archive} is not an SMA archive (no warcs/ folder)")
     return Holds(Path(archive))
 
@@ -51,7 +53,7 @@ def _add(args: argparse.Namespace) -> int:
     except (ValueError, HoldError) as exc:
         return error(str(exc))
     print(hold.id)
-    return 0
+    return ExitCode.OK
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -62,10 +64,10 @@ def _list(args: argparse.Namespace) -> int:
     if args.all:
         for row in holds.history():
             print(" ".join(f"{k}={v}" for k, v in row.items()))
-        return 0
+        return ExitCode.OK
     for hold in holds.active():
         print(f"{hold.id}  {hold.kind}={hold.value}  {hold.at} by {hold.by}: {hold.reason}")
-    return 0
+    return ExitCode.OK
 
 
 def _release(args: argparse.Namespace) -> int:
@@ -76,4 +78,4 @@ def _release(args: argparse.Namespace) -> int:
     except (ValueError, HoldError) as exc:
         return error(str(exc))
     print(f"released {hold.id}")
-    return 0
+    return ExitCode.OK

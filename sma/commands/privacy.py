@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
-EXIT_FAILED = 1
-EXIT_BAD_INPUT = 2
+from sma.config import TSA_URL
+from sma.exitcodes import ExitCode
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument("--out", required=True, help="output file, ending in .wacz")
     export.add_argument("--pseudonymised", action="store_true",
                         help="export the pseudonymised access copy (without: the authentic original, archivist only)")
-    export.add_argument("--tsa-url", default=os.environ.get("SMA_TSA_URL") or None, metavar="URL",
+    export.add_argument("--tsa-url", default=TSA_URL.get() or None, metavar="URL",
                         help="also get an RFC 3161 timestamp of the signature from this timestamp authority "
                         "(default: $SMA_TSA_URL; docs/fixity.md)")
     export.set_defaults(func=_export)
@@ -50,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     lshow.set_defaults(func=_ledger_show)
 
 
-def _error(message: str, code: int = EXIT_FAILED) -> int:
+def _error(message: str, code: int = ExitCode.FAILED) -> int:
     print(f"sma: error: {message}", file=sys.stderr)
     return code
 
@@ -69,7 +68,7 @@ def _export(args: argparse.Namespace) -> int:
     what = "pseudonymised access copy" if args.pseudonymised else "AUTHENTIC archive (archivist only)"
     stamped = ", RFC 3161 timestamp from " + args.tsa_url if getattr(args, "tsa_url", None) else ""
     print(f"{out}: {what}, {out.stat().st_size / 1e6:.1f} MB, wacz validate: ok{stamped}")
-    return 0
+    return ExitCode.OK
 
 
 def _keys_init(args: argparse.Namespace) -> int:
@@ -79,9 +78,9 @@ def _keys_init(args: argparse.Namespace) -> int:
         path = init_key(args.organisation, force=args.force)
         keys = load_keys(args.organisation)
     except KeyProblem as exc:
-        return _error(str(exc), EXIT_BAD_INPUT)
+        return _error(str(exc), ExitCode.BAD_INPUT)
     print(f"{path}: key for organisation {args.organisation!r}, fingerprint {keys.fingerprint}; back it up")
-    return 0
+    return ExitCode.OK
 
 
 def _keys_show(args: argparse.Namespace) -> int:
@@ -90,9 +89,9 @@ def _keys_show(args: argparse.Namespace) -> int:
     try:
         keys = load_keys(args.organisation)
     except KeyProblem as exc:
-        return _error(str(exc), EXIT_BAD_INPUT)
+        return _error(str(exc), ExitCode.BAD_INPUT)
     print(f"organisation {args.organisation!r}: key from {keys.source}, fingerprint {keys.fingerprint}")
-    return 0
+    return ExitCode.OK
 
 
 def _ledger_show(args: argparse.Namespace) -> int:
@@ -101,7 +100,7 @@ def _ledger_show(args: argparse.Namespace) -> int:
 
     crawl_dir = Path(args.archive) / "crawls" / args.crawl
     if not crawl_dir.is_dir():
-        return _error(f"no crawl {args.crawl!r} in {args.archive}", EXIT_BAD_INPUT)
+        return _error(f"no crawl {args.crawl!r} in {args.archive}", ExitCode.BAD_INPUT)
     organisation = args.organisation
     summary_file = crawl_dir / "privacy.json"
     summary = json.loads(summary_file.read_text(encoding="utf-8")) if summary_file.exists() else {}
@@ -117,9 +116,9 @@ def _ledger_show(args: argparse.Namespace) -> int:
     if args.json:
         for entry in entries:
             print(json.dumps(entry, ensure_ascii=False))
-        return 0
+        return ExitCode.OK
     for e in entries:
         where = ",".join(f"{k}={v}" for k, v in e["location"].items())
         print(f"{e['type']:<10} {e['pseudonym'][:40]:<40} {e['value'][:40]!r:<42} {where:<24} {e['target_uri']}")
     print(f"{len(entries)} findings", file=sys.stderr)
-    return 0
+    return ExitCode.OK

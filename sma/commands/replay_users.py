@@ -76,7 +76,7 @@ def _users_add(args: argparse.Namespace) -> int:
     except (EOFError, KeyboardInterrupt):
         raise CommandError("no password given", ExitCode.BAD_INPUT) from None
     print(f"user {args.name} added with role {args.role}")
-    return 0
+    return ExitCode.OK
 
 
 @command
@@ -88,7 +88,7 @@ def _users_list(args: argparse.Namespace) -> int:
         rows = UserStore(archive).list()
     for name, role, created in rows:
         print(f"{name}\t{role}\t{created}")
-    return 0
+    return ExitCode.OK
 
 
 @command
@@ -99,7 +99,7 @@ def _users_remove(args: argparse.Namespace) -> int:
     with reported(UserError, code=ExitCode.BAD_INPUT):
         UserStore(archive).remove(args.name)
     print(f"user {args.name} removed")
-    return 0
+    return ExitCode.OK
 
 
 @command
@@ -112,7 +112,7 @@ def _audit_verify(args: argparse.Namespace) -> int:
         raise CommandError(f"audit log {audit_path(archive)} is broken at seq {verdict.broken_seq}: "
                            f"{verdict.reason} ({verdict.count} entries before it are intact)")
     print(f"audit log intact: {verdict.count} entries; last hash {verdict.last_hash or '-'}")
-    return 0
+    return ExitCode.OK
 
 
 @command
@@ -134,7 +134,7 @@ def _audit_checkpoint(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise CommandError(f"cannot write {args.out}: {exc.strerror or exc}", ExitCode.BAD_INPUT) from None
     print(line)
-    return 0
+    return ExitCode.OK
 
 
 def run_replay(args: argparse.Namespace) -> int:

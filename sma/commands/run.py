@@ -16,10 +16,11 @@ from pathlib import Path
 
 from crawler.archive.history import AccountHistory, parse_time
 from crawler.archive.model import utc_now
+from sma.exitcodes import ExitCode
 from sma.registry import Account, Registry, RegistryError, load_registry
 
 # Worst first: the exit code of a run over several accounts is that of its worst account.
-SEVERITY = (1, 4, 3, 0)
+SEVERITY = (ExitCode.FAILED, ExitCode.PAUSED, ExitCode.INCOMPLETE, ExitCode.OK)
 WATCH_POLL_S = 30.0
 
 
@@ -52,7 +53,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     timeline.set_defaults(func=_timeline)
 
 
-def _error(message: str, code: int = 2) -> int:
+def _error(message: str, code: int = ExitCode.BAD_INPUT) -> int:
     print(f"sma: error: {message}", file=sys.stderr)
     return code
 
@@ -157,18 +158,19 @@ def run_once(registry: Registry, archive: Path, args: argparse.Namespace) -> int
             code = subprocess.call(crawl_command(registry, account, archive, *extra), env=crawl_env(registry))
             print(f"{account.id}: {_outcome(code)}", flush=True)
             codes.append(code)
-    return next((c for c in SEVERITY if c in codes), 0) if codes else 0
+    return next((c for c in SEVERITY if c in codes), ExitCode.OK) if codes else ExitCode.OK
 
 
 def _outcome(code: int) -> str:
-    return {0: "complete", 3: "captured, INCOMPLETE (see report)", 4: "PAUSED: log in again",
-            130: "interrupted"}.get(code, f"FAILED (exit {code})")
+    return {ExitCode.OK: "complete", ExitCode.INCOMPLETE: "captured, INCOMPLETE (see report)",
+            ExitCode.PAUSED: "PAUSED: log in again",
+            ExitCode.INTERRUPTED: "interrupted"}.get(code, f"FAILED (exit {code})")
 
 
 def _run(args: argparse.Namespace) -> int:
     registry = _load(args.registry)
     if registry is None:
-        return 2
+        return ExitCode.BAD_INPUT
     archive = Path(args.archive)
     if args.accounts:
         for account_id in args.accounts:
@@ -189,7 +191,7 @@ def _run(args: argparse.Namespace) -> int:
 def _capture_post(args: argparse.Namespace) -> int:
     registry = _load(args.registry)
     if registry is None:
-        return 2
+        return ExitCode.BAD_INPUT
     try:
         account = registry.account(args.account)
     except RegistryError as exc:
@@ -235,4 +237,4 @@ def _timeline(args: argparse.Namespace) -> int:
             since = f" (last copy {change['previous_capture']})" if change.get("previous_capture") else ""
             evidence = f" [{change['evidence']}]" if change.get("evidence") else ""
             print(f"    {what:<16} {target}{evidence}{since}")
-    return 0
+    return ExitCode.OK

@@ -48,7 +48,7 @@ def _index(args: argparse.Namespace) -> int:
     for copy, result in results.items():
         print(f"sma: index {copy}: {result.files_read} new WARC file(s), {result.items} posts and comments, "
               f"{result.files_dropped} file(s) gone, {result.seconds:.1f} s")
-    return 0
+    return ExitCode.OK
 
 
 @command
@@ -68,7 +68,7 @@ def _search(args: argparse.Namespace) -> int:
         searcher.close()
     if args.json:
         print(hits_json(total, hits, searcher.copy))
-        return 0
+        return ExitCode.OK
     print(f"{total} result(s) in the {COPY_LABELS[searcher.copy]} copy")
     for hit in hits:
         when = hit.published or hit.captured
@@ -77,4 +77,4 @@ def _search(args: argparse.Namespace) -> int:
         print(f"- {hit.kind} {when[:10]} {hit.platform}/{hit.account}{who}\n  {snippet}\n  {hit.replay}")
         if len(hit.captures) > 1:
             print("  captures: " + ", ".join(c["captured"][:16].replace("T", " ") for c in hit.captures))
-    return 0
+    return ExitCode.OK

@@ -7,9 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+from sma.exitcodes import ExitCode
 from sma.sessions import SessionError, import_session, list_sessions, remove_session, sessions_dir
-
-EXIT_BAD_INPUT = 2
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _fail(exc: Exception) -> int:
     print(f"sma: error: {exc}", file=sys.stderr)
-    return EXIT_BAD_INPUT
+    return ExitCode.BAD_INPUT
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -40,7 +39,7 @@ def _import(args: argparse.Namespace) -> int:
     except (SessionError, OSError) as exc:
         return _fail(exc)
     print(f"session {args.name!r} stored in {path} (mode 0600)")
-    return 0
+    return ExitCode.OK
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -50,7 +49,7 @@ def _list(args: argparse.Namespace) -> int:
         return _fail(exc)
     if not sessions:
         print(f"no sessions in {sessions_dir()}")
-        return 0
+        return ExitCode.OK
     for info in sessions:
         if info.problem:
             detail = info.problem
@@ -59,7 +58,7 @@ def _list(args: argparse.Namespace) -> int:
             domains = ", ".join(info.domains) or "-"
             detail = f"{info.cookie_count} cookies ({domains}), {len(info.origins)} origins, first expiry {expires}"
         print(f"{info.name}  mode {info.mode:04o}  {detail}")
-    return 0
+    return ExitCode.OK
 
 
 def _remove(args: argparse.Namespace) -> int:
@@ -68,4 +67,4 @@ def _remove(args: argparse.Namespace) -> int:
     except (SessionError, OSError) as exc:
         return _fail(exc)
     print(f"session {args.name!r} removed ({path})")
-    return 0
+    return ExitCode.OK

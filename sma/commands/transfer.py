@@ -7,6 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from archive.layout import ArchiveDir
 from sma.exitcodes import ExitCode
 
 
@@ -61,7 +62,7 @@ def _transfer(args: argparse.Namespace) -> int:
         return _error(str(exc))
     if args.account and not any(o.account_id == args.account for o in objects):
         return _error(f"no account {args.account!r} in {archive}")
-    if args.pseudonymised and not (archive / "access" / "warcs").is_dir():
+    if args.pseudonymised and not ArchiveDir(archive).has_copy("access"):
         return _error(f"{archive} has no pseudonymised access copy (crawl with privacy on)")
     options = TransferOptions(
         organisation_id=registry.organisation.id, organisation_name=registry.organisation.name,
@@ -77,4 +78,4 @@ def _transfer(args: argparse.Namespace) -> int:
     sidecars = len(list(sip.rglob("*.MDTO.xml")))
     copy = "pseudonymised" if args.pseudonymised else "AUTHENTIC (restricted: third parties' personal data)"
     print(f"{sip}: MDTO SIP, {copy} copy, {sidecars} MDTO files valid against the XSD, pakbon.xml")
-    return 0
+    return ExitCode.OK

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from archive.layout import ArchiveDir
+from sma.config import ORGANISATION
 from sma.exitcodes import ExitCode
 
 
@@ -66,7 +68,7 @@ def _verify_wacz(path: Path, public_key: str | None, tsa_cert: str | None = None
     if stamp is not None:
         print(f"{path}: RFC 3161 timestamp valid: signed at {stamp.time.isoformat()} by TSA {stamp.tsa}"
               + (" (trusted certificate)" if tsa_cert else " (certificate in the token; pin it with --tsa-cert)"))
-    return 0
+    return ExitCode.OK
 
 
 def _timestamp(path: Path, tsa_cert: str | None, problems: list[str]):  # noqa: ANN202 - TimestampCheck | None | int
@@ -105,7 +107,7 @@ def _verify_archive(archive: Path, seal_first: bool, checkpoint: bool = False, p
     from records.fixity import seal, verify
     from records.fixity_checkpoint import check_checkpoints
 
-    if not (archive / "warcs").is_dir():
+    if not ArchiveDir(archive).has_copy():
         return _error(f"{archive} is not an SMA archive (no warcs/ folder)")
     expected = None
     if public_key:
@@ -136,16 +138,14 @@ def _verify_archive(archive: Path, seal_first: bool, checkpoint: bool = False, p
           + (f"; {checkpoints} signed manifest checkpoint(s) hold" if checkpoints else ""))
     if checkpoint:
         return _checkpoint(archive)
-    return 0
+    return ExitCode.OK
 
 
 def _checkpoint(archive: Path) -> int:
-    import os
-
     from records.fixity_checkpoint import write_checkpoints
     from records.wacz_sign import SigningError, key_fingerprint, load_signing_key, public_key_b64
 
-    organisation = os.environ.get("SMA_ORGANISATION") or "default"
+    organisation = ORGANISATION.get()
     try:
         key = load_signing_key(organisation, archive_dir=archive)
         written = write_checkpoints(archive, key)
@@ -154,4 +154,4 @@ def _checkpoint(archive: Path) -> int:
     for entry in written:
         print(f"checkpoint: {entry['copy']} manifest, {entry['size']} bytes, {entry['sha256']}, signed by key "
               f"{key_fingerprint(public_key_b64(key.public_key()))}")
-    return 0
+    return ExitCode.OK

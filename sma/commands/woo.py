@@ -61,7 +61,7 @@ def _create(args: argparse.Namespace) -> int:
     holds = hold_woo_pages(archive, woo, user)
     print(woo.id)
     print(f"{woo.id}: legal hold on {len(holds)} post page(s) (sma hold list --archive {archive})", file=sys.stderr)
-    return 0
+    return ExitCode.OK
 
 
 @command
@@ -72,7 +72,7 @@ def _list(args: argparse.Namespace) -> int:
     for woo in WooStore(archive).all():
         approved = sum(p.status == "approved" for p in woo.pages.values())
         print(f"{woo.id}  {woo.period_from}..{woo.period_to}  {woo.status:<8} {approved} approved  {woo.subject}")
-    return 0
+    return ExitCode.OK
 
 
 @command
@@ -96,4 +96,4 @@ def _export(args: argparse.Namespace) -> int:
     for row in result.rows:
         print(f"{row.document}  {row.judgement:<15} {', '.join(row.grounds) or '-':<20} {row.file}")
     print(f"{result.out_dir}: {len(result.files)} files; no PII value found ({result.checked_values} values checked)")
-    return 0
+    return ExitCode.OK
