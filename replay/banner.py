@@ -14,8 +14,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from archive.jsonl import read_jsonl
-from archive.layout import COPY_DIRS
+from archive.layout import COPY_DIRS, ArchiveDir
 from archive.pages import read_pages, timestamp14
 
 COPY_OF_VIEW = {"original": "original", "access": "access", "public": "public"}
@@ -83,7 +82,7 @@ def woo_grounds(archive_dir: Path) -> dict[str, list[dict[str, str]]]:
     from replay.woo.model import DEFAULT_GROUND, GROUNDS
 
     public_urls = {}
-    for line in read_jsonl(Path(archive_dir) / "public" / "pages.jsonl"):
+    for line in read_pages(ArchiveDir(archive_dir).copy("public")):
         if isinstance(line.get("id"), str) and isinstance(line.get("url"), str):
             public_urls[line["id"]] = line["url"]
     out: dict[str, set[str]] = {}

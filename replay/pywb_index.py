@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from archive.layout import closed_warcs
+from archive.layout import ArchiveDir
 from replay.change_marks import write_banner_template
 from replay.pywb_process import COLLECTION, ReplayError, pywb_env, pywb_tool, pywb_venv
 
@@ -39,7 +39,7 @@ INDEX_FORMAT = "pywb-cdxj-postappend-parts-1"
 
 def list_warcs(archive_dir: Path) -> list[Path]:
     """Closed WARCs only: `*.warc.gz.open` is being written and must never reach the index."""
-    return closed_warcs(Path(archive_dir) / "warcs")
+    return ArchiveDir(archive_dir).closed_warcs()
 
 
 def prepare(archive_dir: Path) -> Path:

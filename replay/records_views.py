@@ -19,13 +19,13 @@ def hold_woo_pages(archive_dir: Path, woo, user: str, pages: list | None = None,
     `access`, the AccessArchive, read afresh when not given) for the WooRequest `woo`; a page
     already held is not held twice."""
     from replay.woo.access import open_access
-    from replay.woo.app import find_pages
+    from replay.woo.proposals import propose  # not replay.woo.app, which imports this module
 
     holds = Holds(archive_dir)
     held = {h.value for h in holds.active() if h.kind == "post"}
     placed = []
     if pages is None:
-        pages = [page for page, _ in find_pages(access or open_access(archive_dir), woo)]
+        pages = [proposal.page for proposal in propose(access or open_access(archive_dir), woo)]
     for page in pages:
         if page.kind != "post" or page.url in held:
             continue

@@ -16,20 +16,34 @@ import zipfile
 from collections.abc import Callable, Iterable
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlencode
 
+from replay.audit import AuditLog
+from replay.auth import Principal
 from replay.pages import _page
-from search.copies import COPY_LABELS, SearchError, copy_dir, copy_for_role
+from search.copies import COPY_LABELS, SearchError, copy_for_role, warc_dir
 from search.index import build
 from search.query import MARK_END, MARK_START, Filters, Hit, Searcher
-
-if TYPE_CHECKING:
-    from replay.gateway import Gateway, Principal
 
 PREFIXES = ("/_sma/search", "/_sma/dataset")
 PAGE_SIZE = 50
 DATASET_ROLES = {"researcher": "access", "archivist": "access"}  # archivist may ask copy=original
+
+
+class Gateway(Protocol):
+    """What these pages need of the gateway (replay/gateway.py), which mounts them: named here so
+    that this module never imports the gateway back."""
+
+    archive_dir: Path
+    audit_log: AuditLog
+
+    def error_response(self, start_response: Callable[..., Any], status: int, note: str = "") -> Iterable[bytes]:
+        ...
+
+    def _respond(self, start_response: Callable[..., Any], status: int, body: bytes,
+                 headers: list[tuple[str, str]]) -> Iterable[bytes]:
+        ...
 
 
 class SearchService:
@@ -41,7 +55,7 @@ class SearchService:
         self._lock = threading.Lock()
 
     def refresh(self, copy: str) -> None:
-        warcs = copy_dir(self.archive_dir, copy) / "warcs"
+        warcs = warc_dir(self.archive_dir, copy)
         try:
             state = (warcs.stat().st_mtime_ns,)
         except OSError:

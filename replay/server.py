@@ -14,6 +14,7 @@ from replay.gateway import Gateway
 from replay.pywb_runner import ReplayError, list_warcs
 from replay.signin_flood import Tarpit
 from replay.views import ViewSet
+from sma.exitcodes import ExitCode
 
 THREADS = 8  # for the requests; the sign-in tarpit's held answers get threads of their own
 
@@ -84,14 +85,14 @@ def serve_archive(archive_dir: Path, port: int, host: str = "127.0.0.1", anonymo
         dead = views.dead()
         if dead and not stopping.is_set():
             raise ReplayError(f"pywb of view(s) {', '.join(dead)} exited unexpectedly (see {archive_dir}/.pywb/)")
-        return 0
+        return ExitCode.OK
     except (KeyboardInterrupt, _Stop):
         dead = views.dead()
         if died.is_set():  # not for Ctrl-C, which reaches the pywbs (same process group) as well
             print(f"sma: error: pywb of view(s) {', '.join(dead)} exited unexpectedly (see {archive_dir}/.pywb/)",
                   file=sys.stderr)
-            return 1
-        return 0
+            return ExitCode.FAILED
+        return ExitCode.OK
     finally:
         stopping.set()
         if server is not None:

@@ -6,8 +6,9 @@ copy's index, which never held an original byte (not a filter over a shared inde
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from archive.layout import COPIES, COPY_DIRS, ArchiveDir, make_dir
 
 # The same mapping as the replay gateway's views (replay/routes.py ROLE_VIEW).
 ROLE_COPY: dict[str, str] = {
@@ -16,13 +17,13 @@ ROLE_COPY: dict[str, str] = {
     "woo-officer": "access",
     "public": "public",
 }
-COPY_DIRS: dict[str, str] = {"original": ".", "access": "access", "public": "public"}
 COPY_LABELS: dict[str, str] = {
     "original": "original",
     "access": "pseudonymised",
     "public": "public version",
 }
-COPIES: tuple[str, ...] = tuple(COPY_DIRS)
+__all__ = ["COPIES", "COPY_DIRS", "COPY_LABELS", "ROLE_COPY", "SearchError", "copy_dir", "copy_for_role",
+           "index_dir", "index_path", "secure_dir", "warc_dir"]
 
 
 class SearchError(ValueError):
@@ -37,22 +38,25 @@ def copy_for_role(role: str) -> str:
 
 
 def copy_dir(archive_dir: Path, copy: str) -> Path:
-    """The folder holding the copy's warcs/ and pages.jsonl."""
-    return (Path(archive_dir) / COPY_DIRS[copy]).resolve()
+    """The folder holding the copy's warcs/ and pages.jsonl (archive.layout.ArchiveDir.copy)."""
+    return ArchiveDir(archive_dir).copy(copy).resolve()
+
+
+def warc_dir(archive_dir: Path, copy: str) -> Path:
+    """The copy's warcs/ folder."""
+    return copy_dir(archive_dir, copy) / "warcs"
 
 
 def index_dir(archive_dir: Path) -> Path:
-    return Path(archive_dir) / ".sma" / "search"
+    return ArchiveDir(archive_dir).state / "search"
 
 
 def index_path(archive_dir: Path, copy: str) -> Path:
-    return index_dir(archive_dir) / f"{copy}.sqlite"
+    return ArchiveDir(archive_dir).search_index(copy)
 
 
 def secure_dir(path: Path) -> Path:
     """Creates the folder (and a missing DIR/.sma) as 0700; archive files must not be world-readable."""
     path = Path(path)
-    for folder in (path.parent, path):
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(folder, 0o700)
-    return path
+    make_dir(path.parent)
+    return make_dir(path)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .copies import COPY_DIRS, COPY_LABELS, SearchError, index_path, secure_dir
+from .copies import COPY_DIRS, COPY_LABELS, SearchError, index_path, secure_dir, warc_dir
 from .index import build, open_index
 from .query import Filters, _day, replay_path
 
@@ -105,7 +105,7 @@ def write_dataset(archive_dir: Path, out: Path, options: DatasetOptions) -> Data
     archive_dir, out = Path(archive_dir), Path(out)
     if options.copy not in COPY_DIRS:
         raise SearchError(f"unknown copy {options.copy!r}")
-    if not (Path(archive_dir) / COPY_DIRS[options.copy] / "warcs").is_dir():
+    if not warc_dir(archive_dir, options.copy).is_dir():
         raise SearchError(f"the archive has no {COPY_LABELS[options.copy]} copy")
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise SearchError(f"output folder is not empty: {out}")

@@ -20,7 +20,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .copies import SearchError, copy_dir, index_path, secure_dir
+from archive.layout import COPIES, closed_warcs
+
+from .copies import SearchError, copy_dir, index_path, secure_dir, warc_dir
 from .extract import Extractor, Item, account_map
 
 SCHEMA = """
@@ -133,7 +135,7 @@ def build(archive_dir: Path, copy: str) -> BuildResult:
     source = copy_dir(archive_dir, copy)
     conn = open_index(index_path(archive_dir, copy), create=True)
     try:
-        present = {str(p.relative_to(source)): p for p in sorted((source / "warcs").glob("*.warc.gz"))}
+        present = {str(p.relative_to(source)): p for p in closed_warcs(source / "warcs")}
         # A file that changed under its name (destruction rewrites WARCs) is read again from scratch.
         known = {r["name"] for r in conn.execute("SELECT name, size FROM files")
                  if r["name"] in present and present[r["name"]].stat().st_size == r["size"]}
@@ -161,7 +163,7 @@ def build(archive_dir: Path, copy: str) -> BuildResult:
 def build_all(archive_dir: Path) -> dict[str, BuildResult]:
     """Every copy the archive has (the access and public copies appear with privacy and approval)."""
     out: dict[str, BuildResult] = {}
-    for copy in ("original", "access", "public"):
-        if (copy_dir(archive_dir, copy) / "warcs").is_dir():
+    for copy in COPIES:
+        if warc_dir(archive_dir, copy).is_dir():
             out[copy] = build(archive_dir, copy)
     return out

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .copies import SearchError, copy_dir, copy_for_role, index_path
+from .copies import SearchError, copy_for_role, index_path, warc_dir
 from .index import open_index
 
 _TOKEN = re.compile(r'"([^"]*)"|(\S+)')
@@ -100,7 +100,7 @@ class Searcher:
     def _connection(self) -> sqlite3.Connection | None:
         """None: the copy does not exist yet (nothing approved for the public): nothing to find."""
         if self.conn is None:
-            if not self.path.exists() and not (copy_dir(self.archive_dir, self.copy) / "warcs").is_dir():
+            if not self.path.exists() and not warc_dir(self.archive_dir, self.copy).is_dir():
                 return None
             self.conn = open_index(self.path)
         return self.conn

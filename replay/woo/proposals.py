@@ -16,6 +16,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archive.layout import ArchiveDir
 from search.index import build
 from search.query import Filters, Searcher
 
@@ -58,7 +59,7 @@ def _query(term: str) -> str:
 def propose(access: AccessArchive, woo: WooRequest) -> list[Proposal]:
     """The captured post pages the request's subject and period find, best match first."""
     archive_dir = Path(access.archive_dir)
-    if not (access.access_dir / "warcs").is_dir():
+    if not ArchiveDir(access.archive_dir).has_copy("access"):
         return []  # no pseudonymised copy (privacy off): nothing a Woo officer may open
     with _BUILD_LOCK:
         build(archive_dir, "access")  # incremental: reads only WARCs the index has not seen

@@ -26,6 +26,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from archive.content_types import is_binary
+from archive.layout import COPY_DIRS, ArchiveDir
 from archive.pages import replace_page
 from archive.transform import Handling, handling, metadata_fields
 from crawler.archive.model import Exchange
@@ -37,7 +38,7 @@ from crawler.privacy.pseudonym import LABELS, PERSON_PREFIX
 from .access import AccessArchive, Item, LoadedRecord, Page
 from .model import DEFAULT_GROUND, PageReview
 
-PUBLIC_DIRNAME = "public"
+PUBLIC_DIRNAME = COPY_DIRS["public"]  # DIR/public: the approved, redacted copy
 PUBLIC_PREFIX = "sma-public"
 _AT = r"(?:@|%40|\\u0040|&#64;|&#x40;)?"
 # Between the words of a selected string: any spacing form, or tags (a selection across elements).
@@ -236,8 +237,8 @@ def write_public_page(archive_dir: Path, access: AccessArchive, page: Page, item
     public file) and the page's row in DIR/public/pages.jsonl."""
     rules, kept = build_rules(items, review, texts, region_texts)
     redactor = Redactor(rules, kept)
-    public_dir = Path(archive_dir) / PUBLIC_DIRNAME
-    old = sorted((public_dir / "warcs").glob(f"{PUBLIC_PREFIX}-*-{page.id}-*.warc.gz"))
+    public_dir = ArchiveDir(archive_dir).copy("public")
+    old = sorted(ArchiveDir(archive_dir).warc_dir("public").glob(f"{PUBLIC_PREFIX}-*-{page.id}-*.warc.gz"))
     page_url = redactor.url(page.url)
     writer = ArchiveWriter(public_dir, page.id, {"software": "SMA Woo publication", "format": "WARC File Format 1.1",
                                                  "description": f"public version of page {page.id}, redacted"},
