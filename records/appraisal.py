@@ -16,10 +16,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from archive.layout import ArchiveDir
+
 from .hotspots import Hotspot
 from .objects import InformationObject, WarcLocation
 from .selection import Category, SelectionList, SelectionListError, add_duration
-from .warcmap import records_by_post, scan_all
+from .warcmap import records_by_post, scan
 
 
 def account_category(account: Any, registry: Any, selection: SelectionList) -> tuple[Category, str]:
@@ -72,9 +74,9 @@ def _registry_account(registry: Any, state: dict[str, Any]) -> Any:
 def appraise_archive(archive_dir: Path, registry: Any, selection: SelectionList,
                      hotspots: list[Hotspot]) -> list[InformationObject]:
     archive_dir = Path(archive_dir)
-    infos = [i for i in scan_all(archive_dir) if i.file.parent == archive_dir / "warcs"]
+    infos = [i for path in ArchiveDir(archive_dir).closed_warcs() for i in scan(path)]  # the original's
     titles = {}
-    from crawler.archive.pages import read_pages  # stdlib only
+    from archive.pages import read_pages
 
     for row in read_pages(archive_dir):
         titles[row.get("url")] = row.get("title") or ""
@@ -154,8 +156,8 @@ def due(objects: list[InformationObject], today: date) -> list[InformationObject
 def post_texts(archive_dir: Path) -> dict[str, str]:
     """Each post page's newest captured text (for query holds)."""
     archive_dir = Path(archive_dir)
-    infos = [i for i in scan_all(archive_dir) if i.file.parent == archive_dir / "warcs" and
-             i.uri.startswith("urn:text:")]
+    infos = [i for path in ArchiveDir(archive_dir).closed_warcs() for i in scan(path)  # the original's
+             if i.uri.startswith("urn:text:")]
     by_owner: dict[str, list] = defaultdict(list)
     for info in infos:
         by_owner[info.owner or ""].append(info)

@@ -22,6 +22,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from archive.jsonl import read_jsonl
+from archive.layout import make_dir
+
 from .holds import Holds, _audit
 from .objects import InformationObject
 from .redact import Traces, card_selectors, redact_member
@@ -148,7 +151,7 @@ class Run:
             raise DestroyError("refused: held objects in the list: " + "; ".join(held))
 
     def _log(self, row: dict) -> None:
-        self.journal.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_dir(self.journal.parent)
         with open(self.journal, "a", encoding="utf-8") as fh:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
             fh.flush()
@@ -160,15 +163,7 @@ class Run:
             os.kill(os.getpid(), signal.SIGKILL)
 
     def _done_steps(self) -> list[dict]:
-        if not self.journal.exists():
-            return []
-        rows = []
-        for line in self.journal.read_text(encoding="utf-8").splitlines():
-            try:
-                rows.append(json.loads(line))
-            except ValueError:
-                continue
-        return rows
+        return read_jsonl(self.journal)  # a step torn by a kill is passed over, and done again
 
     def run(self) -> dict:
         if self.list.get("status") == "destroyed":

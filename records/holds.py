@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from archive.jsonl import read_jsonl
+
 from .objects import InformationObject
 
 HOLDS_FILE = Path("records") / "holds.jsonl"
@@ -53,15 +55,7 @@ class Holds:
         self.path = self.archive_dir / HOLDS_FILE
 
     def _events(self) -> list[dict]:
-        if not self.path.exists():
-            return []
-        rows = []
-        for line in self.path.read_text(encoding="utf-8").splitlines():
-            try:
-                rows.append(json.loads(line))
-            except ValueError:
-                continue  # a torn last line
-        return rows
+        return read_jsonl(self.path)  # a torn last line is passed over
 
     def _append(self, row: dict) -> None:
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -16,6 +16,8 @@ from urllib.parse import urljoin
 
 from warcio.archiveiterator import ArchiveIterator
 
+from archive.layout import ArchiveDir
+
 from .redact import Traces, _header_traces, card_selectors, is_textual, redact_payload, text_lines, url_needles
 
 
@@ -123,7 +125,7 @@ def traces_for(archive_dir: Path, posts: set[str], drop: list, texts: dict[str, 
     kept_texts = [text for url, text in texts.items() if url in kept_posts]
     page_texts = [texts.get(url, "") for url in posts]
     own = []
-    doms = [i for i in drop if i.uri.startswith("urn:dom:") and i.file.parent == archive_dir / "warcs"]
+    doms = [i for i in drop if i.uri.startswith("urn:dom:") and i.file.parent == ArchiveDir(archive_dir).warc_dir()]
     selectors = content_selectors()
     for info in doms:
         with open(info.file, "rb") as fh:

@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from archive.layout import COPIES, ArchiveDir
 from crawler.privacy.ledger import CAPTURE_FACTS_NAME, LEDGER_NAME, EncryptedJsonLines
 
 
@@ -101,10 +102,11 @@ def clean_side_files(archive_dir: Path, posts: set[str], drop_ids: set[str], fil
             counts["history_posts"] += len(gone)
         counts["history_changes"] += _filter_jsonl(state_path.parent / "changes.jsonl",
                                                    lambda r: r.get("url") in posts)
-    for tree in ("", "access", "public"):
-        counts["pages_lines"] += _filter_jsonl(archive_dir / tree / "pages.jsonl", lambda r: r.get("url") in posts)
+    layout = ArchiveDir(archive_dir)
+    for copy in COPIES:
+        counts["pages_lines"] += _filter_jsonl(layout.pages(copy), lambda r: r.get("url") in posts)
     for name in files:
-        (archive_dir / ".sma" / "digests" / (Path(name).name + ".json")).unlink(missing_ok=True)
+        (layout.digests / (Path(name).name + ".json")).unlink(missing_ok=True)
     shutil.rmtree(archive_dir / ".pywb", ignore_errors=True)  # derived: replay re-indexes
     counts["search_index"] = _rebuild_search(archive_dir)
     return counts

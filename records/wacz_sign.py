@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import stat
+import sys
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -140,6 +141,30 @@ def sign_wacz(path: Path, key: ec.EllipticCurvePrivateKey, extra: Callable[[str]
             zout.writestr(digest_info, body)
     os.replace(tmp, path)
     return signed
+
+
+def wacz_tool() -> list[str]:
+    """py-wacz's command line: the `wacz` beside this Python, else `python -m wacz`."""
+    tool = Path(sys.executable).with_name("wacz")
+    return [str(tool)] if tool.exists() else [sys.executable, "-m", "wacz"]
+
+
+def sign_wacz_file(path: Path, archive_dir: Path, tsa_url: str | None = None) -> dict:
+    """Signs the WACZ at `path` with the organisation's key (SMA_ORGANISATION), with an RFC 3161
+    timestamp of the signature when `tsa_url` is given. Fails closed: on any failure the WACZ is
+    removed (no unsigned file where a signed one was asked for) and SigningError says why."""
+    from sma.config import ORGANISATION
+
+    try:
+        extra = None
+        if tsa_url:
+            from records.timestamp import wacz_timestamper
+
+            extra = wacz_timestamper(tsa_url)
+        return sign_wacz(path, load_signing_key(ORGANISATION.get(), archive_dir=archive_dir), extra)
+    except (SigningError, ValueError) as exc:
+        Path(path).unlink(missing_ok=True)
+        raise SigningError(f"signing {Path(path).name} failed: {exc}") from None
 
 
 @dataclass

@@ -15,9 +15,12 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
+from archive.layout import COPIES, COPY_DIRS, ArchiveDir
+
 OWN_PREFIXES = ("urn:screenshot:", "urn:dom:", "urn:text:", "metadata:")
 CHANGE_PREFIX = "urn:sma:change:"
-TREES = ("warcs", "access/warcs", "public/warcs")  # original, access copy, public copy
+# The copies' WARC folders, relative to DIR: "warcs", "access/warcs", "public/warcs".
+TREES = tuple(str(Path(COPY_DIRS[copy]) / "warcs") for copy in COPIES)
 
 
 @dataclass(frozen=True)
@@ -36,11 +39,9 @@ class RecordInfo:
 
 
 def warc_files(archive_dir: Path) -> list[Path]:
-    archive_dir = Path(archive_dir)
-    files: list[Path] = []
-    for tree in TREES:
-        files += sorted((archive_dir / tree).glob("*.warc.gz"))
-    return files
+    """The closed WARCs of every copy (original, access, public), each copy's in name order."""
+    layout = ArchiveDir(archive_dir)
+    return [path for copy in COPIES for path in layout.closed_warcs(copy)]
 
 
 def _owner(uri: str, page_uri: str | None, rec_type: str, payload: bytes | None) -> str | None:

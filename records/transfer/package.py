@@ -29,6 +29,8 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
+from archive.layout import ArchiveDir
+
 from ..objects import InformationObject, WarcLocation
 from ..selection import add_duration
 from . import mdto
@@ -95,7 +97,7 @@ def _access_locations(archive: Path) -> dict[str, tuple[WarcLocation, ...]]:
     """The pseudonymised copy's records of each post (same map as the original's, on access/warcs)."""
     from ..warcmap import records_of, scan
 
-    infos = [i for p in sorted((archive / "access" / "warcs").glob("*.warc.gz")) for i in scan(p)]
+    infos = [i for p in ArchiveDir(archive).closed_warcs("access") for i in scan(p)]
     requests = [i for i in infos if i.type == "request"]
     owners = {i.owner for i in infos if i.owner}
     return {url: tuple(WarcLocation(str(i.file.relative_to(archive)), i.offset, i.length, i.digest)
@@ -287,23 +289,24 @@ def _write_wacz(archive: Path, warcs: list[Path], urls: set[str], out: Path, pse
     import subprocess
     import tempfile
 
-    from crawler.archive.pages import HEADER, read_pages
-    from crawler.privacy.export import ExportError, _sign, _wacz_tool
+    from archive.pages import HEADER, read_pages
 
-    source = archive / "access" if pseudonymised else archive
+    from ..wacz_sign import SigningError, sign_wacz_file, wacz_tool
+
+    source = ArchiveDir(archive).copy("access" if pseudonymised else "original")
     rows = [row for row in read_pages(source) if row.get("url") in urls]
     with tempfile.TemporaryDirectory(prefix="sma-transfer-") as tmp:
         pages = Path(tmp) / "pages.jsonl"
         pages.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in [{**HEADER, "title": out.stem},
                                                                                    *rows]), encoding="utf-8")
-        proc = subprocess.run([*_wacz_tool(), "create", "-o", str(out), "-p", str(pages), "--title", out.stem,
+        proc = subprocess.run([*wacz_tool(), "create", "-o", str(out), "-p", str(pages), "--title", out.stem,
                                *map(str, warcs)], capture_output=True, text=True)
     if proc.returncode != 0 or not out.exists():
         last = (proc.stderr or proc.stdout).strip().splitlines()
         raise TransferError(f"{out.name}: wacz create failed: {last[-1] if last else proc.returncode}")
     try:
-        _sign(out, archive)
-    except ExportError as exc:
+        sign_wacz_file(out, archive)
+    except SigningError as exc:
         raise TransferError(str(exc)) from None
 
 
