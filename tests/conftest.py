@@ -164,25 +164,51 @@ def _cpu_seconds() -> float:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):  # noqa: ANN201
-    start = _cpu_seconds()
-    try:
-        return (yield)
-    finally:
-        item.config.stash.setdefault(_CPU_KEY, []).append((_cpu_seconds() - start, item.nodeid))
+    item.stash[_CPU_START] = _cpu_seconds()
+    return (yield)
 
 
-_CPU_KEY = pytest.StashKey[list]()
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):  # noqa: ANN201
+    """The test's CPU time rides on its teardown report: an xdist worker sends that to the
+    controller, which prints `--cpu-durations` (a worker's own summary is never shown)."""
+    report = yield
+    if report.when == "teardown" and _CPU_START in item.stash and item.config.getoption("--cpu-durations"):
+        report.user_properties.append((_CPU_PROPERTY, _cpu_seconds() - item.stash[_CPU_START]))
+    return report
 
 
-def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:  # noqa: ANN001
+class CpuDurations:
+    """`--cpu-durations=N`: collects the tests' CPU times from their reports (in the controller
+    under xdist) and lists the N largest at the end."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.spent: list[tuple[float, str]] = []
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        seconds = dict(report.user_properties).get(_CPU_PROPERTY) if report.when == "teardown" else None
+        if seconds is not None:
+            self.spent.append((seconds, report.nodeid))
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:  # noqa: ANN001
+        if not self.spent:
+            return
+        spent = sorted(self.spent, reverse=True)
+        terminalreporter.write_sep("=", f"most CPU time (s, the test's process + its finished children), top {self.n}")
+        for seconds, nodeid in spent[:self.n]:
+            terminalreporter.write_line(f"{seconds:8.1f}  {nodeid}")
+        terminalreporter.write_line(f"{sum(s for s, _ in spent):8.1f}  total of {len(spent)} tests")
+
+
+def pytest_configure(config: pytest.Config) -> None:
     n = config.getoption("--cpu-durations")
-    spent = sorted(config.stash.get(_CPU_KEY, []), reverse=True)
-    if not n or not spent:
-        return
-    terminalreporter.write_sep("=", f"most CPU time (s, this process + finished children), top {n}")
-    for seconds, nodeid in spent[:n]:
-        terminalreporter.write_line(f"{seconds:8.1f}  {nodeid}")
-    terminalreporter.write_line(f"{sum(s for s, _ in spent):8.1f}  total of {len(spent)} tests in this process")
+    if n and not hasattr(config, "workerinput"):  # an xdist worker's summary is never shown
+        config.pluginmanager.register(CpuDurations(n), "sma-cpu-durations")
+
+
+_CPU_START = pytest.StashKey[float]()
+_CPU_PROPERTY = "cpu_seconds"
 
 
 @pytest.fixture(scope="session", autouse=True)
