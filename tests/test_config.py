@@ -4,6 +4,7 @@ sma/exitcodes.py's ExitCode agrees with the codes the crawler and the subcommand
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -127,12 +128,17 @@ ENVIRONMENT_USERS = {
 }
 
 
+@functools.cache  # both tests below read the same files
+def parsed(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 def environment_readers(packages: tuple[str, ...]) -> dict[str, int]:
     """path -> line of the first use of os.environ / os.getenv (or `from os import environ`)."""
     found: dict[str, int] = {}
     for pkg in packages:
         for path in sorted((ROOT / pkg).rglob("*.py")):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            for node in ast.walk(parsed(path)):
                 hit = (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "os"
                        and node.attr in ("environ", "getenv", "environb", "putenv")) or (
                     isinstance(node, ast.ImportFrom) and node.module == "os"
@@ -155,7 +161,7 @@ def test_no_exit_code_constants_but_exitcode():
     found = []
     for pkg in ("replay", "records", "search", "sma"):
         for path in sorted((ROOT / pkg).rglob("*.py")):
-            for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            for node in parsed(path).body:
                 if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id.startswith("EXIT_")
                                                         for t in node.targets):
                     found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
