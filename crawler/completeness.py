@@ -24,8 +24,13 @@ def assess(observed: dict[str, Any]) -> dict[str, Any]:
 
     counted_posts = (profile.get("counters") or {}).get("posts")
     found = profile.get("posts_found")
-    if counted_posts is not None and found is not None and found < counted_posts and selected == found:
-        shortfalls.append({"where": where, "what": "posts", "displayed": counted_posts, "captured": found,
+    # A count the reader read from the page's text (no post counter in the profile) is judged strictly:
+    # fewer posts found or visited (--max-posts) than the page says is short.
+    reached = found
+    if (profile.get("counters") or {}).get("posts_from_text") and found is not None and selected is not None:
+        reached = selected = min(found, selected)
+    if counted_posts is not None and reached is not None and reached < counted_posts and selected == reached:
+        shortfalls.append({"where": where, "what": "posts", "displayed": counted_posts, "captured": reached,
                            "suspects": _suspects(profile)})
     if profile and counted_posts is None and "posts" not in (profile.get("counters") or {}):
         # No counter says how many posts there are: found posts are never "all of them".

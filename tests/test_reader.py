@@ -101,3 +101,30 @@ def test_the_reader_never_presses_what_writes():
         assert any(p.search(name) for p in deny), name
     for name in ("Meer reacties weergeven", "3 antwoorden weergeven", "View 3 replies", "Load more", "Volgende"):
         assert not any(p.search(name) for p in deny), name
+
+
+def test_the_reader_presses_counts_of_further_items_and_picks_all_comments_in_any_wording():
+    import re
+
+    words = {k: [re.compile(p, re.I) for p in v] for k, v in load_words().items()}
+    for name in ("View 7 weergeven", "Nog 7 weergeven", "Toon nog 12", "View 7 more", "1 antwoord tonen"):
+        assert any(p.search(name) for p in words["reveal"]) and not any(p.search(name) for p in words["deny"]), name
+    for name in ("12", "Rik 7", "Reageer"):  # a page number, a name, a control that writes
+        assert not any(p.search(name) for p in words["reveal"]) or any(p.search(name) for p in words["deny"]), name
+    assert any(p.search("Relevantste eerst ▾") for p in words["sort_opener"])
+    assert all(any(p.search(n) for p in words["sort_all"]) for n in ("Alles", "Alle opmerkingen", "All comments"))
+
+
+def test_a_post_total_read_from_the_page_is_complete_only_when_every_post_was_visited():
+    from crawler.completeness import assess
+
+    def verdict(found: int, selected: int, counters: dict) -> tuple[bool, list]:
+        report = assess({"profile": {"url": "u", "counters": counters, "posts_found": found},
+                         "posts": [], "posts_selected": selected})
+        return report["complete"], [(s["what"], s.get("captured")) for s in report["shortfalls"]]
+
+    # "30 onderwerpen" read from the text: --max-posts 2 visited 2 of them, so the crawl is short.
+    assert verdict(30, 2, {"posts": 30, "posts_from_text": 1}) == (False, [("posts", 2)])
+    assert verdict(30, 30, {"posts": 30, "posts_from_text": 1}) == (True, [])
+    # A page that says no total: unknown, never complete.
+    assert verdict(30, 30, {})[0] is False

@@ -15,6 +15,7 @@ from urllib.parse import urljoin
 
 from ..profiles import PageSpec, Profile, parse_count
 from .network import NetworkRecorder
+from .reader import Reader, load_words
 
 logger = logging.getLogger(__name__)
 
@@ -293,4 +294,15 @@ class PageDriver:
                 continue
             raw = await loc.first.get_attribute(spec["attr"]) if spec.get("attr") else await loc.first.inner_text()
             values[name] = parse_count(raw)
+        if "posts" not in self.spec.counters and self.spec is self.profile.pages.get("profile"):
+            # No post counter in the profile (the generic one, a site no profile knows): what the
+            # account page says ("30 onderwerpen", "1.234 posts"), read as a person does. A counter
+            # that drifted stays unknown: its platform prints its own count, which the text may miss.
+            # The reader is in the page already (it read it); its words are the crawl's.
+            shown = await Reader(self.page, self.recorder, load_words()).displayed_posts()
+            if shown is not None:
+                values["posts"] = shown
+                # Marks the count as read from text: fewer posts found than it says is a shortfall
+                # even when --max-posts chose fewer (crawler/completeness.py).
+                values["posts_from_text"] = 1
         return values

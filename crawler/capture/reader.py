@@ -25,7 +25,8 @@ from .network import NetworkRecorder
 from .reader_js import INSTALL_JS
 
 WORDS_FILE = Path(__file__).with_name("reader.yaml")
-WORD_LISTS = ("deny", "reveal", "next_page", "sort_opener", "sort_all", "dismiss", "count_total", "count_partial")
+WORD_LISTS = ("deny", "reveal", "next_page", "sort_opener", "sort_all", "dismiss", "count_total", "count_partial",
+              "count_posts")
 
 
 def load_words(path: Path = WORDS_FILE) -> dict[str, list[str]]:
@@ -180,6 +181,13 @@ class Reader:
         """The thread size the page states in text or aria-labels ("12 reacties"), or None."""
         await self._install()
         raw = await self.page.evaluate("() => window.__smaReader.displayed()")
+        values = [v for v in (parse_count(r) for r in raw) if v is not None]
+        return max(values) if values else None
+
+    async def displayed_posts(self) -> int | None:
+        """The number of posts an account page states ("30 onderwerpen", "1.234 posts"), or None."""
+        await self._install()
+        raw = await self.page.evaluate("() => window.__smaReader.displayed('posts')")
         values = [v for v in (parse_count(r) for r in raw) if v is not None]
         return max(values) if values else None
 

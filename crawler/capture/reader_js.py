@@ -8,7 +8,8 @@ INSTALL_JS = r"""(cfg) => {
   if (window.__smaReader) return true;
   const rx = (list) => (list || []).map(s => new RegExp(s.replace(/\(\?P</g, '(?<'), 'i'));
   const W = {deny: rx(cfg.deny), reveal: rx(cfg.reveal), next: rx(cfg.next_page), opener: rx(cfg.sort_opener),
-             all: rx(cfg.sort_all), dismiss: rx(cfg.dismiss), total: rx(cfg.count_total), partial: rx(cfg.count_partial)};
+             all: rx(cfg.sort_all), dismiss: rx(cfg.dismiss), total: rx(cfg.count_total), partial: rx(cfg.count_partial),
+             posts: rx(cfg.count_posts)};
   const any = (list, s) => list.some(r => r.test(s));
   const done = new WeakSet();
   const follow = new Set(), deeper = new Set(), links = new Set(), items = new Set(), hinted = new Set(), names = [];
@@ -222,15 +223,17 @@ INSTALL_JS = r"""(cfg) => {
       pressing = true; try { back.forEach(el => el.click()); } finally { pressing = false; } return back.length; },
     collect() { collect(); return {follow: [...follow], deeper: [...deeper], links: [...links], items: items.size,
                                    hinted: hinted.size, names: names.slice(), entries: [...entries], first: firstEntry}; },
-    displayed() {
+    displayed(kind) {
       // What the page says its thread holds: the largest "N reacties" in visible text or aria-labels,
-      // not counting partial ones inside a control ("View 3 replies").
+      // not counting partial ones inside a control ("View 3 replies"). kind 'posts': what an account
+      // page says it holds ("30 onderwerpen").
+      const counts = kind === 'posts' ? W.posts : W.total;
       const found = [];
       const consider = (text, el) => {
         if (!text) return;
         const ctl = el && el.closest && el.closest('button, a, [role=button], summary');
         if (ctl && any(W.partial, name(ctl))) return;
-        for (const r of W.total) { const m = r.exec(text); if (m && m.groups && m.groups.n) {
+        for (const r of counts) { const m = r.exec(text); if (m && m.groups && m.groups.n) {
           if (found.length < 500) found.push(m.groups.n.trim()); } }
       };
       const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
