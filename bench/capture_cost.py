@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from crawler.capture.behaviours import PageDriver  # noqa: E402
-from crawler.capture.page import init_page, recorder_for, snapshot  # noqa: E402
+from crawler.capture.page import PageRecorders  # noqa: E402
 from crawler.profiles import all_profiles  # noqa: E402
 from crawler.settings import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from demo_platform.server import make_server  # noqa: E402
@@ -78,11 +78,12 @@ async def page_costs(urls: list[str], profile_name: str) -> list[tuple[float, fl
 
             page = await context.new_page()
             t0 = time.perf_counter()
-            await init_page(page, None)
+            recorders = PageRecorders()
+            await recorders.init_page(page, None)
             await page.goto(url, wait_until="load")
-            driver = PageDriver(page, recorder_for(page), profile, spec)
+            driver = PageDriver(page, recorders.for_page(page), profile, spec)
             await driver.run()
-            await snapshot(page, "post")
+            await recorders.snapshot(page, "post")
             captured = time.perf_counter() - t0
             await page.close()
             results.append((bare, captured))

@@ -15,6 +15,7 @@ from scrapy.crawler import Crawler
 from . import report_html
 from .completeness import assess
 from .spec import CrawlSpec
+from .state import CrawlState
 
 
 class CrawlReport:
@@ -24,9 +25,11 @@ class CrawlReport:
         self.archive_dir = Path(crawler.settings.get("SMA_ARCHIVE_DIR"))
         self.crawl_id = crawler.settings.get("SMA_CRAWL_ID")
         self.spec = CrawlSpec.from_crawler(crawler)
+        self.state: CrawlState | None = None  # reached once every extension is built
         self.started = time.monotonic()
         self._task: asyncio.Task | None = None
         self.result: dict[str, Any] = {}
+        self.out: Path | None = None  # where `write` puts summary.json, completeness.json and report.html
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlReport:
@@ -36,6 +39,7 @@ class CrawlReport:
         return ext
 
     def spider_opened(self, spider: Any) -> None:
+        self.state = CrawlState.of(self.crawler)
         self.started = time.monotonic()
         if self.interval > 0:
             self._task = asyncio.ensure_future(self._progress())
@@ -52,48 +56,59 @@ class CrawlReport:
         return (
             f"sma: {state}: {stats.get_value('sma/pages', 0)} pages, {queued} queued, "
             f"{stats.get_value('sma/records', 0)} records, {stats.get_value('sma/bytes', 0) / 1e6:.1f} MB, "
-            f"{len(getattr(self.crawler.spider, 'errors', []))} errors, {time.monotonic() - self.started:.0f} s"
+            f"{len(self.state.errors) if self.state else 0} errors, {time.monotonic() - self.started:.0f} s"
         )
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self._task:
             self._task.cancel()
         stats = self.crawler.stats
-        observed = dict(spider.completeness)
-        observed["errors"] = list(spider.errors)
-        observed["fatal_error"] = spider.fatal_error
+        state = CrawlState.of(self.crawler)
+        observed = state.observed()
         # Bounds that stopped something and rate-limit waits (crawler/limits.py, crawler/ratelimit.py).
         observed["limits"] = list(stats.get_value("sma/limits") or [])
         observed["rate_limits"] = list(stats.get_value("sma/ratelimit") or [])
         report = assess(observed)
         summary = {
             "crawl_id": self.crawl_id,
-            "url": self.spec.url if self.spec else spider.start_url,
-            "profile": spider.profile.name if spider.profile else None,
+            "url": self.spec.url if self.spec else None,
+            "profile": state.profile.name if state.profile else None,
             "finish_reason": reason,
-            "fatal_error": spider.fatal_error,
+            "fatal_error": state.fatal_error,
             "pages": stats.get_value("sma/pages", 0),
             "pages_by_kind": {k: stats.get_value(f"sma/pages/{k}", 0) for k in ("profile", "post")},
             "records": stats.get_value("sma/records", 0),
             "revisits": stats.get_value("sma/revisits", 0),
             "bytes": stats.get_value("sma/bytes", 0),
             "warc_files": stats.get_value("sma/warc_files", []),
-            "errors": spider.errors,
+            "errors": state.errors,
             "duration_s": round(time.monotonic() - self.started, 1),
-            "complete": report["complete"] and not spider.fatal_error,
+            "complete": report["complete"] and not state.fatal_error,
             "comments": report["comments"],
             "shortfalls": len(report["shortfalls"]),
             "limits": len(observed["limits"]),
             "rate_limit_waits": sum(1 for w in observed["rate_limits"] if not w.get("gave_up")),
             "drift": report["drift"],
             "account": self.spec.account if self.spec else None,
-            "visits": {reason: len(urls) for reason, urls in getattr(spider, "plan", {}).items()},
-            "changes": count_changes(getattr(spider, "changes", [])),
-            "paused": getattr(spider, "paused", None),
+            "visits": {reason: len(urls) for reason, urls in state.plan.items()},
+            "changes": count_changes(state.changes),
+            "paused": state.paused,
         }
         # One source of truth: completeness.json, summary.json, the report and the exit code agree.
         report["complete"] = summary["complete"]
         self.result = {"summary": summary, "completeness": report}
+
+    def write(self) -> None:
+        """The report's stage, the crawl's last (crawler/run.finish_crawl): after the access copy, whose
+        failure fails the crawl, so that the files say what `sma crawl` says."""
+        if not self.result:
+            return
+        summary, report = self.result["summary"], self.result["completeness"]
+        state = CrawlState.of(self.crawler)
+        summary["duration_s"] = round(time.monotonic() - self.started, 1)  # the access copy's time included
+        if state.fatal_error and not summary["fatal_error"]:
+            summary["fatal_error"] = state.fatal_error
+            summary["complete"] = report["complete"] = False
         out = self.archive_dir / "crawls" / self.crawl_id
         try:
             out.mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,7 @@ from .archive.pages import append_page, rfc3339
 from .archive.scrub import SecretScrubber
 from .archive.warc import ArchiveWriter, recover_open_files
 from .spec import CrawlSpec
+from .state import CrawlState
 
 
 class WarcPipeline:
@@ -39,15 +40,19 @@ class WarcPipeline:
     def from_crawler(cls, crawler: Crawler) -> WarcPipeline:
         return cls(crawler)
 
+    @property
+    def state(self) -> CrawlState:
+        """The crawl's state (crawler/state.py), reached when a page is written."""
+        return CrawlState.of(self.crawler)
+
     def open_spider(self, spider: Spider | None = None) -> None:
-        spider = spider or self.crawler.spider
         self.recover()
         settings = self.crawler.settings
         info = {
             "software": f"SMA {__version__} (Scrapy + scrapy-playwright)",
             "format": "WARC File Format 1.1",
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
-            "browser": getattr(spider, "browser_version", "") or settings.get("CHROMIUM"),
+            "browser": self.state.browser_version or settings.get("CHROMIUM"),
             "python": platform.python_version(),
             "crawl-id": self.crawl_id,
             "seed": self.spec.url,
@@ -91,13 +96,12 @@ class WarcPipeline:
 
     def process_item(self, item: PageCapture, spider: Spider | None = None) -> PageCapture:
         assert self.writer is not None
-        spider = self.crawler.spider
         if self.writer.records == 0:
             # Known only once the browser runs and the profile is resolved: before the first record.
-            if getattr(spider, "browser_version", None):
-                self.writer.warcinfo["browser"] = f"Chromium {spider.browser_version}"
-            if getattr(spider, "profile", None) is not None:
-                self.writer.warcinfo["profile"] = spider.profile.name
+            if self.state.browser_version:
+                self.writer.warcinfo["browser"] = f"Chromium {self.state.browser_version}"
+            if self.state.profile is not None:
+                self.writer.warcinfo["profile"] = self.state.profile.name
         changes = item.facts.pop("changes", [])
         sockets = item.facts.pop("websockets", [])
         item = self.scrubber.page(item)
@@ -126,9 +130,10 @@ class WarcPipeline:
             # rather than lose more pages, and say why.
             what = "is full" if exc.errno == errno.ENOSPC else f"cannot be written ({exc.strerror or exc})"
             pages = self.crawler.stats.get_value("sma/pages", 0)
-            spider.fatal_error = f"archive directory {self.archive_dir} {what}; stopped after {pages} pages"
+            message = f"archive directory {self.archive_dir} {what}; stopped after {pages} pages"
+            self.state.fatal_error = message
             asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="archive_write_error"))
-            raise DropItem(spider.fatal_error) from exc
+            raise DropItem(message) from exc
         stats = self.crawler.stats
         stats.inc_value("sma/pages")
         stats.inc_value(f"sma/pages/{item.kind}")
@@ -175,9 +180,7 @@ class WarcPipeline:
         thumbs.mkdir(parents=True, exist_ok=True)
         name = self.thumbnail_name(self.crawler.stats.get_value("sma/pages", 0))
         (thumbs / name).write_bytes(item.thumbnail)
-        spider = self.crawler.spider
-        if spider is not None and hasattr(spider, "completeness"):
-            spider.completeness.setdefault("thumbnails", {})[item.url] = f"thumbs/{name}"
+        self.state.completeness.setdefault("thumbnails", {})[item.url] = f"thumbs/{name}"
 
     def close_spider(self, spider: Spider | None = None) -> None:
         if self.writer is not None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import re
 import time
 from collections import Counter
@@ -23,6 +22,10 @@ from urllib.parse import urlsplit
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from archive.layout import OPEN_SUFFIX, crawl_warcs
+from sma.config import PUBLIC_ACCOUNTS
 
 from . import __version__
 from .archive.model import PageCapture
@@ -32,6 +35,7 @@ from .privacy.keys import KeyProblem, OrganisationKeys, load_keys
 from .privacy.ledger import CAPTURE_FACTS_NAME, LEDGER_NAME, EncryptedJsonLines, write_entries
 from .privacy.recognizers_presidio import TextAnalyzer
 from .spec import CrawlSpec
+from .state import CrawlState
 
 logger = logging.getLogger(__name__)
 
@@ -55,9 +59,10 @@ def account_identities(value: str) -> list[str]:
 
 
 class PrivacyPipeline:
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, state: CrawlState | None = None) -> None:
         settings = crawler.settings
         self.crawler = crawler
+        self.state = state if state is not None else CrawlState.of(crawler)
         self.enabled = settings.getbool("SMA_PRIVACY", True)
         self.archive_dir = Path(settings.get("SMA_ARCHIVE_DIR"))
         self.crawl_id = settings.get("SMA_CRAWL_ID")
@@ -68,7 +73,7 @@ class PrivacyPipeline:
         # government bodies in crawler/privacy/data/.
         raw = settings.get("SMA_PUBLIC_ACCOUNTS") or ""
         given = raw.split("|") if isinstance(raw, str) else list(raw)
-        given += os.environ.get("SMA_PUBLIC_ACCOUNTS", "").split("|")  # read at open as well as at import
+        given += PUBLIC_ACCOUNTS.items()  # the environment's too
         self.public_accounts = list(dict.fromkeys(
             identity for entry in given if entry and entry.strip() for identity in account_identities(entry.strip())))
         self.block_avatars = settings.getbool("SMA_BLOCK_THIRD_PARTY_AVATARS", False)
@@ -80,23 +85,22 @@ class PrivacyPipeline:
         self.pages: dict[str, PageFacts] = {}
         self.facts_file: EncryptedJsonLines | None = None
         self.opened = time.monotonic()  # the crawl's own time is measured against the access copy's
+        self.closed: float | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PrivacyPipeline:
+        if not crawler.settings.getbool("SMA_PRIVACY", True):
+            raise NotConfigured("SMA_PRIVACY is off: no PII detection, no access copy")
         return cls(crawler)
 
     # -- what capture needs --------------------------------------------------------------------
-    def _spider(self) -> Any:
-        return self.crawler.spider
-
     def _third_parties(self) -> dict[str, Any]:
-        profile = getattr(self._spider(), "profile", None)
-        return dict(getattr(profile, "third_parties", None) or {})
+        profile = self.state.profile
+        return dict(profile.third_parties or {}) if profile is not None else {}
 
     def _own_identities(self) -> list[str]:
         """The organisation's own account as its profile page shows it: never a third party."""
-        spider = self._spider()
-        profile_facts = (getattr(spider, "completeness", None) or {}).get("profile") or {}
+        profile_facts = self.state.completeness.get("profile") or {}
         account = profile_facts.get("account") or {}
         own = [v for v in (account.get("account_name"), account.get("account_handle")) if v]
         # The account's own URL names its handle (`/@ministerie-demo`, `/ministerie-demo`) also where no
@@ -124,13 +128,11 @@ class PrivacyPipeline:
             self._fail(f"no pseudonymisation key: {exc}")
             return
         self.facts_file = EncryptedJsonLines(self.crawl_dir / CAPTURE_FACTS_NAME, self.keys.fernet())
-        privacy_capture.activate(privacy_capture.CrawlPrivacy(
-            detector=self._detector, third_parties=self._third_parties, block_avatars=self.block_avatars))
+        self.state.privacy = privacy_capture.CrawlPrivacy(
+            detector=self._detector, third_parties=self._third_parties, block_avatars=self.block_avatars)
 
     def _fail(self, message: str) -> None:
-        spider = self._spider()
-        if spider is not None and not getattr(spider, "fatal_error", None):
-            spider.fatal_error = message  # `sma crawl` says it, once, as its error line
+        self.state.fail(message)  # `sma crawl` says it, once, as its error line
         asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="privacy_error"))
 
     def process_item(self, item: PageCapture, spider: Spider | None = None) -> PageCapture:
@@ -143,18 +145,25 @@ class PrivacyPipeline:
         return item
 
     def close_spider(self, spider: Spider | None = None) -> None:
-        privacy_capture.activate(None)
+        """Every page is seen; the access copy waits until the original WARCs are closed (Scrapy closes
+        this pipeline before WarcPipeline): `write_access_copy`, a stage of its own after the crawl."""
+        self.state.privacy = None
+        self.closed = time.monotonic()
+
+    def write_access_copy(self) -> None:
+        """The access-copy stage (crawler/run.finish_crawl; a shared frontier's `completion.finish`): the
+        pseudonymised copy of every record the crawl wrote, its ledger and privacy.json. It reads closed
+        WARCs only: one still `.open` fails the copy (and so the crawl), it is never read half-written."""
         if not self.enabled or self.keys is None or not self.pages:
             return
         started, cpu_started = time.monotonic(), time.process_time()
-        crawl_seconds = started - self.opened
+        crawl_seconds = (self.closed or started) - self.opened
         try:
             result = self._derive()
         except Exception as exc:  # noqa: BLE001 - the authentic archive is written; say what is missing
             message = f"the pseudonymised access copy of crawl {self.crawl_id} was not written: {exc}"
-            spider = self._spider()
-            if spider is not None and not getattr(spider, "fatal_error", None):
-                spider.fatal_error = message  # the crawl fails: an archive without its access copy is not done
+            if not self.state.fatal_error:
+                self.state.fatal_error = message  # the crawl fails: an archive without its access copy is not done
             else:
                 logger.warning(message)  # the crawl already failed for a reason `sma crawl` reports
             return
@@ -216,12 +225,14 @@ class PrivacyPipeline:
         crawl_id = crawl_id or str(self.crawl_id)
         pages = self.pages if pages is None else pages
         crawl_dir = self.archive_dir / "crawls" / crawl_id
+        still_open = [p.name for p in crawl_warcs(self.archive_dir / "warcs", crawl_id) if p.name.endswith(OPEN_SUFFIX)]
+        if still_open:
+            raise RuntimeError(f"original WARC(s) still open: {', '.join(still_open)}")
         detector = self._detector()
         for facts in pages.values():  # pages read before the detector existed, or outside the browser
             from .privacy.detect import ThirdParty
 
             detector.learn(ThirdParty(**p) for p in facts.third_parties)
-        spider = self._spider()
         info = {
             "software": f"SMA {__version__} privacy derivative",
             "format": "WARC File Format 1.1",
@@ -232,7 +243,7 @@ class PrivacyPipeline:
             "derived-from": "warcs/ of this archive, crawl " + crawl_id,
             "organisation": self.organisation,
             "pseudonymisation-key": self.keys.fingerprint,
-            "profile": getattr(getattr(spider, "profile", None), "name", "") or "",
+            "profile": self.state.profile.name if self.state.profile is not None else "",
         }
         deriver = Deriver(self.archive_dir, crawl_id, detector, Pseudonymiser(self.keys.hmac_key),
                           privacy_capture.avatar_patterns(self._third_parties()), pages, info)

@@ -123,11 +123,13 @@ def crawl_spec(spec: CrawlSpec, session: Session | None = None,
     from . import settings as default_settings
     from .extensions import CrawlReport
     from .spiders.account import AccountSpider
+    from .state import CrawlState
 
     crawl_id = spec.crawl_id or f"{timestamp14(utc_now())}-{uuid.uuid4().hex[:6]}"
     spec = replace(spec, archive=archive.resolve(), crawl_id=crawl_id)
     settings = Settings()
     settings.setmodule(default_settings, priority="project")
+    settings.setdict(default_settings.environment_settings(), priority="project")
     settings.set("SMA_ARCHIVE_DIR", str(spec.archive), priority="cmdline")
     settings.set("SMA_CRAWL_ID", crawl_id, priority="cmdline")
     settings.set(SPEC_SETTING, spec, priority="cmdline")
@@ -155,14 +157,15 @@ def crawl_spec(spec: CrawlSpec, session: Session | None = None,
         process.start()
     except KeyboardInterrupt:
         pass
-    report = next((e for e in crawler.extensions.middlewares if isinstance(e, CrawlReport)), None)
+    finish_crawl(crawler)
+    report = _extension(crawler, CrawlReport)
     result = report.result if report else {}
     summary = result.get("summary", {})
-    spider = crawler.spider
-    if spider is not None and spider.paused:
-        return CrawlOutcome(ExitCode.PAUSED, f"PAUSED: {spider.paused}", summary, result.get("completeness", {}))
-    if spider is not None and spider.fatal_error:
-        return CrawlOutcome(ExitCode.FAILED, spider.fatal_error, summary, result.get("completeness", {}))
+    state = _extension(crawler, CrawlState)
+    if state is not None and state.paused:
+        return CrawlOutcome(ExitCode.PAUSED, f"PAUSED: {state.paused}", summary, result.get("completeness", {}))
+    if state is not None and state.fatal_error:
+        return CrawlOutcome(ExitCode.FAILED, state.fatal_error, summary, result.get("completeness", {}))
     if not summary:
         return CrawlOutcome(ExitCode.FAILED, "crawl ended without a summary (see log above)")
     if summary.get("finish_reason") not in ("finished",):
@@ -176,6 +179,31 @@ def crawl_spec(spec: CrawlSpec, session: Session | None = None,
             result.get("completeness", {}),
         )
     return CrawlOutcome(ExitCode.OK, "complete", summary, result.get("completeness", {}))
+
+
+def finish_crawl(crawler: Any) -> None:
+    """The stages after Scrapy has closed the crawl, and with it every original WARC: the pseudonymised
+    access copy (it reads closed WARCs only), then the crawl's report (which says if the copy failed)."""
+    from .extensions import CrawlReport
+    from .privacy_pipeline import PrivacyPipeline
+
+    try:
+        privacy = crawler.get_item_pipeline(PrivacyPipeline) if crawler.spider is not None else None
+    except RuntimeError:  # the crawl ended before its engine was built
+        privacy = None
+    if privacy is not None:
+        privacy.write_access_copy()
+    report = _extension(crawler, CrawlReport)
+    if report is not None:
+        report.write()
+
+
+def _extension(crawler: Any, cls: type) -> Any:
+    """The crawl's extension of `cls`; None when the crawl ended before its extensions were built."""
+    try:
+        return crawler.get_extension(cls)
+    except RuntimeError:
+        return None
 
 
 def print_summary(outcome: CrawlOutcome, stream: Any = sys.stdout) -> None:

@@ -1,6 +1,10 @@
-"""Scrapy settings for SMA crawls. Components are wired here, as in any Scrapy project."""
+"""Scrapy settings for SMA crawls. Components are wired here, as in any Scrapy project.
 
-import os
+Nothing here reads the environment: the settings an `SMA_*` variable decides (sma/config.py) are
+`environment_settings()`, which `crawler.run` applies when it sets a crawl up (over these defaults,
+under the command line's own settings)."""
+
+from typing import Any
 
 BOT_NAME = "sma"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -15,7 +19,7 @@ DOWNLOAD_HANDLERS = {
     "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
 }
 
-CHROMIUM = os.environ.get("SMA_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = "/usr/bin/chromium"  # SMA_CHROMIUM
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -46,14 +50,17 @@ DOWNLOAD_DELAY = 0
 RETRY_TIMES = 1
 # 429 and 503 are rate limits, handled by crawler.ratelimit (waited out, never archived), not retried here.
 RETRY_HTTP_CODES = [500, 502, 504, 522, 524, 408]
-DOWNLOADER_MIDDLEWARES = {"crawler.limits.CaptureLimitsMiddleware": 540, "crawler.ratelimit.RateLimitMiddleware": 560}
+# PageRecorders nearest the download handler: it binds each page's init callback last and unbinds it first.
+DOWNLOADER_MIDDLEWARES = {"crawler.limits.CaptureLimitsMiddleware": 540, "crawler.ratelimit.RateLimitMiddleware": 560,
+                          "crawler.capture.page.PageRecorders": 950}
 SPIDER_MIDDLEWARES = {"crawler.limits.PageTimeoutMiddleware": 1000}
 COOKIES_ENABLED = False  # the browser keeps its own cookies
 TELNETCONSOLE_ENABLED = False
-LOG_LEVEL = os.environ.get("SMA_LOG_LEVEL", "ERROR")
+LOG_LEVEL = "ERROR"  # SMA_LOG_LEVEL
 
 ITEM_PIPELINES = {"crawler.pipelines.WarcPipeline": 100, "crawler.privacy_pipeline.PrivacyPipeline": 200}
-EXTENSIONS = {"crawler.extensions.CrawlReport": 100}
+# CrawlState first: every other component reaches the crawl's state through it (crawler/state.py).
+EXTENSIONS = {"crawler.state.CrawlState": 0, "crawler.extensions.CrawlReport": 100}
 LOG_FORMATTER = "crawler.logformatter.QuietDownloadErrors"
 
 # Bounds on hostile pages (crawler/limits.py, docs/limits.md). Each bound that stops something is a
@@ -85,7 +92,30 @@ SMA_SESSION_SECRETS: list[str] = []
 SMA_SESSION_COOKIES: list[str] = []
 # Privacy (docs/privacy.md): the pseudonymised access copy, whose organisation key to use, staff
 # signatures that are not third parties ("|"-separated), and whether third parties' avatars load at all.
-SMA_PRIVACY = os.environ.get("SMA_PRIVACY", "1").lower() not in ("0", "false", "no", "off")
-SMA_ORGANISATION = os.environ.get("SMA_ORGANISATION", "default")
-SMA_STAFF_SIGNATURES = [s for s in os.environ.get("SMA_STAFF_SIGNATURES", "").split("|") if s.strip()]
-SMA_BLOCK_THIRD_PARTY_AVATARS = os.environ.get("SMA_BLOCK_THIRD_PARTY_AVATARS", "").lower() in ("1", "true", "yes")
+SMA_PRIVACY = True
+SMA_ORGANISATION = "default"
+SMA_STAFF_SIGNATURES: list[str] = []
+SMA_BLOCK_THIRD_PARTY_AVATARS = False
+
+
+def environment_settings() -> dict[str, Any]:
+    """The settings the environment decides, read now (not when this module was imported)."""
+    from sma.config import (
+        BLOCK_THIRD_PARTY_AVATARS,
+        ORGANISATION,
+        PRIVACY,
+        STAFF_SIGNATURES,
+    )
+    from sma.config import CHROMIUM as CHROMIUM_PATH
+    from sma.config import LOG_LEVEL as LOG_LEVEL_NAME
+
+    chromium = CHROMIUM_PATH.get()
+    return {
+        "CHROMIUM": chromium,
+        "PLAYWRIGHT_LAUNCH_OPTIONS": {**PLAYWRIGHT_LAUNCH_OPTIONS, "executable_path": chromium},
+        "LOG_LEVEL": LOG_LEVEL_NAME.get(),
+        "SMA_PRIVACY": PRIVACY.flag(),
+        "SMA_ORGANISATION": ORGANISATION.get(),
+        "SMA_STAFF_SIGNATURES": STAFF_SIGNATURES.items(),
+        "SMA_BLOCK_THIRD_PARTY_AVATARS": BLOCK_THIRD_PARTY_AVATARS.flag(),
+    }

@@ -7,7 +7,6 @@ No crawl: the pipeline is built with Scrapy's get_crawler."""
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
 from scrapy.utils.test import get_crawler
 
@@ -45,12 +44,11 @@ PAGE = (b'<p>Vraag het @DemodorpTV of de Gemeente Demodorp, zegt @truus_1948 teg
 
 def _pipeline(tmp_path: Path, public: list[str] | None) -> PrivacyPipeline:
     spec = CrawlSpec(url="http://127.0.0.1:8700/@gemeente_demodorp", archive=tmp_path, crawl_id="c1")
-    settings = {"SMA_ARCHIVE_DIR": str(tmp_path), "SMA_CRAWL_ID": "c1", "SMA_CRAWL_SPEC": spec}
+    settings = {"SMA_ARCHIVE_DIR": str(tmp_path), "SMA_CRAWL_ID": "c1", "SMA_CRAWL_SPEC": spec,
+                "EXTENSIONS": {"crawler.state.CrawlState": 0}}
     if public is not None:
         settings["SMA_PUBLIC_ACCOUNTS"] = public
     crawler = get_crawler(settings_dict=settings)
-    crawler.spider = SimpleNamespace(start_url="http://127.0.0.1:8700/@gemeente_demodorp", profile=None,
-                                     completeness={})
     return PrivacyPipeline.from_crawler(crawler)
 
 

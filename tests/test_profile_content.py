@@ -19,7 +19,7 @@ from playwright.async_api import async_playwright
 
 from crawler.capture.behaviours import PageDriver
 from crawler.capture.content import read_post_content
-from crawler.capture.page import init_page, recorder_for
+from crawler.capture.page import PageRecorders
 from crawler.profiles import all_profiles
 from crawler.recapture import post_actions
 from demo_platform.model import ID_SHIFT
@@ -91,10 +91,11 @@ class Chromium:
         context = await self.browser.new_context(viewport={"width": 1280, "height": 900})
         try:
             page = await context.new_page()
-            await init_page(page, None)
+            recorders = PageRecorders()
+            await recorders.init_page(page, None)
             response = await page.goto(url)
             assert response is not None and response.status == status, url
-            driver = PageDriver(page, recorder_for(page), profile, spec)
+            driver = PageDriver(page, recorders.for_page(page), profile, spec)
             # A fresh browser gets the cookie dialog the crawler answered on the profile page.
             await driver.close_dialogs()
             if spec.ready and status == 200:
@@ -102,7 +103,7 @@ class Chromium:
             results = await driver.run(post_actions(spec.actions, comments=thread)) if status == 200 else []
             read = await read_post_content(page, profile)
             read["actions"] = [r.name for r in results]
-            await recorder_for(page).stop()
+            await recorders.for_page(page).stop()
             return read
         finally:
             await context.close()

@@ -6,8 +6,9 @@ detected value and every name/handle learned so far (`Range.getClientRects`), al
 and avatars. The access derivative covers those boxes in the screenshot; the DOM is only in the
 state the screenshot shows now.
 
-The crawl's privacy pipeline activates a `CrawlPrivacy` here when the crawl opens (one crawl per
-process); without one (privacy off, or `snapshot` used outside a crawl) nothing is done.
+The crawl's privacy pipeline puts a `CrawlPrivacy` in the crawl's state when the crawl opens
+(crawler/state.py); the page recorders hand it to these functions. Without one (privacy off, or
+`snapshot` used outside a crawl) nothing is done.
 """
 
 from __future__ import annotations
@@ -113,26 +114,13 @@ class CrawlPrivacy:
     block_avatars: bool = False
 
 
-_ACTIVE: CrawlPrivacy | None = None
-
-
-def activate(privacy: CrawlPrivacy | None) -> None:
-    global _ACTIVE
-    _ACTIVE = privacy
-
-
-def active() -> CrawlPrivacy | None:
-    return _ACTIVE
-
-
 def avatar_patterns(spec: dict[str, Any]) -> list[str]:
     raw = spec.get("avatar_url") or []
     return [raw] if isinstance(raw, str) else [str(p) for p in raw]
 
 
-async def on_page_init(page: Any) -> None:
+async def on_page_init(page: Any, privacy: CrawlPrivacy | None) -> None:
     """Data minimisation: third parties' avatars are never even requested when the crawl says so."""
-    privacy = _ACTIVE
     if privacy is None or not privacy.block_avatars:
         return
     patterns = [re.compile(p) for p in avatar_patterns(privacy.third_parties())]
@@ -147,12 +135,11 @@ async def on_page_init(page: Any) -> None:
     await page.route(lambda url: any(p.search(url) for p in patterns), abort)
 
 
-async def read_page(page: Any) -> tuple[list[dict[str, str | None]], list[PiiBox]]:
+async def read_page(page: Any, privacy: CrawlPrivacy | None) -> tuple[list[dict[str, str | None]], list[PiiBox]]:
     """The page's commenters and the boxes of every third-party datum it draws.
 
     Fails closed: if the page cannot be read, one box covers the whole screenshot.
     """
-    privacy = _ACTIVE
     if privacy is None:
         return [], []
     try:

@@ -21,34 +21,34 @@ from ..extensions import count_changes
 from ..run import CrawlOutcome
 from ..spec import SETTING as SPEC_SETTING
 from ..spec import CrawlSpec
+from ..state import CrawlState
 from .frontier import Frontier
 
 LISTS = ("posts", "drift", "actions", "timeline_pages")
 
 
 class Observer:
-    """What a worker's spider observed since its last page was done: only the new part is sent."""
+    """What a worker's crawl state observed since its last page was done: only the new part is sent."""
 
     def __init__(self) -> None:
         self.sent: dict[str, Any] = {}
 
-    def delta(self, spider: Any) -> dict[str, Any]:
-        if spider is None:
+    def delta(self, state: CrawlState | None) -> dict[str, Any]:
+        if state is None:
             return {}
-        seen = spider.completeness
+        seen = state.completeness
         out: dict[str, Any] = {}
         for name in LISTS:
             items = list(seen.get(name) or [])
             out[name], self.sent[name] = items[self.sent.get(name, 0):], len(items)
-        for name, items in (("errors", spider.errors), ("changes", getattr(spider, "changes", []))):
+        for name, items in (("errors", state.errors), ("changes", state.changes)):
             out[name], self.sent[name] = list(items)[self.sent.get(name, 0):], len(items)
         thumbs = dict(seen.get("thumbnails") or {})
         out["thumbnails"] = {k: v for k, v in thumbs.items() if k not in self.sent.setdefault("thumbnails", set())}
         self.sent["thumbnails"].update(thumbs)
         for name, value in (("profile", seen.get("profile")), ("posts_selected", seen.get("posts_selected")),
-                            ("plan", getattr(spider, "plan", None) or None), ("fatal_error", spider.fatal_error),
-                            ("paused", getattr(spider, "paused", None)),
-                            ("browser_version", getattr(spider, "browser_version", None))):
+                            ("plan", state.plan or None), ("fatal_error", state.fatal_error),
+                            ("paused", state.paused), ("browser_version", state.browser_version)):
             if value is not None and self.sent.get(name) != json.dumps(value, sort_keys=True, default=str):
                 out[name] = value
                 self.sent[name] = json.dumps(value, sort_keys=True, default=str)
@@ -117,29 +117,26 @@ def finish(frontier: Frontier, crawl_id: str, archive_dir: Path, settings: Any, 
     repaired = repair_dead_writers(archive_dir, crawl_id)
     merged = merge(frontier.observations(crawl_id))
     profile, _ = resolve(spec["url"], spec.get("profile") or "auto")
-    spider = SimpleNamespace(
-        profile=profile, start_url=spec["url"], completeness={k: merged[k] for k in (
+    state = CrawlState(
+        profile=profile, completeness={k: merged[k] for k in (
             "profile", "posts", "actions", "drift", "timeline_pages", "thumbnails") if merged[k] is not None},
         errors=list(merged["errors"]), fatal_error=merged["fatal_error"], paused=merged["paused"],
-        account_key=spec["account"], plan=merged["plan"], changes=merged["changes"])
+        plan=merged["plan"], changes=merged["changes"])
     if merged.get("posts_selected") is not None:
-        spider.completeness["posts_selected"] = merged["posts_selected"]
-    _access_copy(archive_dir, crawl_id, settings, spider, CrawlSpec.from_redis(spec, archive_dir, crawl_id))
-    observed = dict(spider.completeness)
-    observed["errors"] = list(spider.errors)
-    observed["fatal_error"] = spider.fatal_error
-    report = assess(observed)
+        state.completeness["posts_selected"] = merged["posts_selected"]
+    _access_copy(archive_dir, crawl_id, settings, state, CrawlSpec.from_redis(spec, archive_dir, crawl_id))
+    report = assess(state.observed())
     pages = [p for p in read_pages(archive_dir) if str(p.get("id", "")).startswith(f"{crawl_id}-")]
     stats = warc_stats(archive_dir, crawl_id)
     summary = {
         "crawl_id": crawl_id, "url": spec["url"], "profile": profile.name, "finish_reason": "finished",
-        "fatal_error": spider.fatal_error, "pages": len(pages),
+        "fatal_error": state.fatal_error, "pages": len(pages),
         "pages_by_kind": {k: sum(p.get("kind") == k for p in pages) for k in ("profile", "post")},
-        **stats, "errors": spider.errors, "duration_s": round(time.time() - created, 1),
-        "complete": report["complete"] and not spider.fatal_error, "comments": report["comments"],
+        **stats, "errors": state.errors, "duration_s": round(time.time() - created, 1),
+        "complete": report["complete"] and not state.fatal_error, "comments": report["comments"],
         "shortfalls": len(report["shortfalls"]), "drift": report["drift"], "account": spec["account"],
-        "visits": {reason: len(urls) for reason, urls in (spider.plan or {}).items()},
-        "changes": count_changes(spider.changes), "paused": spider.paused,
+        "visits": {reason: len(urls) for reason, urls in (state.plan or {}).items()},
+        "changes": count_changes(state.changes), "paused": state.paused,
         "workers": sorted({Path(p).name.split(f"-{crawl_id}-")[0].rsplit("-", 1)[0] for p in stats["warc_files"]}),
         "repaired_warcs": [str(p) for p in repaired],
     }
@@ -171,7 +168,7 @@ class _Stats:
         self.values[key] = value
 
 
-def _access_copy(archive_dir: Path, crawl_id: str, settings: Any, spider: Any, spec: CrawlSpec) -> None:
+def _access_copy(archive_dir: Path, crawl_id: str, settings: Any, state: CrawlState, spec: CrawlSpec) -> None:
     """The privacy pipeline's ending, over every worker's pages: their facts from the crawl's encrypted
     file, the records from every WARC of the crawl. A failure fails the crawl (as in `sma crawl`)."""
     from ..privacy.derivative import PageFacts
@@ -181,15 +178,19 @@ def _access_copy(archive_dir: Path, crawl_id: str, settings: Any, spider: Any, s
 
     if not settings.getbool("SMA_PRIVACY", True):
         return
+    from ..settings import environment_settings
+
     settings = settings.copy()
+    settings.setdict(environment_settings(), priority="project")  # under the worker's own -s settings
     settings.set(SPEC_SETTING, spec, priority="cmdline")
-    pipeline = PrivacyPipeline(SimpleNamespace(settings=settings, spider=spider, stats=_Stats(), engine=None))
+    pipeline = PrivacyPipeline(SimpleNamespace(settings=settings, stats=_Stats(), engine=None), state)
     try:
         pipeline.keys = load_keys(pipeline.organisation, create=False, archive_dir=archive_dir)
     except KeyProblem as exc:
-        spider.fatal_error = spider.fatal_error or f"no pseudonymisation key: {exc}"
+        state.fail(f"no pseudonymisation key: {exc}")
         return
     facts = EncryptedJsonLines(pipeline.crawl_dir / CAPTURE_FACTS_NAME, pipeline.keys.fernet())
     if facts.path.exists():
         pipeline.pages = {row["url"]: PageFacts(**row) for row in facts.read()}
     pipeline.close_spider()
+    pipeline.write_access_copy()  # every worker's WARC of the crawl is closed or repaired by now

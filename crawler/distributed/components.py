@@ -26,6 +26,7 @@ from scrapy.exceptions import NotConfigured
 
 from ..pipelines import WarcPipeline
 from ..privacy_pipeline import PrivacyPipeline
+from ..state import CrawlState
 from .completion import Observer
 from .digests import RedisSeen
 from .frontier import LEASE_META, Frontier, connect
@@ -132,7 +133,7 @@ class PageLeases:
         self.held().discard(token)
         self.exhausted.discard(token)
         self.pending.pop(token, None)
-        left = self.frontier.done(self.crawl_id, token, self.observer.delta(self.crawler.spider))
+        left = self.frontier.done(self.crawl_id, token, self.observer.delta(self.crawler.get_extension(CrawlState)))
         self.crawler.signals.send_catch_log(page_done, token=token)
         self.done_pages += 1
         if left < 0:
@@ -142,7 +143,8 @@ class PageLeases:
     def spider_closed(self, spider: Any, reason: str) -> None:
         self._stopped.set()
         undone = list(self.held())
-        if undone and (spider.fatal_error or spider.paused):
+        state = CrawlState.of(self.crawler)
+        if undone and (state.fatal_error or state.paused):
             # The crawl cannot go on (profile gone, login wall, logged out, disk full): its pages end
             # with the reason, so the account's report says it instead of the page being retried forever.
             for token in undone:
@@ -215,6 +217,7 @@ class WorkerPrivacyPipeline(PrivacyPipeline):
     def close_spider(self, spider: Any = None) -> None:
         """The access copy of an account crawl is written once, from every worker's WARCs, when its
         last page is done (`completion.finish`); each page's facts are already in its encrypted file."""
-        from ..capture import privacy_capture
+        self.state.privacy = None
 
-        privacy_capture.activate(None)
+    def write_access_copy(self) -> None:
+        """Not per worker: `completion.finish` writes it once, when the account's crawl ends."""

@@ -13,19 +13,22 @@ from ..archive.history import AccountHistory, account_key
 from ..archive.model import utc_now
 from ..capture.behaviours import PageDriver
 from ..capture.content import read_post_content
-from ..capture.page import recorder_for, snapshot
+from ..capture.page import PageRecorders
 from ..capture.reader import PageReading, ReaderResult, post_links
-from ..profiles import Profile, resolve
+from ..profiles import resolve
 from ..recapture import platform_now, post_actions, post_content
 from ..spec import CrawlSpec
+from ..state import CrawlState
 
 logger = logging.getLogger(__name__)
 
-INIT_PAGE = "crawler.capture.page.init_page"
-
-
 class CrawlFailed(Exception):
     """Raised inside callbacks for a condition that makes the whole crawl pointless."""
+
+
+def _in_state(name: str) -> Any:
+    """A spider attribute that is the crawl state's (the state lives in its extension)."""
+    return property(lambda self: getattr(self.state, name), lambda self, value: setattr(self.state, name, value))
 
 
 class AccountSpider(scrapy.Spider):
@@ -57,19 +60,11 @@ class AccountSpider(scrapy.Spider):
         self.selected_posts = list(posts or [])  # on request (scenario C): only these post pages
         self.reason = reason
         self.session = session
-        self.paused: str | None = None
         self.history: AccountHistory | None = None
-        self.plan: dict[str, list[str]] = {}
-        self.changes: list[dict[str, Any]] = []
         # Post visits whose page is not yet in the WARC: committed to the history on item_scraped.
         self.pending: dict[str, tuple[str, Any, list[dict[str, Any]]]] = {}
-        self.profile: Profile | None = None
         self.url_matched = False
-        self.fatal_error: str | None = None
-        self.browser_version: str | None = None
-        self.errors: list[str] = []
-        # Completeness: what each page displayed against what was captured (see extensions).
-        self.completeness: dict[str, Any] = {"profile": None, "posts": [], "actions": [], "drift": []}
+        self._state: CrawlState | None = None
         self.reading: PageReading | None = None
         self._follow_timeline: list[str] = []
         self._queued: set[str] = set()
@@ -86,6 +81,30 @@ class AccountSpider(scrapy.Spider):
         crawler.signals.connect(spider.page_written, signal=signals.item_scraped)
         crawler.signals.connect(spider.callback_failed, signal=signals.spider_error)
         return spider
+
+    @property
+    def state(self) -> CrawlState:
+        """The crawl's state (crawler/state.py): the spider only writes it."""
+        if self._state is None:
+            self._state = CrawlState.of(self.crawler)
+        return self._state
+
+    @property
+    def recorders(self) -> PageRecorders:
+        """The crawl's page recorders (a downloader middleware: it starts each page's recording)."""
+        recorders = self.crawler.get_downloader_middleware(PageRecorders)
+        if recorders is None:
+            raise RuntimeError("crawler.capture.page.PageRecorders is not in DOWNLOADER_MIDDLEWARES")
+        return recorders
+
+    profile = _in_state("profile")
+    browser_version = _in_state("browser_version")
+    plan = _in_state("plan")
+    changes = _in_state("changes")
+    completeness = _in_state("completeness")
+    errors = _in_state("errors")
+    fatal_error = _in_state("fatal_error")
+    paused = _in_state("paused")
 
     def callback_failed(self, failure: Any, response: Any, spider: Any) -> None:
         """A page whose capture raised: never a silent gap; the profile page's loss ends the crawl."""
@@ -142,7 +161,6 @@ class AccountSpider(scrapy.Spider):
             meta={
                 "playwright": True,
                 "playwright_include_page": True,
-                "playwright_page_init_callback": INIT_PAGE,
                 "handle_httpstatus_all": True,
                 "dont_retry": callback == "parse_profile",
                 "sma_kind": "profile" if callback == "parse_profile" else "post",
@@ -184,7 +202,7 @@ class AccountSpider(scrapy.Spider):
             await self._check_session(page)
             spec = self.profile.page("profile")
             assert self.reading is not None
-            recorder = recorder_for(page)
+            recorder = self.recorders.for_page(page)
             # The profile's actions where they still fit; the reader reads the whole page after them.
             driver = PageDriver(page, recorder, self.profile, spec)
             results = await driver.run()
@@ -212,7 +230,7 @@ class AccountSpider(scrapy.Spider):
                 "actions": [r.as_dict() for r in results],
                 "reader": reading.brief(),
             }
-            capture = await snapshot(
+            capture = await self.recorders.snapshot(
                 page,
                 "profile",
                 facts={"profile": self.profile.name, "counters": counters, "actions": [r.as_dict() for r in results]},
@@ -261,9 +279,9 @@ class AccountSpider(scrapy.Spider):
         page = response.meta["playwright_page"]
         assert self.profile is not None and self.reading is not None and self.history is not None
         try:
-            reading = await self.reading.reader(page, recorder_for(page)).read()
+            reading = await self.reading.reader(page, self.recorders.for_page(page)).read()
             links = [u for u in self._post_links(reading.links) if u not in self._queued]
-            capture = await snapshot(page, "profile", facts={"profile": self.profile.name,
+            capture = await self.recorders.snapshot(page, "profile", facts={"profile": self.profile.name,
                                                              "reader": reading.brief()})
         finally:
             await page.close()
@@ -313,7 +331,7 @@ class AccountSpider(scrapy.Spider):
         assert self.profile is not None and self.history is not None
         try:
             spec = self.profile.page("post")
-            driver = PageDriver(page, recorder_for(page), self.profile, spec)
+            driver = PageDriver(page, self.recorders.for_page(page), self.profile, spec)
             gone = response.status in (404, 410)
             if response.status >= 400 and not (gone and response.url in self.history.posts):
                 self.errors.append(f"{response.url}: HTTP {response.status}")
@@ -334,7 +352,7 @@ class AccountSpider(scrapy.Spider):
             thread_pages = self.reading.threads.read(
                 response.url, response.url, readings, precise=self.profile.name != "generic") if self.comments else []
             counters = await driver.read_counters()
-            read_count = await self.reading.reader(page, recorder_for(page)).displayed_comments()
+            read_count = await self.reading.reader(page, self.recorders.for_page(page)).displayed_comments()
             if counters.get("comments") is None:
                 if "comments" in spec.counters:
                     self._drift("post", "counters.comments", "matched nothing; read from the page's text",
@@ -351,7 +369,7 @@ class AccountSpider(scrapy.Spider):
             if seen.status in (404, 410):
                 # The last good copy stays what replay shows: the deletion is recorded as evidence
                 # (metadata), not as a capture of the error page over the post.
-                capture = await snapshot(page, "gone", facts={"status": seen.status}, screenshot=False)
+                capture = await self.recorders.snapshot(page, "gone", facts={"status": seen.status}, screenshot=False)
                 capture.facts["changes"] = changes
                 self.pending[capture.url] = (response.url, state, changes)
                 yield capture
@@ -370,7 +388,7 @@ class AccountSpider(scrapy.Spider):
             facts: dict[str, Any] = {"profile": self.profile.name, "counters": counters, "comments": comments}
             if self.reason:
                 facts["selection-reason"] = self.reason
-            capture = await snapshot(page, "post", facts=facts)
+            capture = await self.recorders.snapshot(page, "post", facts=facts)
             capture.facts["changes"] = changes
             self.pending[capture.url] = (response.url, state, changes)
         finally:
@@ -387,8 +405,8 @@ class AccountSpider(scrapy.Spider):
         try:
             reading = await self._read(page, self.profile.page("post"))
             more = self.reading.threads.read(post_url, response.url, [reading])
-            capture = await snapshot(page, "thread", facts={"profile": self.profile.name, "thread-of": post_url,
-                                                            "reader": reading.brief()})
+            capture = await self.recorders.snapshot(
+                page, "thread", facts={"profile": self.profile.name, "thread-of": post_url, "reader": reading.brief()})
         finally:
             await page.close()
         if response.status >= 400:
@@ -402,7 +420,7 @@ class AccountSpider(scrapy.Spider):
 
     async def _read(self, page: Any, spec: Any) -> ReaderResult:
         assert self.reading is not None
-        reader = self.reading.reader(page, recorder_for(page), item=spec.selectors.get("comment"),
+        reader = self.reading.reader(page, self.recorders.for_page(page), item=spec.selectors.get("comment"),
                                      dismiss_only=not self.comments)
         return await reader.read()
 
