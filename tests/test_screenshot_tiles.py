@@ -7,11 +7,12 @@ bounds are set small so the test takes seconds (the defaults: one shot up to 16,
 
 from __future__ import annotations
 
+import base64
 import io
 
 import pytest
 from async_run import run_async
-from conftest import CHROMIUM, CHROMIUM_ARGS
+from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT
 from PIL import Image
 from playwright.async_api import async_playwright
 
@@ -91,3 +92,24 @@ def test_the_bounds_are_settings() -> None:
     limits = ScreenshotLimits.from_env({"SMA_SCREENSHOT_MAX_HEIGHT": "20000", "SMA_SCREENSHOT_TILE_HEIGHT": "2048"})
     assert (limits.max_height_px, limits.tile_px) == (20_000, 2_048)
     assert ScreenshotLimits.from_env({}).max_height_px == 32_768
+
+
+def test_a_video_in_a_later_tile_shows_its_frame() -> None:
+    """A video that only a later tile scrolls into view is drawn, not left blank (two captures of an
+    unchanged page must give the same picture, or a recapture stores the screenshot again)."""
+    clip = base64.b64encode((ROOT / "demo_platform/static/clip.webm").read_bytes()).decode()
+    html = ("<html><body style='margin:0;background:#fff'><div style='height:3000px'></div>"
+            "<video preload=metadata style='width:320px;height:240px;display:block' "
+            f"src='data:video/webm;base64,{clip}'></video><div style='height:1500px'></div></body></html>")
+
+    async def go() -> Image.Image:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = await browser.new_page(viewport={"width": 400, "height": 300})
+            await page.set_content(html)
+            png = await full_page_png(page, [], SMALL)
+            await browser.close()
+        return Image.open(io.BytesIO(png)).convert("RGB")
+
+    video_box = run_async(go()).crop((0, 3000, 320, 3240))
+    assert len(set(video_box.getdata())) > 1, "the video's box is one flat colour: its frame was not drawn"

@@ -47,6 +47,26 @@ _PAGE_SIZE_JS = """() => {
           Math.max(d.scrollHeight, b ? b.scrollHeight : 0, window.innerHeight)];
 }"""
 _SCROLL_TO_JS = "(y) => { window.scrollTo(0, y); return window.scrollY; }"
+# Chromium draws a paused video's frame only some time after it scrolls into view (the single shot
+# of a shorter page has every video on screen long before): a tile shot at once shows the video's
+# box blank, so two captures of an unchanged page differ and a recapture stores the screenshot
+# again. Each tile therefore scrolls with a frame callback on the videos it will show and waits,
+# bounded, until each has presented a frame (a frame presented before the callback was set just
+# runs out the bound; the picture is right either way).
+_SCROLL_TO_SETTLED_JS = """([y, ms]) => new Promise(done => {
+  const bottom = y + window.innerHeight;
+  const shown = [...document.querySelectorAll('video')].filter(v => {
+    const r = v.getBoundingClientRect(), top = r.top + window.scrollY;
+    return r.width > 0 && r.height > 0 && top < bottom && top + r.height > y
+      && v.readyState >= 2 && typeof v.requestVideoFrameCallback === 'function';
+  });
+  let left = shown.length;
+  const finish = () => requestAnimationFrame(() => requestAnimationFrame(() => done(window.scrollY)));
+  const timer = setTimeout(finish, left ? ms : 0);
+  shown.forEach(v => v.requestVideoFrameCallback(() => { if (--left === 0) { clearTimeout(timer); finish(); } }));
+  window.scrollTo(0, y);
+})"""
+MEDIA_WAIT_MS = 1_500
 
 
 @dataclass
@@ -90,7 +110,7 @@ async def _tiled(page: Any, height: int, limits: ScreenshotLimits) -> bytes:
     tile_px = min(limits.tile_px, height)
 
     async def shoot(top: int) -> tuple[Image.Image, int]:
-        at = await page.evaluate(_SCROLL_TO_JS, top)
+        at = await page.evaluate(_SCROLL_TO_SETTLED_JS, [top, MEDIA_WAIT_MS])
         png = await page.screenshot(type="png", timeout=limits.timeout_ms)
         image = Image.open(io.BytesIO(png))
         image.load()
