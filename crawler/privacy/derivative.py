@@ -34,7 +34,7 @@ from archive.transform import Handling, handling, metadata_fields
 from ..archive.dedup import load_seen
 from ..archive.model import Exchange
 from ..archive.warc import ArchiveWriter
-from .ledger import LedgerEntry
+from .ledger import NOT_SHOWN, LedgerEntry
 from .rewrite import pseudonymise_body, pseudonymise_text, pseudonymise_url
 from .screenshots import NEUTRAL_AVATAR, cover_boxes
 
@@ -194,7 +194,8 @@ class Deriver:
         uri = original.rec_headers.get_header("WARC-Target-URI")
         for f in findings:
             self.ledger.append(LedgerEntry(record_id, uri, {kind: [f.start, f.end]}, f.type, f.value,
-                                           self.pseudonymiser.pseudonym(f.type, f.value), f.source))
+                                           self.pseudonymiser.pseudonym(f.type, f.value), f.source,
+                                           visible=f.type not in NOT_SHOWN))
 
     def _note_other(self, original: Any, location: dict[str, Any], kind: str, value: str, pseudonym: str,
                     source: str = "structural") -> None:
@@ -266,6 +267,10 @@ class Deriver:
             # No capture facts for the page (crawl without privacy, lost facts): cover it all.
             boxes = page.boxes if page is not None else [{"x": 0, "y": 0, "width": 1e7, "height": 1e7,
                                                           "type": "unknown", "value": "", "source": "no-facts"}]
+            # The organisation's own avatar (read beside its own replies) is no third party's: its box is
+            # dropped, so it is neither covered nor a ledger entry nor an item of a Woo review.
+            own = getattr(self.detector, "own_avatars", None)
+            boxes = [b for b in boxes if not (b["type"] == "avatar" and b["value"] in own)] if own else boxes
             data = cover_boxes(payload, boxes)
             for b in boxes:
                 covered_only = not b["value"] or b["type"] in ("avatar", "unknown")

@@ -108,6 +108,7 @@ class PiiDetector:
         self._own_keys = {normalise_form(o) for o in self.own_identities} | {
             normalise_form(handle_key(o)) for o in self.own_identities}
         self._own_re = forms.compile_values(self.own_identities + [handle_key(o) for o in self.own_identities])
+        self.own_avatars: set[str] = set()  # image URLs of the own account, read from the pages
         self._staff_re = (re.compile("|".join(re.escape(s.strip()) for s in self.staff_signatures))
                           if self.staff_signatures else None)
         self.presidio = True  # False: the same recognisers without Presidio's engine (identical matches)
@@ -135,6 +136,8 @@ class PiiDetector:
         for given in people:
             person = completed(given)
             if any(v and self.is_own(v) for v in (person.name, person.handle)):
+                if person.avatar_url:  # its avatar is the organisation's too: no box, no ledger entry
+                    self.own_avatars.add(person.avatar_url)
                 continue  # the organisation answering under its own post is not a third party
             if given in self._people:
                 continue

@@ -14,7 +14,8 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent / "data"
 # Handles such as @gemeenteutrecht, @Provincie_Utrecht, @politie_zwolle are public bodies as well.
 PUBLIC_PREFIXES = ("gemeente", "provincie", "ministerie", "politie", "waterschap", "ggd", "veiligheidsregio",
-                   "brandweer", "rijks", "omgevingsdienst", "hoogheemraadschap", "rtv", "omroep")
+                   "brandweer", "rijks", "omgevingsdienst", "hoogheemraadschap", "rtv", "omroep", "wetterskip",
+                   "wijkagent", "veiligheidshuis")
 
 
 def _lines(name: str) -> list[str]:
@@ -58,9 +59,52 @@ def public_bodies() -> frozenset[str]:
     return entries("public_bodies.txt")
 
 
+@cache
+def public_parts() -> dict[str, frozenset[str]]:
+    """`public_regions.txt` by section: regions, provinces, water boards, countries, agencies."""
+    sections: dict[str, set[str]] = {}
+    current = ""
+    for line in _lines("public_regions.txt"):
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1]
+            continue
+        sections.setdefault(current, set()).add(re.sub(r"[\s_-]+", "", line))
+    return {name: frozenset(items) for name, items in sections.items()}
+
+
+# Government servers on the fediverse (social.overheid.nl) and elsewhere: an account there is a body's.
+_PUBLIC_DOMAIN = re.compile(r"(?:^|\.)(?:overheid\.nl|rijksoverheid\.nl|gov(?:\.\w\w)?|europa\.eu)$")
+# What an agency's handle adds to its name: @RIVMnl, @IND_NL, @RWSverkeersinfo, @UWVnieuws.
+_AGENCY_TAILS = ("", "nl", "nederland", "nieuws", "info", "verkeersinfo", "zakelijk", "online", "pers", "actueel",
+                 "werkgevers", "klantenservice", "helpt", "webcare")
+# Embassies, consulates and permanent missions: @NLinUK, @NLintheUSA, @NLatUN, @dutchembassyusa, @NLAmbassadeBE.
+_MISSION = re.compile(r"^(?:nl(?:in|at|to)|(?:nl|dutch|netherlands)(?:embassy|ambassade|consulate|consulaat|"
+                      r"mission|permrep)(?:in|to|at)?|ambassade(?:nl|vannederland)|nlpermrep)(?P<where>\w*)$")
+
+
+def _public_handle(key: str) -> bool:
+    parts = public_parts()
+    if (m := _MISSION.match(key)) and (m["where"] in parts["countries"] or m["where"] == ""
+                                       or m["where"].startswith(("the", "nl"))):
+        return True
+    if key.startswith("vr") and key[2:] in parts["regions"]:
+        return True  # @VRUtrecht, @VRR, @VRRotterdamRijnmond: one of the 25 safety regions
+    if key.startswith(("prov", "provincie")) and re.sub(r"^prov(?:incie)?", "", key) in parts["provinces"]:
+        return True
+    if key in parts["water boards"] or (key.startswith(("hh", "ws")) and key[2:] in parts["water boards"]):
+        return True
+    return any(key.startswith(agency) and key[len(agency):] in _AGENCY_TAILS for agency in parts["agencies"])
+
+
 def is_public_body(value: str) -> bool:
-    """Whether a handle or name is a Dutch government body's (`@Belastingdienst`, `@gemeenteUtrecht`)."""
-    key = re.sub(r"\s+", " ", value.strip().lstrip("@").split("@")[0].lower())
+    """Whether a handle or name is a Dutch government body's (`@Belastingdienst`, `@gemeenteUtrecht`,
+    `@VRRotterdamRijnmond`, `@NLinUK`, `@rijksoverheid@social.overheid.nl`)."""
+    local, _, domain = value.strip().lstrip("@").lower().partition("@")
+    if domain and _PUBLIC_DOMAIN.search(domain):
+        return True
+    key = re.sub(r"\s+", " ", local)
     if key in public_bodies() or key.replace("_", "") in public_bodies():
         return True
-    return key.startswith(PUBLIC_PREFIXES)
+    if key.startswith(PUBLIC_PREFIXES):
+        return True
+    return _public_handle(re.sub(r"[\s_.-]+", "", key))

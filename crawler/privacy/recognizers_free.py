@@ -237,8 +237,48 @@ def _place_start(text: str, start: int) -> int:
     return m.start() if m and m.group("place").lower() in lexicon.places() else start
 
 
-def addresses(text: str) -> list[Match]:
+# A street without a street word ('Aveling 7', 'Nieuwestad 41', 'Oudegracht-less' names) is an address
+# when the sentence says someone lives there ('ik woon op ...', 'wij wonen in Hoogvliet, ...', Frisian
+# 'ik wenje op ...', 'adres: ...') or a postcode follows the number ('Aveling 7, 3192 KL').
+_RESIDENCE = (r"(?<![\w-])(?:woon|woont|wonen|woonde|woonden|wonende|woonachtig|wenje|wennet|wenje|verhuisd|verhuizen|"
+              r"adres|huisadres|postadres|live|lives|living)\b")
+_BARE_STREET = (r"(?P<street>[A-Za-zÀ-ÿ][\w'-]+(?:[ \t\xa0]+(?:[A-Z][\w'-]+|van|de|der|den|het|'t)){0,3})"
+                r"[ \t\xa0]+(?:nr\.?[ \t\xa0]*)?[1-9]\d{0,3}(?:[ \t\xa0]?[a-zA-Z]\b|-\d{1,4}\b|-[IVX]{1,4}\b)?"
+                r"(?![\d,.]?\d)(?![ \t\xa0]*" + _UNITS + r")")
+_LIVES_AT_RE = re.compile(
+    _RESIDENCE + r"(?:[ \t\xa0]+[\w']+){0,2}?[ \t\xa0]*(?:[ \t\xa0](?:op|oan|aan|at|on|naar|nei)|[ \t\xa0]is|:)"
+    r"(?:[ \t\xa0]+(?:de|het|'t|the))?[ \t\xa0]+(?P<where>" + _BARE_STREET + r")"
+    r"|" + _RESIDENCE + r"(?:[ \t\xa0]+[\w']+){0,2}?[ \t\xa0]+(?:in|yn|te)[ \t\xa0]+"
+    r"(?P<where2>(?-i:[A-Z])[\w'-]+(?:[ -](?-i:[A-Z])[\w'-]+)?,[ \t\xa0]*(?-i:" + _BARE_STREET.replace("?P<street>", "")
+    + r"))", re.IGNORECASE)
+_BARE_STREET_PC_RE = re.compile(r"(?<![\w'-])(?-i:[A-Z])[\w'-]+"
+                                r"(?:[ \t\xa0]+(?:(?-i:[A-Z])[\w'-]+|(?-i:van|de|der|den|het))){0,3}"
+                                r"[ \t\xa0]+[1-9]\d{0,3}(?:[ \t\xa0]?[a-zA-Z]\b|-\d{1,4}\b)?,?"
+                                r"[ \t\xa0]+[1-9]\d{3}[ \t\xa0]?[A-Za-z]{2}\b", re.IGNORECASE)
+_NOT_BARE_STREET = frozenset("""
+nummer huisnummer nr etage verdieping hoog kamer flat appartement unit blok portiek bus lijn groep klas week
+dag jaar pagina stap fase de het een mijn ons onze zijn haar hun nog al sinds sind ook wel postbus antwoordnummer
+hoofdstuk artikel art paragraaf bijlage versie route zaak dossier kenmerk
+""".split())
+
+
+def _bare_streets(text: str) -> list[Match]:
     found = []
+    for m in _LIVES_AT_RE.finditer(text):
+        group = "where" if m.group("where") else "where2"
+        first = m.group(group).split()[0].lower().rstrip(",")
+        if first in _NOT_BARE_STREET or first in _NOT_PLACE:
+            continue
+        found.append(Match("address", m.start(group), _place_end(text, m.end(group), False), 0.7))
+    for m in _BARE_STREET_PC_RE.finditer(text):
+        if m.group(0).split()[0].lower() in _NOT_BARE_STREET | _NOT_PLACE:
+            continue
+        found.append(Match("address", m.start(), _place_end(text, m.end(), True), 0.7))
+    return found
+
+
+def addresses(text: str) -> list[Match]:
+    found = _bare_streets(text)
     for m in _street_matches(text):
         street = m.group("street")
         lower = street.lower().strip(".")

@@ -247,7 +247,40 @@ def _is_official(t: _Text, start: int, end: int) -> bool:
     return value in lexicon.officials()
 
 
+# A staff member signing the organisation's own reply is no third party (its name is published by the
+# body): 'Groet, Wendy' under a comment header 'Auteur' or the body's name, 'Ingrid, team communicatie',
+# 'Mark | webcare'. Only a single first name is taken so; a citizen's full name stays a name.
+_STAFF_AFTER = re.compile(r"[ \t\xa0]*(?:[,|/–—-]|\()[ \t\xa0]*(?:team|afdeling|webcare|klantenservice|communicatie|"
+                          r"redactie|social media|woordvoer\w*|namens|medewerker|servicedesk|klantcontact)\b",
+                          re.IGNORECASE)
+_ROLE_LABELS = frozenset(("auteur", "author", "beheerder", "moderator", "webcare", "admin", "organisator",
+                          "page author", "paginabeheerder", "officieel", "official"))
+
+
+def _staff_signed(text: str, start: int, end: int) -> bool:
+    if _STAFF_AFTER.match(text, end):
+        return True
+    if re.search(r"[^\W\d_]", text[end:text.find("\n", end) if "\n" in text[end:] else len(text)]):
+        return False  # words after the name on its line: not a sign-off
+    before = re.search(r"([^\W\d_]+)\W*$", text[max(0, start - 40):start])
+    if before is None or before.group(1).lower() not in SIGN_OFFS:
+        return False  # not signed: 'oma truus' as a comment header under the body's reply
+    line_start = text.rfind("\n", 0, start) + 1
+    for line in reversed(text[:line_start].splitlines()[-8:]):
+        words = line.strip().split()
+        if not words or any(re.sub(r"\W", "", w.lower()) in SIGN_OFFS for w in words):
+            continue
+        if len(words) > 5 or re.search(r"[.?!:]\s*$", line.strip()):
+            continue  # the reply's own text
+        return line.strip().lower() in _ROLE_LABELS or lexicon.is_public_body(line.strip())
+    return False
+
+
 def names(text: str) -> list[Match]:
+    return [m for m in _names(text) if " " in text[m.start:m.end] or not _staff_signed(text, m.start, m.end)]
+
+
+def _names(text: str) -> list[Match]:
     t = _Text(text)
     found: list[Match] = []
     i, n = 0, len(t.tokens)
@@ -327,6 +360,19 @@ def _handle_line(h: str) -> bool:
             and _DOMAIN_END.search(h) is None and ".." not in h)
 
 
+# A forum's comment header: the user name, then ' · ' and the member's facts ('TanjaK · Lid sinds: 2023').
+_HANDLE_HEADER = re.compile(r"^[ \t\xa0]*(?P<h>[A-Za-z][A-Za-z0-9_.]{1,28}[A-Za-z0-9_])[ \t\xa0]+[·•|][ \t\xa0]",
+                            re.MULTILINE)
+# A user name the writer names as such: 'mijn gebruikersnaam is w.dejong58', 'username: anna_b'.
+_HANDLE_NAMED = re.compile(r"\b(?:gebruikersnaam|username|user name|inlognaam|accountnaam|nickname|schermnaam|"
+                           r"login)(?:[ \t\xa0]+(?:is|was|=))?[ \t\xa0]*:?[ \t\xa0]+[\"'“‘]?"
+                           r"(?P<h>[A-Za-z0-9][A-Za-z0-9_.-]{1,28}[A-Za-z0-9])", re.IGNORECASE)
+
+
+def _header_handle(h: str) -> bool:
+    return _handle_line(h) or (re.search(r"[a-z][A-Z]", h) is not None and _DOMAIN_END.search(h) is None)
+
+
 def mentions(text: str) -> list[Match]:
     found = [Match("mention", m.start(), m.end(), 0.8) for m in MENTION_RE.finditer(text)
              if m.group("h").lower() not in AT_RULES and len(m.group("h")) >= 3
@@ -334,4 +380,12 @@ def mentions(text: str) -> list[Match]:
     if "\n" in text:
         found += [Match("mention", m.start("h"), m.end("h"), 0.6) for m in _HANDLE_LINE.finditer(text)
                   if _handle_line(m.group("h")) and not lexicon.is_public_body(m.group("h"))]
+        found += [Match("mention", m.start("h"), m.end("h"), 0.6) for m in _HANDLE_HEADER.finditer(text)
+                  if _header_handle(m.group("h")) and not lexicon.is_public_body(m.group("h"))]
+    found += [Match("mention", m.start("h"), m.end("h"), 0.7) for m in _HANDLE_NAMED.finditer(text)
+              if m.group("h").lower() not in _NOT_HANDLES and not lexicon.is_public_body(m.group("h"))]
     return found
+
+
+_NOT_HANDLES = frozenset(("is", "was", "niet", "not", "en", "of", "and", "kwijt", "vergeten", "onbekend", "fout",
+                          "wrong", "incorrect", "ongeldig", "invalid", "mijn", "my", "the", "de", "het"))

@@ -26,8 +26,14 @@ from crawler.archive.pages import read_pages
 # person's pseudonym (redacted wherever it occurs) and the neutral avatar (already identifying no one).
 ITEM_LOCATIONS = ("span", "box")
 # Per-person ids (numeric or opaque user ids in URLs, attributes and JSON) are never visible text and are
-# replaced by keyed stand-ins in every copy whatever the officer decides: nothing to review on the page.
-NOT_REVIEWED = frozenset(("userid",))
+# replaced by keyed stand-ins in every copy whatever the officer decides: the ledger marks them
+# `visible: false` and they are nothing to review on the page. Ledgers written before that flag have
+# no `visible` key: there, the type says it.
+NOT_SHOWN_BEFORE_FLAG = frozenset(("userid",))
+
+
+def is_shown(entry: dict) -> bool:
+    return bool(entry.get("visible", entry.get("type") not in NOT_SHOWN_BEFORE_FLAG))
 
 
 @dataclass(frozen=True)
@@ -181,7 +187,7 @@ class AccessArchive:
         items: dict[str, Item] = {}
         for entry in ledger_entries(self.archive_dir, page.crawl_id):
             kind = next(iter(entry["location"]), "")
-            if kind not in ITEM_LOCATIONS or entry["type"] in NOT_REVIEWED:
+            if kind not in ITEM_LOCATIONS or not is_shown(entry):
                 continue
             ref = self.by_original.get(entry["record_id"])
             if ref is None or ref.record_id not in page_ids:

@@ -212,10 +212,11 @@ def package_texts(out_dir: Path) -> dict[str, bytes]:
 
 def secret_values(archive_dir: Path, access: AccessArchive, pages: list[Page], hand: list[str]) -> dict[str, str]:
     """value -> its type: the plaintext of every ledger entry of the pages' crawls and the hand-selected
-    strings. Replaced avatar payloads and avatar boxes on screenshots are left out: their value is the
-    image URL, and their redaction is the neutral image or the covered box. A third party's image URL is
-    checked all the same through its own `url` entries (every rewritten occurrence); the organisation's
-    own avatar, whose box is covered too, keeps its URL in every copy."""
+    strings. Replaced avatar payloads are left out: their value is the image URL, and their redaction
+    is the neutral image. Avatar boxes on screenshots are checked (their value, a third party's image
+    URL, must be in no byte); the organisation's own avatar has no box since the capture drops it. A
+    ledger written before that (no `visible` key) still has the own avatar's box, whose URL rightly
+    stays in every copy: there avatar boxes are left out, as they were then."""
     from crawler.privacy.keys import load_keys
     from crawler.privacy.ledger import LEDGER_NAME, read_entries
 
@@ -224,8 +225,9 @@ def secret_values(archive_dir: Path, access: AccessArchive, pages: list[Page], h
         path = Path(archive_dir) / "crawls" / crawl / LEDGER_NAME
         if path.exists():
             for e in read_entries(path, load_keys(organisation_of(archive_dir, crawl)).fernet()):
+                old_ledger = "visible" not in e
                 if len(e.get("value") or "") >= 4 and "payload" not in e["location"] \
-                        and not (e["type"] == "avatar" and "box" in e["location"]):
+                        and not (old_ledger and e["type"] == "avatar" and "box" in e["location"]):
                     values.setdefault(e["value"], e["type"])
     return values
 
