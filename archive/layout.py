@@ -69,6 +69,10 @@ class ArchiveDir:
     def account(self, account: str) -> Path:
         return self.root / "accounts" / account
 
+    def account_states(self) -> list[Path]:
+        """Every account's `state.json` (what its recapture history knows of its posts now), sorted."""
+        return sorted((self.root / "accounts").glob("*/state.json"))
+
     # -- SMA's own state -----------------------------------------------------------------------
     @property
     def state(self) -> Path:

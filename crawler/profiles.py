@@ -6,7 +6,6 @@ new YAML file.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +13,8 @@ from typing import Any
 
 import yaml
 
-PROFILES_DIR = Path(os.environ.get("SMA_PROFILES", Path(__file__).resolve().parent.parent / "profiles"))
+from sma import config
+
 ACTION_KINDS = {"scroll", "click_all", "click", "choose_menu", "close_dialog", "scroll_into_view", "wait_for"}
 PAGE_KINDS = ("profile", "post")
 # `third_parties:` (privacy): CSS selectors of a commenter's block and, relative to it, of what
@@ -156,11 +156,16 @@ def load_profile(path: Path) -> Profile:
     )
 
 
-def all_profiles(directory: Path = PROFILES_DIR) -> dict[str, Profile]:
-    return {p.stem: load_profile(p) for p in sorted(Path(directory).glob("*.yaml"))}
+def profiles_dir() -> Path:
+    """The folder of platform profiles: `SMA_PROFILES`, else the project's profiles/ (read when asked)."""
+    return config.PROFILES.path()
 
 
-def resolve(url: str, name: str = "auto", directory: Path = PROFILES_DIR) -> tuple[Profile, bool]:
+def all_profiles(directory: Path | None = None) -> dict[str, Profile]:
+    return {p.stem: load_profile(p) for p in sorted(Path(directory or profiles_dir()).glob("*.yaml"))}
+
+
+def resolve(url: str, name: str = "auto", directory: Path | None = None) -> tuple[Profile, bool]:
     """The profile for a crawl and whether the URL itself matched it.
 
     `auto` picks the first profile whose URL patterns know the URL; when none does, the generic

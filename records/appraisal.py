@@ -54,7 +54,7 @@ def _published(value: str | None) -> date | None:
 
 def _accounts(archive_dir: Path) -> list[dict[str, Any]]:
     rows = []
-    for path in sorted((archive_dir / "accounts").glob("*/state.json")):
+    for path in ArchiveDir(archive_dir).account_states():
         try:
             rows.append(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError):

@@ -117,7 +117,7 @@ def traces_for(archive_dir: Path, posts: set[str], drop: list, texts: dict[str, 
     """What names the posts inside kept records: URLs, ids, and the lines of their own text (the
     profiles' post_text on the post page's DOM; else the page text less what kept posts share)."""
     kept_posts, accounts = set(), set()
-    for state in (archive_dir / "accounts").glob("*/state.json"):
+    for state in ArchiveDir(archive_dir).account_states():
         data = json.loads(state.read_text(encoding="utf-8"))
         kept_posts |= set(data.get("posts", {}))
         accounts.add(data.get("url") or "")

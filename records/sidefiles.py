@@ -92,7 +92,7 @@ def clean_side_files(archive_dir: Path, posts: set[str], drop_ids: set[str], fil
             report.unlink()
             shutil.rmtree(crawl / "thumbs", ignore_errors=True)
             counts["reports_removed"].append(str(report.relative_to(archive_dir)))
-    for state_path in sorted((archive_dir / "accounts").glob("*/state.json")):
+    for state_path in ArchiveDir(archive_dir).account_states():
         state = json.loads(state_path.read_text(encoding="utf-8"))
         gone = [url for url in state.get("posts", {}) if url in posts]
         if gone:

@@ -26,8 +26,9 @@ from lxml import html as lxml_html
 from lxml.etree import ParserError
 from warcio.archiveiterator import ArchiveIterator
 
+from archive.layout import ArchiveDir
 from crawler.archive.history import parse_time
-from crawler.profiles import PROFILES_DIR, Profile, ProfileError, all_profiles
+from crawler.profiles import Profile, ProfileError, all_profiles
 
 HASHTAG = re.compile(r"(?<![\w&/])#(\w[\w-]*)", re.UNICODE)
 _BLOCK = {"p", "div", "br", "li", "ul", "ol", "article", "section", "header", "footer", "h1", "h2", "h3",
@@ -130,7 +131,7 @@ class Extractor:
     """Reads one copy's WARC files into Items, profile by profile (platform knowledge stays in YAML)."""
 
     def __init__(self, copy_dir: Path, accounts: dict[str, str] | None = None,
-                 profiles_dir: Path = PROFILES_DIR) -> None:
+                 profiles_dir: Path | None = None) -> None:
         self.copy_dir = Path(copy_dir)
         self.accounts = accounts or {}
         try:
@@ -248,7 +249,7 @@ class Extractor:
 def account_map(archive_dir: Path) -> dict[str, str]:
     """Post URL -> account key, from the accounts' capture histories (DIR/accounts/*/state.json)."""
     out: dict[str, str] = {}
-    for state in sorted((Path(archive_dir) / "accounts").glob("*/state.json")):
+    for state in ArchiveDir(archive_dir).account_states():
         try:
             data = json.loads(state.read_text(encoding="utf-8"))
         except (OSError, ValueError):

@@ -4,9 +4,8 @@ Values are read when asked for (`get()`, `flag()`...), never at import time, so 
 parent process that sets a variable after `import sma.config` is still heard. The table is the
 reference the README's "Environment" paragraph is written from.
 
-Modules not yet converted still read their variable themselves (see docs/architecture.md,
-"Configuration and exit codes"); each such read must use the name and default written here. tests/test_config.py
-checks that the converted modules read none themselves and that no entry here is stale."""
+No SMA module reads a variable itself (docs/architecture.md, "Configuration and exit codes");
+tests/test_config.py checks that, and that no entry here is stale."""
 
 from __future__ import annotations
 
@@ -95,11 +94,20 @@ LEASE_S = Variable("SMA_LEASE_S", "60",
                    "seconds a worker's claimed page stays claimed without its heartbeat (docs/scale-out.md)")
 REDIS_FINISHED_TTL_S = Variable("SMA_REDIS_FINISHED_TTL_S", "",
                                 "seconds a finished shared crawl's outcome stays in Redis (default: the frontier's)")
+HOST_CONCURRENCY = Variable("SMA_HOST_CONCURRENCY", "4",
+                            "a worker's pages of one platform host at a time, over all workers (docs/scale-out.md)")
+HOST_DELAY_S = Variable("SMA_HOST_DELAY_S", "0.5",
+                        "seconds between two page starts on one platform host, over all workers")
+SCREENSHOT_MAX_HEIGHT = Variable("SMA_SCREENSHOT_MAX_HEIGHT", "32768",
+                                 "px of a page its full-page screenshot shows at most (0: no bound; docs/faults.md)")
+SCREENSHOT_TILE_HEIGHT = Variable("SMA_SCREENSHOT_TILE_HEIGHT", "4096",
+                                  "px of each tile a very tall page's screenshot is shot in")
 
 VARIABLES: tuple[Variable, ...] = (
     CHROMIUM, PYWB_VENV, LOG_LEVEL, PROFILES, SESSIONS_DIR, KEYS_DIR, PSEUDONYM_KEY, ORGANISATION, PRIVACY,
     STAFF_SIGNATURES, BLOCK_THIRD_PARTY_AVATARS, MIN_FREE_BYTES, DEMO_MUTATION_SEED,
     DESTROY_KILL_AFTER_STEP, CONTEXT_RECYCLE_PAGES, PUBLIC_ACCOUNTS, TSA_URL, REDIS_URL, LEASE_S, REDIS_FINISHED_TTL_S,
+    HOST_CONCURRENCY, HOST_DELAY_S, SCREENSHOT_MAX_HEIGHT, SCREENSHOT_TILE_HEIGHT,
 )
 
 

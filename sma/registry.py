@@ -129,10 +129,10 @@ def load_registry(path: Path, profiles_dir: Path | None = None) -> Registry:
 
 def _platforms(profiles_dir: Path | None, path: Path) -> dict[str, Any]:
     """The platforms accounts may be on: every capture profile except the catch-all `generic`."""
-    from crawler.profiles import PROFILES_DIR, ProfileError, all_profiles  # light: PyYAML and re only
+    from crawler.profiles import ProfileError, all_profiles  # light: PyYAML and re only
 
     try:
-        profiles = all_profiles(Path(profiles_dir) if profiles_dir else PROFILES_DIR)
+        profiles = all_profiles(Path(profiles_dir) if profiles_dir else None)
     except ProfileError as exc:
         raise RegistryError([Problem(path, 0, f"cannot check platforms: {exc}")]) from None
     return {name: profile for name, profile in profiles.items() if name != "generic"}

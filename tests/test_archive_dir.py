@@ -59,6 +59,16 @@ def test_the_layout_names_every_copy_and_state_file(tmp_path):
         archive.warc_dir("backup")
 
 
+def test_account_states_are_every_accounts_state_file_in_name_order(tmp_path):
+    archive = ArchiveDir(tmp_path)
+    assert archive.account_states() == []  # no accounts/ yet
+    for account in ("zeeland", "amsterdam"):
+        make_dir(archive.account(account))
+        write_private(archive.account(account) / "state.json", "{}")
+    make_dir(archive.account("half"))  # an account folder whose first crawl never committed a state
+    assert archive.account_states() == [archive.account(a) / "state.json" for a in ("amsterdam", "zeeland")]
+
+
 def test_closed_warcs_leave_out_open_and_empty_files_and_crawl_warcs_keep_write_order(tmp_path):
     warcs = make_dir(tmp_path / "warcs")
     for name in ("sma-20260101000000-c1-00001.warc.gz.open", "sma-20260101000000-c1-00000.warc.gz",

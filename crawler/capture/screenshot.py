@@ -26,13 +26,14 @@ more when its end shows) may look a little different in tiles than in the reader
 from __future__ import annotations
 
 import io
-import os
 import struct
 import zlib
 from dataclasses import dataclass
 from typing import Any
 
 from PIL import Image
+
+from sma import config
 
 SINGLE_SHOT_PX = 16_384
 TILE_PX = 4_096
@@ -81,7 +82,9 @@ class ScreenshotLimits:
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> ScreenshotLimits:
-        env = os.environ if environ is None else environ
+        if environ is None:
+            environ = {var.name: var.get() for var in (config.SCREENSHOT_MAX_HEIGHT, config.SCREENSHOT_TILE_HEIGHT)}
+        env = environ
         return cls(max_height_px=int(env.get("SMA_SCREENSHOT_MAX_HEIGHT") or MAX_HEIGHT_PX),
                    tile_px=max(256, int(env.get("SMA_SCREENSHOT_TILE_HEIGHT") or TILE_PX)))
 

@@ -3,7 +3,6 @@ pages in this process (one Scrapy crawl per process: `sma worker` starts one chi
 
 from __future__ import annotations
 
-import os
 import uuid
 from pathlib import Path
 from typing import Any
@@ -11,12 +10,12 @@ from typing import Any
 from scrapy_redis import picklecompat
 from scrapy_redis.dupefilter import RFPDupeFilter
 
+from sma import config
+
 from ..archive.model import timestamp14, utc_now
 from .frontier import Frontier
 
 PROFILE_PRIORITY = 10
-HOST_CONCURRENCY = 4  # pages of one platform host at a time, all workers together
-HOST_DELAY_S = 0.5  # between two page starts on one host, all workers together
 
 
 def enqueue_account(frontier: Frontier, spec: dict[str, Any]) -> str:
@@ -60,8 +59,8 @@ def worker_settings(frontier: Frontier, redis_url: str, crawl_id: str, worker: s
         "ITEM_PIPELINES": pipelines, "EXTENSIONS": extensions, "SPIDER_MIDDLEWARES": spider_mw,
         "DOWNLOADER_MIDDLEWARES": downloader_mw,
         # Per platform host, over all workers (the same values on every worker: docs/scale-out.md).
-        "SMA_HOST_CONCURRENCY": int(os.environ.get("SMA_HOST_CONCURRENCY", HOST_CONCURRENCY)),
-        "SMA_HOST_DELAY_S": float(os.environ.get("SMA_HOST_DELAY_S", HOST_DELAY_S)),
+        "SMA_HOST_CONCURRENCY": config.HOST_CONCURRENCY.integer(),
+        "SMA_HOST_DELAY_S": float(config.HOST_DELAY_S.get()),
         "SMA_PROGRESS_INTERVAL": 0,
     }
     if spec.get("organisation"):

@@ -13,6 +13,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from sma import config
+
 from ..archive.pages import HEADER, read_pages
 from ..archive.read import warc_files
 from .derivative import ACCESS_DIRNAME
@@ -65,11 +67,9 @@ def export_wacz(archive_dir: Path, out: Path, pseudonymised: bool, sign: bool = 
 
 
 def _sign(out: Path, archive_dir: Path, tsa_url: str | None = None) -> None:
-    import os
-
     from records.wacz_sign import SigningError, load_signing_key, sign_wacz
 
-    organisation = os.environ.get("SMA_ORGANISATION") or "default"
+    organisation = config.ORGANISATION.get()
     try:
         extra = None
         if tsa_url:  # optional RFC 3161 timestamp of the signature; a TSA failure fails the export (below)

@@ -26,8 +26,9 @@ from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from sma import config
+
 ENV_KEY = "SMA_PSEUDONYM_KEY"
-ENV_KEYS_DIR = "SMA_KEYS_DIR"
 SECRET_BYTES = 32
 ORGANISATION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 DEFAULT_ORGANISATION = "default"
@@ -50,7 +51,7 @@ class OrganisationKeys:
 
 
 def keys_dir() -> Path:
-    return Path(os.environ.get(ENV_KEYS_DIR) or Path.home() / ".config" / "sma" / "keys")
+    return config.KEYS_DIR.path()
 
 
 def check_organisation(organisation: str) -> str:
@@ -124,7 +125,7 @@ def load_keys(
 ) -> OrganisationKeys:
     """The organisation's keys; with `create`, a missing key file is made (and said on stderr)."""
     check_organisation(organisation)
-    env = os.environ.get(ENV_KEY)
+    env = config.PSEUDONYM_KEY.get()
     if env:
         return derive(_decode(env, ENV_KEY), organisation, "environment")
     path = key_path(organisation)

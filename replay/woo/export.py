@@ -26,6 +26,8 @@ from urllib.parse import parse_qs, quote, quote_plus, urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 
+from sma import config
+
 from .access import AccessArchive, Item, Page, open_access, organisation_of
 from .frame import render_frame, rewrite_css
 from .model import DEFAULT_GROUND, PageReview, WooError, WooRequest, WooStore, now_iso
@@ -322,6 +324,4 @@ def _public_row(archive_dir: Path, page_id: str) -> dict:
 
 
 def _chromium() -> str:
-    import os
-
-    return os.environ.get("SMA_CHROMIUM", "/usr/bin/chromium")
+    return config.CHROMIUM.get()
