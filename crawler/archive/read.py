@@ -9,6 +9,8 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 
+from archive.layout import ArchiveDir
+
 
 @dataclass
 class Record:
@@ -27,7 +29,8 @@ class Record:
 
 
 def warc_files(archive_dir: Path) -> list[Path]:
-    return sorted((Path(archive_dir) / "warcs").glob("*.warc.gz"))
+    """The original's closed WARCs (archive.layout owns where they are)."""
+    return ArchiveDir(archive_dir).closed_warcs()
 
 
 def iter_records(archive_dir: Path) -> Iterator[Record]:

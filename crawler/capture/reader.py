@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 import yaml
 from scrapy import signals
 
+from archive.layout import ArchiveDir
+
 from ..profiles import parse_count
 from .network import NetworkRecorder
 from .reader_js import INSTALL_JS
@@ -284,7 +286,7 @@ class PageReading:
         if not posts or self.crawler is None:
             return
         mine = [Path(p) for p in self.crawler.stats.get_value("sma/warc_files", []) or []]
-        older = sorted((Path(self.archive_dir) / "warcs").glob("*.warc.gz")) if self.archive_dir else []
+        older = ArchiveDir(self.archive_dir).closed_warcs() if self.archive_dir else []
         apply_to_report(self.threads, posts, [*mine, *[p for p in older if p not in mine]])
 
     def reader(self, page: Any, recorder: NetworkRecorder, item: str | None = None,

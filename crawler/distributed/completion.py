@@ -13,6 +13,7 @@ from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 
+from archive.layout import WARC_SUFFIX, ArchiveDir
 from sma.exitcodes import ExitCode
 
 from ..archive.pages import read_pages
@@ -90,7 +91,7 @@ def repair_dead_writers(archive_dir: Path, crawl_id: str) -> list[Path]:
 
 
 def warc_stats(archive_dir: Path, crawl_id: str) -> dict[str, Any]:
-    files = sorted((Path(archive_dir) / "warcs").glob(f"*-{crawl_id}-*.warc.gz"))
+    files = [p for p in ArchiveDir(archive_dir).crawl_warcs(crawl_id) if p.name.endswith(WARC_SUFFIX)]  # closed
     records = revisits = 0
     for path in files:
         with open(path, "rb") as fh:
