@@ -11,7 +11,6 @@ set was frozen before any recogniser ran on it (README.md, "Held-out set"). Stan
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -19,7 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from build_pages import build  # noqa: E402
+from build_pages import build, freeze  # noqa: E402
 
 SOURCE, OUTPUT, DIGEST = HERE / "holdout_source.txt", HERE / "holdout.jsonl", HERE / "holdout.sha256"
 
@@ -29,16 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="fail when holdout.jsonl is not the frozen build")
     args = parser.parse_args(argv)
     built = build(SOURCE.read_text(encoding="utf-8"))
-    digest = hashlib.sha256(built.encode()).hexdigest()
-    if args.check:
-        frozen = DIGEST.read_text().split()[0]
-        if not OUTPUT.exists() or OUTPUT.read_text(encoding="utf-8") != built or digest != frozen:
-            print(f"build_holdout: holdout.jsonl is not the frozen build of holdout_source.txt ({digest} != "
-                  f"{frozen})", file=sys.stderr)
-            return 1
-    else:
-        OUTPUT.write_text(built, encoding="utf-8")
-        DIGEST.write_text(f"{digest}  holdout.jsonl\n")
+    digest = freeze(built, OUTPUT, DIGEST, args.check)
+    if digest is None:
+        return 1
     comments = [json.loads(line) for line in built.splitlines()]
     print(f"comments {len(comments)}, values {sum(len(c['values']) for c in comments)}, "
           f"negatives {sum(len(c['negatives']) for c in comments)}, "

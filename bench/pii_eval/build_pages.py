@@ -60,21 +60,29 @@ def build(source: str) -> str:
     return "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pages)
 
 
+def freeze(built: str, output: Path, digest_file: Path, check: bool) -> str | None:
+    """Writes the build and its SHA-256, or with `check` compares them with the frozen ones; the
+    digest, or None (said on stderr) when the frozen build differs."""
+    digest = hashlib.sha256(built.encode()).hexdigest()
+    if check:
+        frozen = digest_file.read_text().split()[0]
+        if not output.exists() or output.read_text(encoding="utf-8") != built or digest != frozen:
+            print(f"{output.name} is not the frozen build of its source ({digest} != {frozen})", file=sys.stderr)
+            return None
+    else:
+        output.write_text(built, encoding="utf-8")
+        digest_file.write_text(f"{digest}  {output.name}\n")
+    return digest
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail when pages.jsonl is not the frozen build")
     args = parser.parse_args(argv)
     built = build(SOURCE.read_text(encoding="utf-8"))
-    digest = hashlib.sha256(built.encode()).hexdigest()
-    if args.check:
-        frozen = DIGEST.read_text().split()[0]
-        if OUTPUT.read_text(encoding="utf-8") != built or digest != frozen:
-            print(f"build_pages: pages.jsonl is not the frozen build of pages_source.txt ({digest} != {frozen})",
-                  file=sys.stderr)
-            return 1
-    else:
-        OUTPUT.write_text(built, encoding="utf-8")
-        DIGEST.write_text(f"{digest}  pages.jsonl\n")
+    digest = freeze(built, OUTPUT, DIGEST, args.check)
+    if digest is None:
+        return 1
     lines = [json.loads(line) for line in built.splitlines()]
     print(f"pages {len(lines)}, values {sum(len(p['values']) for p in lines)}, "
           f"negatives {sum(len(p['negatives']) for p in lines)}, characters {sum(len(p['text']) for p in lines)}, "
