@@ -4,12 +4,12 @@ whose set-up fails is refused rather than archived unguarded (issue 12 items 2 a
 
 from __future__ import annotations
 
-import asyncio
 import pickle
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from async_run import run_async
 from scrapy import Request
 from scrapy.utils.test import get_crawler
 
@@ -123,7 +123,7 @@ class _BrokenPage:
 def test_a_page_whose_set_up_failed_is_refused_not_archived_unguarded() -> None:
     recorders, other_crawl = PageRecorders(), PageRecorders()
     page = _BrokenPage()
-    asyncio.run(recorders.init_page(page, Request("http://127.0.0.1/p")))  # scrapy-playwright would only log
+    run_async(recorders.init_page(page, Request("http://127.0.0.1/p")))  # scrapy-playwright would only log
     with pytest.raises(PageInitFailed, match="recording did not start .*browser has been closed.*not archived"):
         recorders.for_page(page)
     with pytest.raises(PageInitFailed, match="never started"):

@@ -157,6 +157,9 @@ def finish_crawl(frontier: Any, url: str, crawl_id: str, archive: Path, name: st
     from crawler.run import print_summary
     from sma.capture import _record_run, _update_search_index
 
+    ended = frontier.result(crawl_id)
+    if ended.get("state") == "finished":  # ended by another finisher meanwhile: its outcome stands
+        return int(ended.get("exit_code") or 0)
     spec = frontier.spec(crawl_id)
     settings = scrapy_settings(worker_settings(frontier, url, crawl_id, name, spec, extra), archive)
     started = time.time()
