@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-from sma import config
+from records.wacz_sign import wacz_tool
 
 from ..archive.pages import HEADER, read_pages
 from ..archive.read import warc_files
@@ -22,11 +21,6 @@ from .derivative import ACCESS_DIRNAME
 
 class ExportError(Exception):
     """Nothing to export, or py-wacz refused: one line for the user."""
-
-
-def _wacz_tool() -> list[str]:
-    tool = Path(sys.executable).with_name("wacz")
-    return [str(tool)] if tool.exists() else [sys.executable, "-m", "wacz"]
 
 
 def export_wacz(archive_dir: Path, out: Path, pseudonymised: bool, sign: bool = True,
@@ -55,7 +49,7 @@ def export_wacz(archive_dir: Path, out: Path, pseudonymised: bool, sign: bool = 
             for row in pages:
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         proc = subprocess.run(
-            [*_wacz_tool(), "create", "-o", str(out), "-p", str(pages_file), "--title", title, *map(str, warcs)],
+            [*wacz_tool(), "create", "-o", str(out), "-p", str(pages_file), "--title", title, *map(str, warcs)],
             capture_output=True, text=True,
         )
     if proc.returncode != 0 or not out.exists():
@@ -67,21 +61,16 @@ def export_wacz(archive_dir: Path, out: Path, pseudonymised: bool, sign: bool = 
 
 
 def _sign(out: Path, archive_dir: Path, tsa_url: str | None = None) -> None:
-    from records.wacz_sign import SigningError, load_signing_key, sign_wacz
+    """Signed by the organisation's key (and timestamped by `tsa_url`); on failure no unsigned WACZ is
+    left where a signed one was asked for (records.wacz_sign.sign_wacz_file fails closed)."""
+    from records.wacz_sign import SigningError, sign_wacz_file
 
-    organisation = config.ORGANISATION.get()
     try:
-        extra = None
-        if tsa_url:  # optional RFC 3161 timestamp of the signature; a TSA failure fails the export (below)
-            from records.timestamp import wacz_timestamper
-
-            extra = wacz_timestamper(tsa_url)
-        sign_wacz(out, load_signing_key(organisation, archive_dir=archive_dir), extra)
-    except (SigningError, ValueError) as exc:
-        out.unlink(missing_ok=True)  # fail closed: no unsigned WACZ left where a signed one was asked for
-        raise ExportError(f"signing {out.name} failed: {exc}") from None
+        sign_wacz_file(out, archive_dir, tsa_url)
+    except SigningError as exc:
+        raise ExportError(str(exc)) from None
 
 
 def validate_wacz(path: Path) -> tuple[bool, str]:
-    proc = subprocess.run([*_wacz_tool(), "validate", "-f", str(path)], capture_output=True, text=True)
+    proc = subprocess.run([*wacz_tool(), "validate", "-f", str(path)], capture_output=True, text=True)
     return proc.returncode == 0 and "succeeded" in proc.stdout, (proc.stdout + proc.stderr).strip()

@@ -165,14 +165,15 @@ def write_wacz(out: Path, archive_dir: Path, woo: WooRequest, warcs: list[Path],
     import tempfile
 
     from crawler.archive.pages import HEADER
-    from crawler.privacy.export import _wacz_tool, validate_wacz
+    from crawler.privacy.export import validate_wacz
+    from records.wacz_sign import wacz_tool
 
     title = f"Woo-verzoek {woo.id}: openbaar gemaakte pagina's (gelakt)"
     with tempfile.TemporaryDirectory(prefix="sma-woo-") as tmp:
         pages = Path(tmp) / "pages.jsonl"
         pages.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in [{**HEADER, "title": title}, *rows]),
                          encoding="utf-8")
-        proc = subprocess.run([*_wacz_tool(), "create", "-o", str(out), "-p", str(pages), "--title", title,
+        proc = subprocess.run([*wacz_tool(), "create", "-o", str(out), "-p", str(pages), "--title", title,
                                *map(str, warcs)], capture_output=True, text=True)
     if proc.returncode != 0 or not out.exists():
         raise WooError(f"wacz create failed: {(proc.stderr or proc.stdout).strip().splitlines()[-1:]}")
