@@ -285,7 +285,9 @@ class PageDriver:
         changed (or this page has none of it), which the completeness report names."""
         return {name: await self.count(sel) for name, sel in self.spec.selectors.items()}
 
-    async def read_counters(self) -> dict[str, int | None]:
+    async def read_counters(self, words: dict[str, list[str]] | None = None) -> dict[str, int | None]:
+        """The profile's counters; `words`: the crawl's reader words (`SMA_READER_WORDS`), used
+        where the page's text is read for a post total (default: the bundled `reader.yaml`)."""
         values: dict[str, int | None] = {}
         for name, spec in self.spec.counters.items():
             loc = self.page.locator(spec["selector"])
@@ -299,7 +301,8 @@ class PageDriver:
             # account page says ("30 onderwerpen", "1.234 posts"), read as a person does. A counter
             # that drifted stays unknown: its platform prints its own count, which the text may miss.
             # The reader is in the page already (it read it); its words are the crawl's.
-            shown = await Reader(self.page, self.recorder, load_words()).displayed_posts()
+            words = words if words is not None else load_words()
+            shown = await Reader(self.page, self.recorder, words).displayed_posts()
             if shown is not None:
                 values["posts"] = shown
                 # Marks the count as read from text: fewer posts found than it says is a shortfall

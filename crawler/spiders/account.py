@@ -200,7 +200,7 @@ class AccountSpider(PageChecks, scrapy.Spider):
             # Scenario A (no threads archived): the reader only scrolls and dismisses here too.
             reading = await self.reading.reader(page, recorder, item=spec.selectors.get("post"),
                                                 dismiss_only=not self.comments, allow_next=True).read()
-            counters = await driver.read_counters()
+            counters = await driver.read_counters(self.reading.words)
             if "post_link" in spec.selectors:
                 await driver.collect(spec.selectors["post_link"])
             links = self._post_links([*reading.links, *driver.collected])
@@ -304,7 +304,7 @@ class AccountSpider(PageChecks, scrapy.Spider):
             # Its thread's further pages (page 2..N, a reply's own page) are read and counted with it.
             thread_pages = self.reading.threads.read(
                 response.url, response.url, readings, precise=self.profile.name != "generic") if self.comments else []
-            counters = await driver.read_counters()
+            counters = await driver.read_counters(self.reading.words)
             read_count = await self.reading.reader(page, self.recorders.for_page(page)).displayed_comments()
             if counters.get("comments") is None:
                 if "comments" in spec.counters:
