@@ -64,3 +64,25 @@ def test_what_a_killed_derivation_wrote_is_cleared_and_its_sealed_files_withdraw
     assert not (tmp_path / "crawls" / killed / LEDGER_NAME).exists()
     manifest = [json.loads(line) for line in (access / ".sma" / "fixity.jsonl").read_text().splitlines()]
     assert [(m["path"], m["by"]) for m in manifest] == [(f"warcs/{closed.name}", "access-copy-redone")]
+
+
+def test_a_dead_writers_open_warc_is_repaired_and_its_crawl_derived_a_live_ones_is_left(tmp_path: Path):
+    """A crawl killed while a later crawl runs left its WARC `.open`: no process holds the writer's
+    lock, so the file is cut back to whole records and the crawl is found unfinished. A crawl whose
+    writer still holds the lock (another live `sma crawl`) is left alone, its file untouched."""
+    import fcntl
+
+    key = Fernet.generate_key()
+    for crawl_id in ("20261201110000-bbbbbb", "20261201120000-cccccc"):
+        crawl_of(tmp_path, crawl_id, "ministerie", finished=False, key=key)
+        closed = next(p for p in (tmp_path / "warcs").glob(f"*-{crawl_id}-*.warc.gz"))
+        closed.rename(closed.with_name(closed.name + ".open"))
+    live = next((tmp_path / "warcs").glob("*-20261201120000-cccccc-*.open"))
+    before = live.read_bytes()
+    with open(live, "rb") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        found = unfinished_crawls(tmp_path, "20261201130000-dddddd", "ministerie")
+    assert found == ["20261201110000-bbbbbb"]
+    assert not list((tmp_path / "warcs").glob("*-20261201110000-bbbbbb-*.open"))
+    assert list((tmp_path / "warcs").glob("*-20261201110000-bbbbbb-*.warc.gz"))
+    assert live.exists() and live.read_bytes() == before

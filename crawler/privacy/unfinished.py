@@ -18,6 +18,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 from ..archive.pages import HEADER, read_pages
+from ..archive.recovery import repair_open_file, writer_alive
 from ..archive.warc import OPEN_SUFFIX
 from .derivative import ACCESS_DIRNAME, PageFacts, crawl_warcs
 from .ledger import CAPTURE_FACTS_NAME, LEDGER_NAME, EncryptedJsonLines
@@ -47,8 +48,13 @@ def unfinished_crawls(archive_dir: Path, current: str, account: str) -> list[str
         folder = archive_dir / "crawls" / crawl_id
         if (folder / "privacy.json").exists() or not (folder / CAPTURE_FACTS_NAME).exists():
             continue
-        if any(p.name.endswith(OPEN_SUFFIX) for p in crawl_warcs(archive_dir / "warcs", crawl_id)):
-            continue  # still being written by a live process
+        still_open = [p for p in crawl_warcs(archive_dir / "warcs", crawl_id) if p.name.endswith(OPEN_SUFFIX)]
+        if any(writer_alive(p) for p in still_open):
+            continue  # still being written by a live process (it holds the writer's flock)
+        for path in still_open:
+            # Its writer died after this crawl began (this crawl's start repaired the earlier ones):
+            # cut back to its last whole page, as the start would have, so the copy reads whole pages.
+            repair_open_file(path)
         if crawl_account(archive_dir, crawl_id) == account:
             found.append(crawl_id)
     return found
