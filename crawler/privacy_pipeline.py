@@ -30,7 +30,7 @@ from sma.config import PUBLIC_ACCOUNTS
 from . import __version__
 from .archive.model import PageCapture
 from .capture import privacy_capture
-from .privacy.derivative import Deriver, PageFacts
+from .privacy.derivative import Deriver, PageFacts, recorded_own
 from .privacy.keys import KeyProblem, OrganisationKeys, load_keys
 from .privacy.ledger import CAPTURE_FACTS_NAME, LEDGER_NAME, EncryptedJsonLines, write_entries
 from .privacy.recognizers_presidio import TextAnalyzer
@@ -83,6 +83,7 @@ class PrivacyPipeline:
         self.detector: Any = None
         self.analyzer = TextAnalyzer()  # the crawl's textual recognisers (Presidio built on first use)
         self.pages: dict[str, PageFacts] = {}
+        self.recorded_own: list[str] = []  # the own account's identities recorded with the capture (PageFacts.own)
         self.facts_file: EncryptedJsonLines | None = None
         self.opened = time.monotonic()  # the crawl's own time is measured against the access copy's
         self.closed: float | None = None
@@ -106,7 +107,14 @@ class PrivacyPipeline:
         # The account's own URL names its handle (`/@ministerie-demo`, `/ministerie-demo`) also where no
         # profile reads the account from the page (the generic profile): never a third party either.
         own += account_identities(self.spec.url if self.spec else "")
-        return own + self.public_accounts
+        return list(dict.fromkeys(own + self.recorded_own + self.public_accounts))
+
+    def _own_facts(self) -> dict[str, list[str]]:
+        """The own account as the crawl knows it now (its name, handle, avatar URLs): kept with each page's
+        facts, so that a copy derived in another process drops the own avatar's box as this one does."""
+        if self.detector is None:
+            return {"identities": self._own_identities(), "avatars": []}
+        return {"identities": list(self.detector.own_identities), "avatars": sorted(self.detector.own_avatars)}
 
     def _detector(self) -> Any:
         if self.detector is None:
@@ -138,7 +146,7 @@ class PrivacyPipeline:
     def process_item(self, item: PageCapture, spider: Spider | None = None) -> PageCapture:
         if not self.enabled or self.facts_file is None or not isinstance(item, PageCapture):
             return item
-        facts = PageFacts(item.url, list(item.third_parties), [asdict(b) for b in item.pii_boxes])
+        facts = PageFacts(item.url, list(item.third_parties), [asdict(b) for b in item.pii_boxes], self._own_facts())
         self.pages[item.url] = facts
         # Written per page, encrypted: a crawl that dies keeps what the derivative needs.
         self.facts_file.append([asdict(facts)])
@@ -228,7 +236,11 @@ class PrivacyPipeline:
         still_open = [p.name for p in crawl_warcs(self.archive_dir / "warcs", crawl_id) if p.name.endswith(OPEN_SUFFIX)]
         if still_open:
             raise RuntimeError(f"original WARC(s) still open: {', '.join(still_open)}")
+        own_identities, own_avatars = recorded_own(pages.values())
+        if self.detector is None:  # another process than the capture's: the own account as recorded
+            self.recorded_own = own_identities
         detector = self._detector()
+        detector.own_avatars.update(own_avatars)
         for facts in pages.values():  # pages read before the detector existed, or outside the browser
             from .privacy.detect import ThirdParty
 

@@ -188,7 +188,14 @@ async def _read_page(page: Any, privacy: CrawlPrivacy) -> tuple[list[dict[str, s
     located = await page.evaluate(
         _LOCATE_VALUES, {"values": ordered, "limit": MAX_BOXES, "avatar_patterns": avatar_patterns(spec)}
     )
+    from ..privacy.structural import own_avatar
+
     for b in located:
+        if b["i"] < 0 and own_avatar(b["src"], detector.own_identities, detector.own_avatars):
+            # The organisation's own picture (its URL names the own handle): no box; remembered, it is
+            # recorded with the page's facts (PageFacts.own), so every later derivation knows it too.
+            detector.own_avatars.add(b["src"])
+            continue
         kind, source = values[ordered[b["i"]]] if b["i"] >= 0 else ("avatar", "structural")
         value = ordered[b["i"]] if b["i"] >= 0 else b["src"]
         boxes.append(PiiBox(b["x"], b["y"], b["width"], b["height"], kind, value, source))

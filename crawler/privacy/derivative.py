@@ -59,6 +59,20 @@ class PageFacts:
     url: str
     third_parties: list[dict[str, Any]] = field(default_factory=list)
     boxes: list[dict[str, Any]] = field(default_factory=list)
+    # The organisation's own account as the crawl knew it by this page: {"identities": [name, handle, ...],
+    # "avatars": [image URL, ...]}. Recorded with the capture, so any process deriving the copy later
+    # (a shared crawl's finisher, the next crawl, a re-derivation) leaves the own avatar and name alone.
+    own: dict[str, list[str]] = field(default_factory=dict)
+
+
+def recorded_own(pages: Iterable[PageFacts]) -> tuple[list[str], set[str]]:
+    """The own account's identities and avatar URLs recorded over a crawl's pages (their union)."""
+    identities: dict[str, None] = {}
+    avatars: set[str] = set()
+    for facts in pages:
+        identities.update(dict.fromkeys(v for v in facts.own.get("identities") or () if v))
+        avatars.update(v for v in facts.own.get("avatars") or () if v)
+    return list(identities), avatars
 
 
 @dataclass
@@ -118,6 +132,7 @@ class Deriver:
         detector.presidio = False  # identical matches; Presidio's per-string overhead is most of the cost here
         self.pseudonymiser = pseudonymiser
         self.avatar_res = [re.compile(p) for p in avatar_patterns]
+        self.own_pictures: set[str] = set()  # the own account's picture URLs (learn_structure)
         self.pages = pages
         self.access_dir = self.archive_dir / ACCESS_DIRNAME
         self.writer = AccessWriter(self.access_dir, crawl_id, warcinfo, prefix=ACCESS_PREFIX,
@@ -213,7 +228,7 @@ class Deriver:
         content_type = http.get_header("Content-Type") or "" if http else ""
         headers = list(http.headers) if http else []
         digest = response.rec_headers.get_header("WARC-Payload-Digest") or ""
-        if payload and any(p.search(url) for p in self.avatar_res):
+        if payload and any(p.search(url) for p in self.avatar_res) and url not in self.own_pictures:
             body = NEUTRAL_AVATAR
             headers = [(k, v) for k, v in headers if k.lower() != "content-type"] + [("Content-Type", "image/png")]
             self._note_other(response, {"payload": "replaced"}, "avatar", url, "neutral avatar")
@@ -267,10 +282,10 @@ class Deriver:
             # No capture facts for the page (crawl without privacy, lost facts): cover it all.
             boxes = page.boxes if page is not None else [{"x": 0, "y": 0, "width": 1e7, "height": 1e7,
                                                           "type": "unknown", "value": "", "source": "no-facts"}]
-            # The organisation's own avatar (read beside its own replies) is no third party's: its box is
-            # dropped, so it is neither covered nor a ledger entry nor an item of a Woo review.
-            own = getattr(self.detector, "own_avatars", None)
-            boxes = [b for b in boxes if not (b["type"] == "avatar" and b["value"] in own)] if own else boxes
+            # The organisation's own avatar (its URL names the own handle, or it was read beside the own
+            # name; recorded with the capture) is no third party's: its box is dropped, so it is neither
+            # covered nor a ledger entry nor an item of a Woo review.
+            boxes = [b for b in boxes if not (b["type"] == "avatar" and self._own_picture(b["value"]))]
             data = cover_boxes(payload, boxes)
             for b in boxes:
                 covered_only = not b["value"] or b["type"] in ("avatar", "unknown")
@@ -299,15 +314,30 @@ class Deriver:
         self.writer.write_metadata(self._url(record.rec_headers.get_header("WARC-Target-URI")), fields,
                                    parse_warc_date(record.rec_headers.get_header("WARC-Date")), concurrent)
 
+    def _own_picture(self, url: str) -> bool:
+        from .structural import own_avatar
+
+        return url in self.own_pictures or own_avatar(url, getattr(self.detector, "own_identities", ()),
+                                                      getattr(self.detector, "own_avatars", ()))
+
     def learn_structure(self) -> None:
         """Structural detection without a profile: every commenter, per-person id and picture URL the
         crawl's JSON and HTML responses show (crawler/privacy/structural.py), learned before the first
-        record is written, so the whole copy pseudonymises them (the organisation's own are skipped)."""
-        from .structural import scan_records
+        record is written, so the whole copy pseudonymises them (the organisation's own are skipped:
+        its pictures, by the own account recorded with the capture, stay as captured)."""
+        from .structural import own_avatars, scan_records
 
         paths = crawl_warcs(self.archive_dir / "warcs", self.crawl_id)
-        people, ids = scan_records((record for path in paths for record in self._indexing(path)), self.avatar_res)
-        self.detector.learn(people)
+        redirects: dict[str, str] = {}
+        people, ids = scan_records((record for path in paths for record in self._indexing(path)), self.avatar_res,
+                                   redirects)
+        identities = list(getattr(self.detector, "own_identities", ()))
+        known = getattr(self.detector, "own_avatars", set())
+        pictures = [p.avatar_url for p in people if p.avatar_url and not (p.name or p.handle)]
+        own_pictures = own_avatars(pictures + list(redirects), identities, known, redirects)
+        known.update(own_pictures)
+        self.own_pictures = own_pictures
+        self.detector.learn(p for p in people if not (p.avatar_url in own_pictures and not (p.name or p.handle)))
         own = {i for i, p in ids.items()
                if p is not None and any(v and self.detector.is_own(v) for v in (p.name, p.handle))}
         self.detector.learn_ids(i for i in ids if i not in own)

@@ -21,9 +21,10 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
 
 from crawler.privacy.detect import ThirdParty
 
@@ -312,6 +313,38 @@ def avatar_person(url: str) -> ThirdParty | None:
     return ThirdParty(None, None, None, url) if AVATAR_PATH.search(url.split("?")[0]) else None
 
 
+def own_avatar(url: str, own_identities: Iterable[str], known: Collection[str] = ()) -> bool:
+    """Whether a picture URL is the organisation's own account's: one known as such (read beside its
+    own name, or the target of such a URL's redirect) or one whose path names an own handle as a whole
+    segment (`/avatars/ministerie-demo`, `/pfp/ministerie-demo.png`). A citizen's avatar never spells
+    the organisation's handle as its whole file name, so this drops no third party's box."""
+    if url in known:
+        return True
+    handles = {h for h in (i.strip().lstrip("@").lower() for i in own_identities if i)
+               if len(h) >= 3 and not any(c.isspace() for c in h)}
+    if not handles:
+        return False
+    for segment in urlsplit(url).path.split("/"):
+        segment = unquote(segment).lower().lstrip("@")
+        if segment in handles or segment.rsplit(".", 1)[0] in handles:
+            return True
+    return False
+
+
+def own_avatars(urls: Iterable[str], own_identities: Iterable[str], known: Collection[str],
+                redirects: dict[str, str]) -> set[str]:
+    """The own account's picture URLs among `urls`, with the targets of their redirects (a CDN hop)."""
+    identities = list(own_identities)
+    own = {u for u in urls if own_avatar(u, identities, known)} | set(known)
+    todo = list(own)
+    while todo:
+        target = redirects.get(todo.pop())
+        if target and target not in own:
+            own.add(target)
+            todo.append(target)
+    return own
+
+
 def _charset(content_type: str) -> str:
     m = re.search(r"charset=[\"']?([\w.-]+)", content_type)
     try:
@@ -320,11 +353,11 @@ def _charset(content_type: str) -> str:
         return "utf-8"
 
 
-def scan_records(records: Iterable[Any], avatar_patterns: Iterable[re.Pattern[str]] = ()
-                 ) -> tuple[list[ThirdParty], dict[str, ThirdParty | None]]:
+def scan_records(records: Iterable[Any], avatar_patterns: Iterable[re.Pattern[str]] = (),
+                 redirects: dict[str, str] | None = None) -> tuple[list[ThirdParty], dict[str, ThirdParty | None]]:
     """Every commenter, per-person id and picture URL the response records (warcio) of a crawl show:
     JSON and HTML bodies through scan_body, every URL through avatar_person and the profile's
-    `avatar_url` patterns."""
+    `avatar_url` patterns. `redirects` (if given) gets each picture URL's redirect target."""
     patterns = list(avatar_patterns)
     people: list[ThirdParty] = []
     ids: dict[str, ThirdParty | None] = {}
@@ -334,6 +367,9 @@ def scan_records(records: Iterable[Any], avatar_patterns: Iterable[re.Pattern[st
         uri = record.rec_headers.get_header("WARC-Target-URI") or ""
         if avatar_person(uri) or any(p.search(uri) for p in patterns):
             people.append(ThirdParty(None, None, None, uri))
+            location = record.http_headers.get_header("Location")
+            if redirects is not None and location:
+                redirects[uri] = urljoin(uri, location)
         content_type = (record.http_headers.get_header("Content-Type") or "").lower()
         if "json" not in content_type and "html" not in content_type:
             continue
