@@ -108,3 +108,66 @@ def is_public_body(value: str) -> bool:
     if key.startswith(PUBLIC_PREFIXES):
         return True
     return _public_handle(re.sub(r"[\s_.-]+", "", key))
+
+
+# Words that make a handle an organisation's when it starts or ends with one (@StichtingPresent,
+# @VanGoghMuseum, @bibliotheekutrecht, @radboudumc): foundations, associations, institutions.
+ORGANISATION_WORDS = ("stichting", "vereniging", "museum", "bibliotheek", "bieb", "ziekenhuis", "hogeschool",
+                      "universiteit", "university", "foundation", "association", "ombudsman", "rechtbank",
+                      "rechtspraak", "omroep", "woningcorporatie", "wooncorporatie", "woonstichting", "zorggroep",
+                      "federatie", "coöperatie", "cooperatie", "genootschap", "buurthuis", "wijkcentrum", "dorpshuis",
+                      "dorpsraad", "wijkraad", "huurdersvereniging", "bewonersvereniging", "theater", "schouwburg",
+                      "filmhuis", "poppodium", "dierentuin", "kinderboerderij", "vakbond", "woonbond", "umc",
+                      "fonds", "ggz", "zorginstituut", "instituut", "kenniscentrum", "voedselbank", "jeugdzorg",
+                      "welzijn", "academie", "college", "lyceum", "basisschool", "school", "kerk", "moskee",
+                      "sportclub", "zwembad", "festival", "platform", "collectief", "netwerk", "alliantie",
+                      "coalitie", "partij", "fractie", "raad", "bond", "unie")
+# Only as a whole first/last segment or before a place ('@school_utrecht', '@groenlinks_fractie'), not glued to a
+# citizen's words ('@lisa_bond' is a person; 'bond' needs a segment of its own *and* a place or a listed name).
+_SHORT_ORG_WORDS = frozenset(("bieb", "umc", "ggz", "fonds", "kerk", "raad", "bond", "unie", "partij", "fractie",
+                              "school", "college", "platform", "netwerk", "festival", "welzijn", "instituut"))
+
+
+@cache
+def organisations() -> frozenset[str]:
+    return frozenset(re.sub(r"[\s_.-]+", "", e) for e in entries("organisations.txt"))
+
+
+def _segments(handle: str) -> list[str]:
+    """'StichtingPresent' -> ['stichting', 'present'], 'woonstichting_de_key' -> ['woonstichting', 'de', 'key']."""
+    return [s.lower() for s in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z\u00e0-\u024f]+|\d+", handle)]
+
+
+def is_organisation(value: str) -> bool:
+    """Whether a handle or name is a Dutch organisation's (foundation, association, union, charity, museum,
+    hospital, university, broadcaster, large company): `@StichtingPresent`, `@FNV`, `@Greenpeace_NL`. A
+    citizen's handle with such a word glued to their own (`@museumfan_jan`, `@lisa_bond`) is not."""
+    local = value.strip().lstrip("@").partition("@")[0]
+    key = re.sub(r"[\s_.-]+", "", local.lower())
+    if not key:
+        return False
+    orgs = organisations()
+    if any(key.endswith(tail) and key[:len(key) - len(tail)] in orgs for tail in _AGENCY_TAILS):
+        return True
+    segments = _segments(local)
+    if not segments:
+        return False
+    places, person = places_and_regions(), segments[0] in first_names()
+    for word in ORGANISATION_WORDS:
+        short = word in _SHORT_ORG_WORDS
+        if key.startswith(word):
+            rest = key[len(word):]
+            if not rest or rest in places or rest in _AGENCY_TAILS or (not short and segments[0] == word):
+                return True
+        elif key.endswith(word) and not person:
+            rest = key[:-len(word)]
+            if rest in places or rest in orgs or (not short and (segments[-1] == word or len(segments) == 1)):
+                return True
+    return False
+
+
+@cache
+def places_and_regions() -> frozenset[str]:
+    parts = public_parts()
+    return frozenset(re.sub(r"[\s'-]+", "", p) for p in places()) | parts.get("regions", frozenset()) | parts.get(
+        "provinces", frozenset())

@@ -49,6 +49,7 @@ class PatternSpec:
     flags: int = 0
     group: str | None = None  # named group holding the value (the rest is anchoring context)
     negative: tuple[str, ...] = ()  # words before it that make it not a third party's (an organisation's number)
+    hint: tuple[str, ...] = ()  # substrings one of which every match holds: the spec is skipped without them
     compiled: list[tuple[re.Pattern[str], float]] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
@@ -84,7 +85,25 @@ def normalise_phone(value: str) -> str:
     digits = re.sub(r"\D", "", value.replace("(0)", ""))
     if value.strip().startswith("+31") or digits.startswith("0031"):
         digits = "0" + digits[4:] if digits.startswith("0031") else "0" + digits[2:]
+        digits = digits[1:] if digits.startswith("00") else digits  # '+31 06 ...': the trunk 0 written too
     return digits
+
+
+# Country codes of the numbers Dutch citizens most often give besides their own: the neighbours, the UK,
+# Europe, Turkey, the Maghreb, Suriname, the Caribbean parts of the Kingdom, North America, Indonesia.
+FOREIGN_CODES = ("1", "20", "27", "30", "32", "33", "34", "351", "352", "353", "36", "39", "40", "41", "43", "44",
+                 "45", "46", "47", "48", "49", "62", "90", "212", "213", "216", "297", "420", "597", "599")
+_FOREIGN_CC = "|".join(sorted(FOREIGN_CODES, key=len, reverse=True))
+_FSEP = r"(?:[ \t\xa0]?[-./][ \t\xa0]?|[ \t\xa0])?"
+
+
+def foreign_phone_valid(value: str) -> bool:
+    """A subscriber number of 7 to 12 digits after the country code (the '(0)' trunk digit aside)."""
+    m = re.match(r"(?:\+|00)(" + _FOREIGN_CC + r")", value)
+    if m is None:
+        return False
+    national = re.sub(r"\D", "", value[m.end():].replace("(0)", "").replace("( 0 )", ""))
+    return 7 <= len(national.lstrip("0")) <= 12 and len(set(national)) > 2
 
 
 def plate_valid(value: str) -> bool:
@@ -202,12 +221,24 @@ SPECS: list[PatternSpec] = [
         [(r"(?<![\w+])(?:\+|00)32[ \t\xa0-]?4\d{2}(?:" + _SEP + r"\d){6}" + _NUM_R, 0.8)],
     ),
     PatternSpec(
+        # Foreign numbers: +44 7700 900123, +44 (0)20 7946 0958, 0032 470 12 34 56, +1 (555) 123-4567.
+        "phone",
+        [(r"(?<![\w+])(?:\+|00)(?:" + _FOREIGN_CC + r")[ \t\xa0-]?(?:\([ \t\xa0]?0[ \t\xa0]?\)[ \t\xa0-]?)?"
+          r"(?:\(\d{1,4}\)[ \t\xa0-]?)?\d(?:" + _FSEP + r"\d){6,11}" + _NUM_R, 0.7)],
+        validate=foreign_phone_valid,
+        hint=("+", "00"),
+        context=("bel", "bellen", "nummer", "telefoon", "tel", "tel.", "bereikbaar", "mobiel", "whatsapp", "app",
+                 "phone", "call", "number", "mobile", "cell"),
+        negative=ORGANISATION_WORDS,
+        threshold=0.5,
+    ),
+    PatternSpec(
         "phone",
         [
             # mobile in any spelling: 06-12345678, 0612345678, 06 12 34 56 78, 06 - 1234 5678, 06.123.456.78
             (_NUM_L + r"06(?:" + _SEP + r"\d){8}" + _NUM_R, 0.7),
             # +31 6 12345678, +316..., 0031 6..., +31 (0)6 ..., +31(0)20-1234567
-            (r"(?<![\w+])(?:\+|00)31[ \t\xa0-]?(?:\(0\)[ \t\xa0-]?)?[1-9](?:" + _SEP + r"\d){8}" + _NUM_R, 0.8),
+            (r"(?<![\w+])(?:\+|00)31[ \t\xa0-]?(?:\(0\)[ \t\xa0-]?|0)?[1-9](?:" + _SEP + r"\d){8}" + _NUM_R, 0.8),
             # landline with a separator after the area code: 020-1234567, 030 123 4567, 0591 12 34 56
             (_NUM_L + r"0[1-9]\d{0,2}" + _SEP_REQ + r"\d(?:" + _SEP + r"\d){4,7}" + _NUM_R, 0.6),
             # area code in parentheses: (020) 123 4567, (0591)-123456, (06) 12345678
@@ -238,6 +269,8 @@ def scan(text: str, specs: list[PatternSpec] | None = None) -> list[Match]:
     """Every validated match of every spec (overlaps allowed; the detector resolves them)."""
     found: list[Match] = []
     for spec in specs or SPECS:
+        if spec.hint and not any(h in text for h in spec.hint):
+            continue
         for pattern, base in spec.compiled:
             for m in pattern.finditer(text):
                 start, end = m.span(spec.group) if spec.group else m.span()

@@ -25,14 +25,28 @@ PLATE_CONTEXT = ("kenteken", "nummerbord", "auto", "kentekenplaat", "wagen", "bu
                  "rijdt", "reed", "voertuig", "aanhanger", "caravan", "taxi", "bus", "bestelbus", "brommer", "plaat",
                  "kentekens", "flitser", "parkeerboete", "vergunning", "bumper")
 BIRTH_WORDS = (r"(?:geboren|geb\.?|geboortedatum|geboortedag|geb\.?\s?datum|gebdatum|verjaardag|jarig|d\.?o\.?b\.?|"
-               r"geboorte|ik\s+ben\s+van|is\s+van|zijn\s+van|\*|"
+               r"geboorte|ik\s+ben\s+van|is\s+van|zijn\s+van|\*|°|born|date\s+of\s+birth|birth\s?date|birthday|"
                r"(?:vrouw|man|moeder|vader|zoon|dochter|partner|broer|zus)\s+(?:is\s+)?van)")
+# English forms: '3 March 1979', '3rd of March 1979', 'March 3, 1979', 'September 21st, 1990'.
+_EN_MONTH = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|"
+             r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)")
+_ORD = r"(?:st|nd|rd|th)"
 _DATE = (r"(?:[0-3]?\d[-/.][01]?\d[-/.](?:19|20)\d\d|[0-3]?\d\s*(?:" + _MONTH_RE + r")\.?\s*(?:19|20)\d\d"
          r"|(?:19|20)\d\d-[01]\d-[0-3]\d)")
+_DATE_EN = (r"(?:[0-3]?\d" + _ORD + r"?(?:\s+of)?\s+" + _EN_MONTH + r"\.?,?\s+(?:19|20)\d\d"
+            r"|" + _EN_MONTH + r"\.?\s+[0-3]?\d" + _ORD + r"?,?\s+(?:19|20)\d\d)")
+# English forms are looked for only in texts with an English birth word (they cost a pass over every letter).
+_EN_HINT = re.compile(r"\b(?:born|birth\w*|dob|d\.o\.b)\b", re.IGNORECASE)
 _DATE_SHORT = r"(?:[0-3]?\d[-/.][01]?\d[-/.](?:'?\d\d)|[0-3]?\d\s+(?:" + _MONTH_RE + r")\.?\s+'\d\d)"
-_BIRTH_BEFORE = re.compile(BIRTH_WORDS + r"[\s:.,]{0,4}(?:op|is|in|:|van|de)?[\s:]{0,3}$", re.IGNORECASE)
+_BIRTH_BEFORE = re.compile(BIRTH_WORDS + r"[\s:.,]{0,4}(?:op|is|in|:|van|de|on|was)?[\s:]{0,3}$", re.IGNORECASE)
+# A death date ('† 12-01-2020', 'overleden 12-01-2020', 'gest. 3-4-2001', 'died on March 3, 2019') is no birth
+# date, even when a birth word stands earlier in the sentence.
+_DEATH = re.compile(r"†|✝|\boverl\w*|\bgestorven\b|\bgest\b\.?|\bsterfdatum\b|\bdied\b|\bpassed away\b|"
+                    r"\bdeath\b|\bdeceased\b|\bbegraven\b|\bcremated\b|\bgecremeerd\b", re.IGNORECASE)
+_BIRTH_MARK = re.compile(BIRTH_WORDS, re.IGNORECASE)
 _ANY_DATE_RE = re.compile(r"(?<![\w/-])(?<!\d\.)(?P<value>" + _DATE + "|" + _DATE_SHORT + r")(?![\d])", re.IGNORECASE)
 _BARE_DATE_RE = re.compile(r"(?<![\w/.-])(?P<value>" + _DATE + r")(?![\d])", re.IGNORECASE)
+_EN_DATE_RE = re.compile(r"(?<![\w/.-])(?P<value>" + _DATE_EN + r")(?![\d])", re.IGNORECASE)
 # A name-like word, then a comma or parenthesis, then the date: "Jan de Vries, 12-03-1984".
 _AFTER_NAME = re.compile(r"[A-Za-zÀ-ÿ]{2,}\s*(?:[,(]|\s-)\s*(?:geb\.?\s*|\*\s*)?$")
 _EVENT_WORDS = ("op", "vanaf", "sinds", "per", "tot", "datum", "d.d.", "dd", "brief", "besluit", "vonnis",
@@ -145,18 +159,36 @@ _RELATIVE_PAREN = re.compile(r"\b(?:zoon|zoontje|dochter|dochtertje|moeder|vader
                              re.IGNORECASE)
 
 
+def _death_date(text: str, start: int) -> bool:
+    """A death word nearer before the date than any birth word (in the same line)."""
+    window = _SAME_BLOCK.split(text[max(0, start - 60):start])[-1]
+    deaths = [m.start() for m in _DEATH.finditer(window)]
+    if not deaths:
+        return False
+    births = [m.start() for m in _BIRTH_MARK.finditer(window)]
+    return not births or births[-1] < deaths[-1]
+
+
 def birthdates(text: str) -> list[Match]:
     found = [Match("birthdate", m.start("value"), m.end("value"), 0.7) for m in _BIRTH_YEAR.finditer(text)
              if 1900 <= int(m.group("value")) <= 2026]
-    found += [Match("birthdate", m.start("value"), m.end("value"), 0.7) for m in _BARE_DATE_RE.finditer(text)
+    found += _birthdates(text, _ANY_DATE_RE, _BARE_DATE_RE)
+    if _EN_HINT.search(text):
+        found += _birthdates(text, _EN_DATE_RE, _EN_DATE_RE)
+    return [m for m in found if not _death_date(text, m.start)]
+
+
+def _birthdates(text: str, any_date: re.Pattern[str], bare_date: re.Pattern[str]) -> list[Match]:
+    found: list[Match] = []
+    found += [Match("birthdate", m.start("value"), m.end("value"), 0.7) for m in bare_date.finditer(text)
               if _RELATIVE_PAREN.search(text, max(0, m.start() - 50), m.start())
               and 1900 <= _year(m.group("value")) <= 2026]
     taken = {m.start for m in found}
-    for m in _ANY_DATE_RE.finditer(text):  # dates first, then what stands before them (fast on big bodies)
+    for m in any_date.finditer(text):  # dates first, then what stands before them (fast on big bodies)
         if _BIRTH_BEFORE.search(text, max(0, m.start() - 40), m.start()) and 1900 <= _year(m.group("value")) <= 2026:
             found.append(Match("birthdate", m.start("value"), m.end("value"), 0.85))
             taken.add(m.start("value"))
-    for m in _BARE_DATE_RE.finditer(text):
+    for m in bare_date.finditer(text):
         if m.start("value") in taken:
             continue
         year = _year(m.group("value"))
@@ -277,13 +309,51 @@ def _bare_streets(text: str) -> list[Match]:
     return found
 
 
+# Common nouns that end in a street word ('de vergadering 12', 'paspoort 2 keer', 'woningmarkt 2024',
+# 'volkstuin 12', 'tennisbaan 3'): a meeting, a document, a market, a plot or a court, not a street.
+_NOUN_STREETS = frozenset("""
+antwoord woord akkoord wachtwoord trefwoord paspoort voetbalveld sportveld speelveld grasveld hockeyveld korfbalveld
+werkveld loopbaan ijsbaan atletiekbaan tennisbaan padelbaan bowlingbaan landingsbaan startbaan kartbaan zomerkamp
+trainingskamp vluchtelingenkamp woningmarkt arbeidsmarkt huizenmarkt kerstmarkt weekmarkt jaarmarkt rommelmarkt
+vlooienmarkt energiemarkt moestuin volkstuin dierentuin nieuwbouwwijk vinexwijk jachthaven zeehaven vakantiepark
+attractiepark pretpark ziekenhuis wijkteam
+""".split())
+# An organisation's building named just before the address: the town hall's, the library's, the community
+# centre's or the recycling yard's address is no third party's ('het stadhuis aan het Stadhuisplein 1').
+_VENUE_BEFORE = re.compile(r"\b(?:stadhuis|gemeentehuis|raadhuis|stadskantoor|gemeentekantoor|politiebureau|"
+                           r"bibliotheek|bieb|ziekenhuis|buurthuis|wijkcentrum|dorpshuis|buurtcentrum|milieustraat|"
+                           r"afvalbrengstation|milieupark|sporthal|zwembad|school|kerk|moskee|theater|museum|"
+                           r"station|supermarkt|winkel|kantoor|servicepunt|loket|balie|bezoekadres|vestiging|"
+                           r"gevestigd|inloop\w*|informatieavond|bewonersavond|bijeenkomst|spreekuur|stembureau|"
+                           r"\w*locatie|huisartsenpost|apotheek|restaurant|café|cafe|hotel|town hall|city hall|"
+                           r"library|hospital|venue)\b", re.IGNORECASE)
+_SOMEONES = re.compile(r"\b(?:ik|mijn|wij|we|ons|onze|mij|me|hij|zij|ze|zijn|haar|hun|buurman|buurvrouw|"
+                       r"moeder|vader|oma|opa|i|my|our|his|her|their)\b|" + _RESIDENCE, re.IGNORECASE)
+
+
+def _venue(text: str, start: int) -> bool:
+    """A public building or event named in the same sentence before the address, and nobody's home."""
+    sentence = re.split(r"[.!?\n]\s", text[max(0, start - 80):start])[-1]
+    return _VENUE_BEFORE.search(sentence) is not None and _SOMEONES.search(sentence) is None
+
+
+def _noun_street(street: str) -> bool:
+    lower = street.lower().strip(".")
+    return lower in _NOUN_STREETS or (lower.endswith("ering") and not lower.endswith("erring")) or (
+        lower in lexicon.places())
+
+
 def addresses(text: str) -> list[Match]:
+    return [m for m in _addresses(text) if not _venue(text, m.start)]
+
+
+def _addresses(text: str) -> list[Match]:
     found = _bare_streets(text)
     for m in _street_matches(text):
         street = m.group("street")
         lower = street.lower().strip(".")
         pre = m.group("pre")
-        if lower in NOT_STREETS and not pre.strip():
+        if (lower in NOT_STREETS or _noun_street(street)) and not pre.strip():
             continue
         if any(lower.endswith(x) for x in ("gerechtshof", "snelweg", "fietspad", "onderweg", "halverwege", "rijbaan")):
             continue
@@ -295,7 +365,7 @@ def addresses(text: str) -> list[Match]:
             start = text.index(words[0], start) + len(words[0])
             start += len(text[start:]) - len(text[start:].lstrip())
             words = words[1:]
-        if lower in NOT_STREETS and not words:
+        if (lower in NOT_STREETS or _noun_street(street)) and not words:
             continue
         end = _place_end(text, m.end(), bool(m.group("pc")))
         found.append(Match("address", _place_start(text, start), end, 0.85))

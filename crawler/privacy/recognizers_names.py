@@ -16,6 +16,7 @@ from functools import cache
 
 from crawler.privacy import lexicon
 from crawler.privacy.recognizers import Match
+from crawler.privacy.recognizers_mentions import MENTION_RE, mentions  # re-exported: callers import them here
 
 TUSSENVOEGSELS = frozenset(("van", "de", "den", "der", "ter", "ten", "te", "het", "'t", "in", "op", "uit", "la", "le",
                             "du", "da", "dos", "el", "al", "bin", "ben", "von", "d'", "ait", "abou", "ibn", "vd",
@@ -28,13 +29,25 @@ broertje zus zusje zuster partner man vrouw echtgenoot echtgenote vriend vriendj
 oom tante opa oma neef nicht schoonvader schoonmoeder zwager schoonzus schoonzoon schoondochter baas werkgever
 huisgenoot huisbaas verhuurder kind kinderen kleinzoon kleindochter kleinkind stiefvader stiefmoeder stiefzoon
 stiefdochter klant cliënt client patiënt patient contactpersoon behandelaar ex verloofde zoon's mantelzorger
+neighbour neighbor son daughter wife husband mother father mom mum dad brother sister friend colleague boss landlord
+landlady uncle aunt auntie grandma grandpa granddad grandmother grandfather cousin nephew niece girlfriend boyfriend
+fiancé fiancee fiancée tenant roommate flatmate housemate carer caregiver
 """.split())
-INTRODUCERS = frozenset(("heet", "genaamd", "namens", "naam", "is", "ben", "called"))
+INTRODUCERS = frozenset(("heet", "genaamd", "namens", "naam", "is", "ben", "called", "named"))
+# Words a writer addresses someone with, without a greeting: 'omg Sanne', 'haha Youssef', 'kijk Priya'.
+INTERJECTIONS = frozenset("""
+omg omfg lol lmao wow jeetje jemig jeez jezus nou ach kijk zie check oei oeps tja pfff pff gatver wtf damn sorry
+hè hee heey heyy yes ey ej ewa wollah wallah vallah look
+""".split())
+_LAUGH = re.compile(r"(?:ha){2,}h?|(?:he){2,}h?|(?:hi){2,}h?|o+mg|lo+l|wo+w|ha+h+a+")
 GREETINGS = frozenset(("hoi", "hallo", "hey", "hee", "hé", "he", "beste", "dag", "lieve", "geachte", "goedemorgen",
-                       "goedemiddag", "goedenavond", "hi", "ha", "hoii", "hallo's", "yo", "dear", "morgen"))
+                       "goedemiddag", "goedenavond", "hi", "ha", "hoii", "hallo's", "yo", "dear", "morgen", "hello",
+                       "hiya", "heya", "hej", "moi", "moin", "salam", "salaam", "selam", "merhaba", "goeiemorgen",
+                       "goeiemiddag", "goeienavond", "hoihoi", "hallootjes", "morning"))
 SIGN_OFFS = frozenset(("groet", "groeten", "groetjes", "gr", "grt", "grtz", "mvg", "mvgr", "vgr", "liefs", "x", "xx",
                        "xxx", "bedankt", "thanks", "cheers", "doei", "greetz", "gegroet", "hg", "dankjewel",
-                       "alvast", "dank"))
+                       "alvast", "dank", "regards", "sincerely", "love", "merci", "ciao",
+                       "groetjes", "groetjesss", "liefs", "dankje", "dankuwel", "dankzij"))
 OFFICES = frozenset("""
 minister staatssecretaris burgemeester wethouder premier minister-president kamerlid gedeputeerde commissaris
 raadslid ombudsman koning koningin prinses prins president partijleider fractievoorzitter lijsttrekker
@@ -58,7 +71,10 @@ belasting toeslag toeslagen aanvraag formulier brief bericht mail website app si
 kerst pasen pinksteren koningsdag oud nieuw corona covid nederland nederlands nederlandse engels
 albert heijn jumbo lidl aldi action hema kruidvat bol google facebook twitter instagram youtube tiktok whatsapp
 linkedin microsoft apple samsung ns ov gvb ret htm arriva connexxion ziggo kpn vodafone odido eneco essent vattenfall
-corp inc ltd llc gmbh bv nv co
+corp inc ltd llc gmbh bv nv co zonen zn partners compagnie
+the i my your his her our their this that these those it its is are was were be been and or but so if when
+who why how where which please thank hello yes no not very also just only still even here there then today
+yesterday council government municipality city town people everyone anyone someone nobody office department staff
 """.split())
 MONTHS_DAYS = frozenset("""
 januari februari maart april mei juni juli augustus september oktober november december maandag dinsdag woensdag
@@ -70,16 +86,6 @@ _WORD = re.compile(rf"'t|'s|[{_L}](?:[{_L}'’]*[{_L}])?(?:-[{_L}]+)*\.?")
 _SPACE_ONLY = re.compile(r"[ \t\xa0]{1,3}")
 _SOFT_GAP = re.compile(r"[ \t\xa0]*[,:(]?[ \t\xa0]*")
 _SIGN_GAP = re.compile(r"[ \t\xa0]*[,.!:\-–~]*[ \t\xa0]*(?:\r?\n[ \t\xa0]*[-–~]?[ \t\xa0]*)?")
-# "@handle", not e-mail addresses (a word character before "@") nor CSS/JSDoc at-rules.
-MENTION_RE = re.compile(r"(?<![\w@.%\\&#;])@(?P<h>[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,28}[A-Za-z0-9_])?)"
-                        r"(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?(?![\w-])")
-AT_RULES = frozenset("""
-media import font-face keyframes supports charset page namespace layer container property counter-style
-license preserve type param returns return typedef private public protected see example deprecated since
-author version throws override const enum interface todo fileoverview class module global define
-""".split())
-
-
 @cache
 def _not_names() -> frozenset[str]:
     return COMMON | MONTHS_DAYS | lexicon.places() | frozenset(w for e in lexicon.public_bodies() for w in e.split())
@@ -210,8 +216,10 @@ def _marker(t: _Text, i: int) -> str | None:
         return "relation"
     if prev in INTRODUCERS and _SOFT_GAP.fullmatch(gap) and i > 1 and t.lower[i - 2] in _INTRO_BEFORE:
         return "intro"
-    if prev in ("heet", "genaamd", "namens") and _SOFT_GAP.fullmatch(gap):
+    if prev in ("heet", "genaamd", "namens", "named", "called", "i'm") and _SOFT_GAP.fullmatch(gap):
         return "intro"
+    if (prev in INTERJECTIONS or _LAUGH.fullmatch(prev)) and _SOFT_GAP.fullmatch(gap):
+        return "address"  # 'omg Sanne', 'haha Youssef': someone addressed
     if gap.strip() in ("-", "–", "~") and i >= len(t.tokens) - 3:
         return "sign-off"
     return None
@@ -240,6 +248,35 @@ def _coordinated(t: _Text, i: int, found: list[Match]) -> bool:
         return True
     return i + 2 < len(t.tokens) and t.lower[i + 1] in ("en", "&") and (
         t.lower[i + 2] in lexicon.first_names() and t.lower[i + 2] not in lexicon.ambiguous_names())
+
+
+def _after_a_name(t: _Text, i: int, found: list[Match]) -> bool:
+    """Token i follows 'en'/'&' right after a name already found ('Henk Mulder en Ineke', 'jan en mieke')."""
+    return (i >= 2 and t.lower[i - 1] in ("en", "&", "and", "+") and bool(found)
+            and found[-1].end == t.tokens[i - 2][1] and t.joined(i) and t.tokens[i - 1][0] - found[-1].end <= 2)
+
+
+_NAMING_MARKERS = frozenset(("sign-off", "greeting", "relation", "address", "intro"))
+# Capitalised words that follow a name and 'en' without being a second person ('Jansen en Zonen').
+_NOT_SECOND = OFFICES | HONORIFICS | RELATIONS | GREETINGS | SIGN_OFFS | SHOPS | INTERJECTIONS
+_SURNAME_PARTICLES = frozenset(("van", "de", "der", "den", "ter", "ten", "tot", "het", "'t", "op", "in"))
+
+
+def _double_surname_end(t: _Text, end: int) -> int:
+    """A second capitalised surname without hyphen ('Gevers Deynoot', 'Tjeenk Willink', 'Quarles van Ufford'):
+    the index of its last token, or end unchanged. Never a place, a body, a common word or a first name."""
+    if not t.capitalised(end) or t.lower[end] in TUSSENVOEGSELS:
+        return end
+    k, n = end + 1, len(t.tokens)
+    while k < n and k - end <= 3 and t.lower[k] in _SURNAME_PARTICLES and t.joined(k) and not t.capitalised(k):
+        k += 1
+    if k >= n or not t.joined(k) or not t.capitalised(k):
+        return end
+    w, raw = t.lower[k], t.tokens[k][2]
+    if (len(w) < 3 or raw.isupper() or raw.endswith(".") or w in _not_names() or w in lexicon.first_names()
+            or w in _NOT_SECOND or w in PROFESSIONS or w in TUSSENVOEGSELS):
+        return end
+    return k
 
 
 def _is_official(t: _Text, start: int, end: int) -> bool:
@@ -295,8 +332,11 @@ def _names(text: str) -> list[Match]:
         full_end = _full_name_end(t, i) if w in not_names else None
         acronym = t.tokens[i][2].isupper() and len(w) > 1  # AOW, BSN, NOS
         shop = w in SHOPS or (i > 0 and t.lower[i - 1] in SHOPS and t.capitalised(i - 1))  # 'Bakker Bart'
-        if marker == "office" or shop or acronym or (w in not_names and w not in TUSSENVOEGSELS and not (
-                full_end is not None and (_is_first(t, i) or _lower_full_name(t, i, full_end)))):
+        month_name = w in MONTHS_DAYS and w in first_names and marker in _NAMING_MARKERS and not (
+            re.match(r"[\s.,]*\d", text[t.tokens[i][1]:t.tokens[i][1] + 4]))  # 'gr. jan', not 'jan 2025'
+        if marker == "office" or shop or acronym or (w in not_names and w not in TUSSENVOEGSELS and not month_name
+                                                     and not (full_end is not None and (
+                                                         _is_first(t, i) or _lower_full_name(t, i, full_end)))):
             i += 1
             continue
         end: int | None = None
@@ -308,6 +348,8 @@ def _names(text: str) -> list[Match]:
             end = _full_name_end(t, k) if _is_first(t, k) else None
             end = end if end is not None else _surname_end(t, k)
             score = 0.9
+        elif marker == "address" and not (_is_first(t, i) or t.capitalised(i) and w in first_names):
+            pass  # after 'omg', 'haha': only a listed first name ('omg wat een onzin' names nobody)
         elif w not in TUSSENVOEGSELS:
             full = _full_name_end(t, i)
             first = _is_first(t, i)
@@ -327,6 +369,11 @@ def _names(text: str) -> list[Match]:
             elif first and (_signature_line(t, i) or _coordinated(t, i, found) or (
                     i == 0 and w not in lexicon.ambiguous_names())):
                 end, score = i, 0.6  # a signature, addressing someone first ('kevin kijk dit'), 'X en Y'
+            elif _after_a_name(t, i, found) and (w in first_names or (
+                    t.capitalised(i) and len(w) >= 2 and w not in not_names and w not in _NOT_SECOND)):
+                end, score = (full if full is not None else i), 0.65  # the second signer: 'Kees & Marleen'
+        if end is not None and (end > i or marker == "honorific"):
+            end = _double_surname_end(t, end)
         if end is not None and end + 1 < n and re.search(r"-(?:van|de|der|den|ter)$", t.lower[end]) and (
                 t.joined(end + 1) and t.capitalised(end + 1)):
             end += 1  # 'Smits-van Lier'
@@ -347,45 +394,4 @@ def _names(text: str) -> list[Match]:
     return found
 
 
-# A user name as a line of its own (a page's comment header on Instagram, TikTok, forums: 'sanne.bakker_',
-# 'jeroen1984'): a login-name shape with '_', '.', or digits after letters; never a domain or version.
-_HANDLE_LINE = re.compile(r"^[ \t\xa0]*(?P<h>[A-Za-z][A-Za-z0-9_.]{2,29}[A-Za-z0-9_])[ \t\xa0]*$", re.MULTILINE)
-_DOMAIN_END = re.compile(r"\.(?:nl|com|org|net|eu|be|de|io|gov|info|social|online|app|html?|php|js|css|png|jpe?g)$",
-                         re.IGNORECASE)
-
-
-def _handle_line(h: str) -> bool:
-    return (sum(c.isalpha() for c in h) >= 3 and (("_" in h) or re.search(r"[a-z]\.[a-z]", h, re.I) is not None
-                                                 or re.search(r"[A-Za-z]{2}\d", h) is not None)
-            and _DOMAIN_END.search(h) is None and ".." not in h)
-
-
-# A forum's comment header: the user name, then ' · ' and the member's facts ('TanjaK · Lid sinds: 2023').
-_HANDLE_HEADER = re.compile(r"^[ \t\xa0]*(?P<h>[A-Za-z][A-Za-z0-9_.]{1,28}[A-Za-z0-9_])[ \t\xa0]+[·•|][ \t\xa0]",
-                            re.MULTILINE)
-# A user name the writer names as such: 'mijn gebruikersnaam is w.dejong58', 'username: anna_b'.
-_HANDLE_NAMED = re.compile(r"\b(?:gebruikersnaam|username|user name|inlognaam|accountnaam|nickname|schermnaam|"
-                           r"login)(?:[ \t\xa0]+(?:is|was|=))?[ \t\xa0]*:?[ \t\xa0]+[\"'“‘]?"
-                           r"(?P<h>[A-Za-z0-9][A-Za-z0-9_.-]{1,28}[A-Za-z0-9])", re.IGNORECASE)
-
-
-def _header_handle(h: str) -> bool:
-    return _handle_line(h) or (re.search(r"[a-z][A-Z]", h) is not None and _DOMAIN_END.search(h) is None)
-
-
-def mentions(text: str) -> list[Match]:
-    found = [Match("mention", m.start(), m.end(), 0.8) for m in MENTION_RE.finditer(text)
-             if m.group("h").lower() not in AT_RULES and len(m.group("h")) >= 3
-             and not lexicon.is_public_body(m.group("h"))]
-    if "\n" in text:
-        found += [Match("mention", m.start("h"), m.end("h"), 0.6) for m in _HANDLE_LINE.finditer(text)
-                  if _handle_line(m.group("h")) and not lexicon.is_public_body(m.group("h"))]
-        found += [Match("mention", m.start("h"), m.end("h"), 0.6) for m in _HANDLE_HEADER.finditer(text)
-                  if _header_handle(m.group("h")) and not lexicon.is_public_body(m.group("h"))]
-    found += [Match("mention", m.start("h"), m.end("h"), 0.7) for m in _HANDLE_NAMED.finditer(text)
-              if m.group("h").lower() not in _NOT_HANDLES and not lexicon.is_public_body(m.group("h"))]
-    return found
-
-
-_NOT_HANDLES = frozenset(("is", "was", "niet", "not", "en", "of", "and", "kwijt", "vergeten", "onbekend", "fout",
-                          "wrong", "incorrect", "ongeldig", "invalid", "mijn", "my", "the", "de", "het"))
+__all__ = ["MENTION_RE", "mentions", "names"]

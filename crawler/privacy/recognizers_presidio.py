@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from crawler.privacy import recognizers, recognizers_free, recognizers_names
+from crawler.privacy import recognizers, recognizers_free, recognizers_mentions, recognizers_names
 from crawler.privacy.recognizers import Match
 
 LANGUAGE = "nl"
@@ -30,7 +30,7 @@ TYPE_OF = {v: k for k, v in ENTITY.items()}
 
 # The recognisers that are functions of the text rather than one PatternSpec each.
 FUNCTIONS = (("DutchNameRecognizer", ["name"], recognizers_names.names),
-             ("DutchMentionRecognizer", ["mention"], recognizers_names.mentions),
+             ("DutchMentionRecognizer", ["mention"], recognizers_mentions.mentions),
              ("DutchPlateRecognizer", ["plate"], recognizers_free.plates),
              ("DutchBirthdateRecognizer", ["birthdate"], recognizers_free.birthdates),
              ("ObfuscatedEmailRecognizer", ["email"], recognizers_free.emails),
