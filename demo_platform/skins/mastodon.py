@@ -1,6 +1,7 @@
 """The Mastodon skin, at the site root: profile and post pages plus the JSON API their JS uses.
 
 Pages:  /  /about  /@<handle>  /@<handle>/<post id>  /users/<handle> (301 to /@<handle>)
+        /@<handle>?max_id=<id> (older statuses, server-rendered, 20 a page, rel=next)
 Media:  /avatars/<handle> (302 to /media/avatars/<digest>.png)  /media/headers/<digest>.png
         /media/<key>-400.png  /media/<key>-1200.png  /media/clip.webm (Range)
 API:    /api/v1/accounts/lookup?acct=  /api/v1/accounts/<id>  /api/v1/accounts/<id>/statuses
@@ -22,6 +23,7 @@ from demo_platform.web import Request, Response, json_response, page, redirect
 
 MENTION = re.compile(r"(?<![\w.@])@([A-Za-z0-9_]+)")
 DEFAULT_LIMIT, MAX_LIMIT = 20, 40
+HTML_PAGE_SIZE = 20  # statuses per server-rendered page (Mastodon's AccountsController PAGE_SIZE)
 
 
 def counts(who: Account | Person) -> tuple[int, int, int]:
@@ -64,7 +66,7 @@ class MastodonSkin(Skin):
         if match := re.fullmatch(rf"/users/({HANDLE})/?", path):
             return redirect(f"/@{match.group(1)}", 301) if self.assets.who(world, match[1]) else None
         if match := re.fullmatch(rf"/@({HANDLE})/?", path):
-            return self._profile(world, match[1])
+            return self._profile(world, match[1], request.arg("max_id", "") or "")
         if match := re.fullmatch(rf"/@({HANDLE})/(\d+)/?", path):
             post = world.status(self.name, match[2])
             if isinstance(post, Post) and post.account.handle == match[1]:
@@ -76,13 +78,22 @@ class MastodonSkin(Skin):
             return self._api(request, path[len("/api/v1"):])
         return None
 
-    def _profile(self, world: World, handle: str) -> Response | None:
+    def _profile(self, world: World, handle: str, max_id: str = "") -> Response | None:
         who = self.assets.who(world, handle)
         if who is None:
             return None
         posts, followers, following = counts(who)
-        return page(ui.profile_page(who, posts=posts, followers=followers, following=following,
-                                    header_src=self.assets.header(world, who)))
+        header = self.assets.header(world, who)
+        if max_id.isdigit() and isinstance(who, Account):
+            # Older statuses, server-rendered and paged by max_id like Mastodon's public account page
+            # (and its API: `Link: <...?max_id=<last id>>; rel="next"`).
+            live = who.live_posts()
+            older = [p for p in live if int(p.id) < int(max_id)]
+            chunk = older[:HTML_PAGE_SIZE]
+            nxt = f"/@{who.handle}?max_id={chunk[-1].id}" if len(older) > len(chunk) else None
+            return page(ui.older_page(who, chunk, posts=posts, followers=followers, following=following,
+                                      header_src=header, older=nxt, offset=len(live) - len(older)))
+        return page(ui.profile_page(who, posts=posts, followers=followers, following=following, header_src=header))
 
     # --- JSON API -----------------------------------------------------------------------
     def _api(self, request: Request, path: str) -> Response | None:

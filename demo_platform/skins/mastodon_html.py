@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from demo_platform.model import Account, Person, Post
+from demo_platform.model import Account, Person, Post, iso
 from demo_platform.skins.assets import number_nl
 
 GENERATOR = "Mastodon (SMA demo)"
@@ -74,6 +74,46 @@ def counter(kind: str, value: int, label: str) -> str:
             f'<strong>{number_nl(value)}</strong> {label}</span>')
 
 
+def status_entry(post: Post, position: int) -> str:
+    """One status of a server-rendered timeline page, in the classes the web UI's JS renders."""
+    acct, pid = escape(post.account.handle), escape(post.id)
+    permalink = f"/@{acct}/{pid}"
+    replies = len(post.live_comments())
+    when = iso(post.created_at)
+    return (f'<article class="status" data-id="{pid}" aria-posinset="{position}" tabindex="0">'
+            f'<div class="status__info"><a class="status__relative-time status__permalink" href="{permalink}">'
+            f'<time datetime="{when}">{when[:10]}</time></a>'
+            f'<a class="status__display-name" href="/@{acct}"><span class="display-name"><bdi>'
+            f'<strong class="display-name__html">{escape(post.account.name)}</strong></bdi> '
+            f'<span class="display-name__account">@{acct}</span></span></a></div>'
+            f'<div class="status__content" lang="nl"><div class="status__content__text translate">'
+            f'<p>{escape(post.text, quote=False)}</p></div></div>'
+            f'<div class="status__action-bar"><a class="status__action-bar__button" href="{permalink}" '
+            f'title="Reageren"><span class="counter" data-counter="replies" data-count="{replies}">'
+            f'{number_nl(replies)}</span></a></div></article>')
+
+
+def older_page(who: Account, entries: list[Post], *, posts: int, followers: int, following: int,
+               header_src: str, older: str | None, offset: int) -> str:
+    """`/@<handle>?max_id=<id>`: the statuses older than <id>, rendered by the server, as Mastodon's
+    public account page did before the web UI took it over (accounts/show.html.haml: 20 statuses,
+    `.entry > a.load-more.load-gap` "older" link to `?max_id=<last id>`, and `<link rel=next>`);
+    no `#timeline`, so the page's script loads nothing more."""
+    items = "".join(status_entry(p, offset + i + 1) for i, p in enumerate(entries))
+    more = (f'<div class="entry"><a class="load-more load-gap" rel="next" href="{escape(older)}">'
+            f"Oudere berichten</a></div>" if older else '<div class="timeline-end">Einde van de tijdlijn</div>')
+    page_html = profile_page(who, posts=posts, followers=followers, following=following, header_src=header_src)
+    stream = f'<div class="activity-stream" role="feed">{items}{more}</div>'
+    page_html = page_html.replace(TIMELINE_MARKER.format(id=who.id, handle=escape(who.handle)), stream, 1)
+    if older:
+        page_html = page_html.replace("</head>", f'<link rel="next" href="{escape(older)}">\n</head>', 1)
+    return page_html
+
+
+TIMELINE_MARKER = """<div class="item-list" id="timeline" role="feed" aria-busy="false" data-account-id="{id}"
+ data-acct="{handle}"></div>"""
+
+
 def profile_page(who: Account | Person, *, posts: int, followers: int, following: int,
                  header_src: str) -> str:
     handle, name = escape(who.handle), escape(who.name)
@@ -112,8 +152,7 @@ def profile_page(who: Account | Person, *, posts: int, followers: int, following
 <a class="active" href="/@{handle}">Berichten</a><a href="/@{handle}">Berichten en reacties</a>
 <a href="/@{handle}">Media</a>
 </div>
-<div class="item-list" id="timeline" role="feed" aria-busy="false" data-account-id="{who.id}"
- data-acct="{handle}"></div>
+{TIMELINE_MARKER.format(id=who.id, handle=handle)}
 <div class="load-more-sentinel" aria-hidden="true"></div>
 </div>"""
     meta = (f'<meta property="og:title" content="{name} (@{handle}@{INSTANCE})">\n'
