@@ -195,3 +195,59 @@ def test_no_address_of_a_third_party_where_none_is(text: str) -> None:
 ])
 def test_a_residents_address_near_a_public_building_is_found(text: str, address: str) -> None:
     assert any(address in v for v in of_type(text, "address") + of_type(text, "postcode"))
+
+
+# --- what else citizens write: case, spacing, abbreviations ----------------------------------------
+@pytest.mark.parametrize("text, name", [
+    ("Groetjes van Lieve", "Lieve"),
+    ("groeten van Henk", "Henk"),
+    ("dit is bij mij om de hoek 😳 kevin kijk dit", "kevin"),
+    ("MIJN BUURMAN HENK MULDER HEEFT DIT AL GEMELD", "HENK MULDER"),
+    ("IK HEB MET MEVROUW JANSEN GEBELD EN NIKS", "JANSEN"),
+    ("mnr. de Vries van nummer 12 weet ervan", "de Vries"),
+    ("Mijnheer Bakker heeft gelijk", "Bakker"),
+    ("Jhr. Van Lennep woont daar", "Van Lennep"),
+])
+def test_names_in_more_spellings(text: str, name: str) -> None:
+    assert name in of_type(text, "name")
+
+
+@pytest.mark.parametrize("text", [
+    "DIT IS ECHT BELACHELIJK, DE GEMEENTE DOET NIKS AAN DE OVERLAST",
+    "WAT EEN ONZIN WEER VAN DE OVERHEID IN DEN HAAG",
+    "kijk dit is waarom niemand de gemeente vertrouwt",
+])
+def test_no_name_in_shouting_or_imperatives(text: str) -> None:
+    assert of_type(text, "name") == []
+
+
+@pytest.mark.parametrize("text, number", [
+    ("bel me: 06–12345678", "06–12345678"),
+    ("mijn nummer 06 - 12 34 56 78", "06 - 12 34 56 78"),
+    ("0031 (0)6 12345678 is mijn mobiel", "0031 (0)6 12345678"),
+])
+def test_phone_numbers_in_more_spellings(text: str, number: str) -> None:
+    assert number in of_type(text, "phone")
+
+
+@pytest.mark.parametrize("text, date", [
+    ("geboortedatum: 12 - 03 - 1984", "12 - 03 - 1984"),
+    ("geb. 12-mrt-1984", "12-mrt-1984"),
+    ("°12/03/1984 te Gent", "12/03/1984"),
+])
+def test_birth_dates_in_more_spellings(text: str, date: str) -> None:
+    assert date in of_type(text, "birthdate")
+
+
+@pytest.mark.parametrize("handle", ["@LUMC_Leiden", "@FCGroningen", "@BuurtpreventieZuid", "@wijkteamnoord"])
+def test_more_organisations_handles(handle: str) -> None:
+    assert lexicon.is_organisation(handle)
+
+
+@pytest.mark.parametrize("text", [
+    "Bij de Jumbo aan de Dorpsstraat 12 staat het fietsenrek vol",
+    "Werkzaamheden op de Kerkweg 10-40 tot vrijdag",
+    "De braderie op de Hoofdstraat 1 begint om tien uur",
+])
+def test_no_address_at_shops_works_or_events(text: str) -> None:
+    assert of_type(text, "address") == []
