@@ -251,3 +251,11 @@ def test_more_organisations_handles(handle: str) -> None:
 ])
 def test_no_address_at_shops_works_or_events(text: str) -> None:
     assert of_type(text, "address") == []
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Mr. drs. H.J.M. (Hans) Teunissen, Arnhem", "H.J.M. (Hans) Teunissen"),
+    ("Met vriendelijke groet,\nJ.P. (Jan-Pieter) van Dam", "J.P. (Jan-Pieter) van Dam"),
+])
+def test_initials_with_a_call_name(text: str, name: str) -> None:
+    assert name in of_type(text, "name")

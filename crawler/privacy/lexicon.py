@@ -121,11 +121,17 @@ ORGANISATION_WORDS = ("stichting", "vereniging", "museum", "bibliotheek", "bieb"
                       "fonds", "ggz", "zorginstituut", "instituut", "kenniscentrum", "voedselbank", "jeugdzorg",
                       "welzijn", "academie", "college", "lyceum", "basisschool", "school", "kerk", "moskee",
                       "sportclub", "zwembad", "festival", "platform", "collectief", "netwerk", "alliantie",
-                      "coalitie", "partij", "fractie", "raad", "bond", "unie")
+                      "coalitie", "partij", "fractie", "raad", "bond", "unie", "buurtpreventie", "wijkteam",
+                      "buurtteam", "repaircafe", "club", "fc", "vv", "sv", "hockeyclub", "voetbalclub")
 # Only as a whole first/last segment or before a place ('@school_utrecht', '@groenlinks_fractie'), not glued to a
 # citizen's words ('@lisa_bond' is a person; 'bond' needs a segment of its own *and* a place or a listed name).
 _SHORT_ORG_WORDS = frozenset(("bieb", "umc", "ggz", "fonds", "kerk", "raad", "bond", "unie", "partij", "fractie",
-                              "school", "college", "platform", "netwerk", "festival", "welzijn", "instituut"))
+                              "school", "college", "platform", "netwerk", "festival", "welzijn", "instituut", "club",
+                              "fc", "vv", "sv", "wijkteam", "buurtteam"))
+
+
+_AREAS = frozenset(("noord", "zuid", "oost", "west", "centrum", "stad", "dorp", "noordoost", "noordwest", "zuidoost",
+                    "zuidwest"))
 
 
 @cache
@@ -149,15 +155,19 @@ def is_organisation(value: str) -> bool:
     orgs = organisations()
     if any(key.endswith(tail) and key[:len(key) - len(tail)] in orgs for tail in _AGENCY_TAILS):
         return True
+    places = places_and_regions()
+    if any(key.startswith(o) and key[len(o):] in places for o in orgs if len(o) >= 3):
+        return True  # '@LUMC_Leiden', '@AjaxAmsterdam
     segments = _segments(local)
     if not segments:
         return False
-    places, person = places_and_regions(), segments[0] in first_names()
+    person = segments[0] in first_names()
     for word in ORGANISATION_WORDS:
         short = word in _SHORT_ORG_WORDS
         if key.startswith(word):
             rest = key[len(word):]
-            if not rest or rest in places or rest in _AGENCY_TAILS or (not short and segments[0] == word):
+            if not rest or rest in places or rest in _AGENCY_TAILS or rest in _AREAS or (
+                    not short and segments[0] == word):
                 return True
         elif key.endswith(word) and not person:
             rest = key[:-len(word)]

@@ -134,8 +134,8 @@ def birthdate_valid(value: str) -> bool:
     return bool(years) and 1900 <= int(years[-1]) <= 2025
 
 
-_SEP = r"(?:[ \t\xa0]?[-./][ \t\xa0]?|[ \t\xa0])?"
-_SEP_REQ = r"(?:[ \t\xa0]?[-./][ \t\xa0]?|[ \t\xa0])"
+_SEP = r"(?:[ \t\xa0]?[-./–‑][ \t\xa0]?|[ \t\xa0])?"  # hyphen, dot, slash, en dash, non-breaking hyphen
+_SEP_REQ = r"(?:[ \t\xa0]?[-./–‑][ \t\xa0]?|[ \t\xa0])"
 _HOUSE_NR = (r"(?:,?[ \t\xa0]+(?:nr\.?[ \t\xa0]*)?\d{1,5}(?:-\d{1,4}|[A-Za-z]{1,3}\b|[ \t\xa0](?:bis|hs|[A-Z])\b)?"
              r"(?!\s*(?:%|euro|eur|km|uur)))?")
 # Words that make a number the organisation's, not a citizen's ("bel de gemeente op 020-...").

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from crawler.privacy import lexicon
-from crawler.privacy.recognizers import _MONTH_RE, SIDECODES, Match, has_context
+from crawler.privacy.recognizers import _MONTH_RE, _NOT_POSTCODE_LETTERS, SIDECODES, Match, has_context
 
 _PLATE_LETTER = "[BCDFGHJKLMNPQRSTVWXZbcdfghjklmnpqrstvwxz]"
 PLATE_CONTEXT = ("kenteken", "nummerbord", "auto", "kentekenplaat", "wagen", "busje", "scooter", "motor", "camper",
@@ -31,7 +31,8 @@ BIRTH_WORDS = (r"(?:geboren|geb\.?|geboortedatum|geboortedag|geb\.?\s?datum|gebd
 _EN_MONTH = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|"
              r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)")
 _ORD = r"(?:st|nd|rd|th)"
-_DATE = (r"(?:[0-3]?\d[-/.][01]?\d[-/.](?:19|20)\d\d|[0-3]?\d\s*(?:" + _MONTH_RE + r")\.?\s*(?:19|20)\d\d"
+_DATE = (r"(?:[0-3]?\d[-/.][01]?\d[-/.](?:19|20)\d\d|[0-3]?\d[ \t]?[-/.][ \t]?[01]?\d[ \t]?[-/.][ \t]?(?:19|20)\d\d"
+         r"|[0-3]?\d(?:\s*|-)(?:" + _MONTH_RE + r")\.?(?:\s*|-)(?:19|20)\d\d"
          r"|(?:19|20)\d\d-[01]\d-[0-3]\d)")
 _DATE_EN = (r"(?:[0-3]?\d" + _ORD + r"?(?:\s+of)?\s+" + _EN_MONTH + r"\.?,?\s+(?:19|20)\d\d"
             r"|" + _EN_MONTH + r"\.?\s+[0-3]?\d" + _ORD + r"?,?\s+(?:19|20)\d\d)")
@@ -95,7 +96,8 @@ _STREET_FIRST_RE = re.compile(
     r"[ \t\xa0]+(?!nummer\b|huisnummer\b)[A-Za-zÀ-ÿ][\w'-]+(?:[ \t\xa0]+[A-Z][\w'-]+)?"
     r"[ \t\xa0]+[1-9]\d{0,3}(?:[ \t\xa0]?[a-zA-Z]\b|-\d{1,4}\b)?"
     r"(?![\d,.]?\d)(?![ \t\xa0]*" + _UNITS + r")", re.IGNORECASE)
-_POSTCODE_PLACE_RE = re.compile(r"(?<![\w#])[1-9]\d{3}[ \t\xa0]?[A-Za-z]{2}(?:,?[ \t\xa0]+(?:nr\.?[ \t\xa0]*)?\d{1,5}"
+_POSTCODE_PLACE_RE = re.compile(r"(?<![\w#/.-])[1-9]\d{3}[ \t\xa0]?[A-Za-z]{2}"
+                                r"(?:,?[ \t\xa0]+(?:nr\.?[ \t\xa0]*)?\d{1,5}"
                                 r"(?:-\d{1,4}|[a-zA-Z]{1,3})?)?(?=,?[ \t\xa0]+(?:te[ \t\xa0]+)?\w)")
 _PLACE_AFTER = re.compile(r",?[ \t\xa0]+(?:te[ \t\xa0]+|in[ \t\xa0]+)?(?P<place>(?:'s-|den\s)?[A-Za-zÀ-ÿ][\w'-]+"
                           r"(?:[ \t\xa0-](?:aan|op|den|de|[A-Z])[\w'-]*(?:[ \t\xa0][A-Z][\w'-]+)?)?)")
@@ -326,7 +328,9 @@ _VENUE_BEFORE = re.compile(r"\b(?:stadhuis|gemeentehuis|raadhuis|stadskantoor|ge
                            r"station|supermarkt|winkel|kantoor|servicepunt|loket|balie|bezoekadres|vestiging|"
                            r"gevestigd|inloop\w*|informatieavond|bewonersavond|bijeenkomst|spreekuur|stembureau|"
                            r"\w*locatie|huisartsenpost|apotheek|restaurant|café|cafe|hotel|town hall|city hall|"
-                           r"library|hospital|venue)\b", re.IGNORECASE)
+                           r"library|hospital|venue|jumbo|albert heijn|lidl|aldi|hema|kruidvat|action|etos|gamma|"
+                           r"praxis|ikea|werkzaamheden|afsluiting|wegafsluiting|omleiding|braderie|evenement|festival|"
+                           r"concert|kermis|rommelmarkt|opening)\b", re.IGNORECASE)
 _SOMEONES = re.compile(r"\b(?:ik|mijn|wij|we|ons|onze|mij|me|hij|zij|ze|zijn|haar|hun|buurman|buurvrouw|"
                        r"moeder|vader|oma|opa|i|my|our|his|her|their)\b|" + _RESIDENCE, re.IGNORECASE)
 
@@ -378,7 +382,7 @@ def _addresses(text: str) -> list[Match]:
             continue  # 'Postbus 9090, 6800 GX Arnhem': an organisation's address
         end = _place_end(text, m.end(), True)
         letters = re.match(r"\d{4}\s?([A-Za-z]{2})", m.group(0)).group(1)
-        if end > m.end() and (letters.isupper() or letters.lower() not in ("en", "de", "is", "in", "op", "om")):
+        if end > m.end() and (letters.isupper() or letters.lower() not in _NOT_POSTCODE_LETTERS):
             found.append(Match("address", m.start(), end, 0.8))
     return found
 

@@ -22,7 +22,9 @@ TUSSENVOEGSELS = frozenset(("van", "de", "den", "der", "ter", "ten", "te", "het"
                             "du", "da", "dos", "el", "al", "bin", "ben", "von", "d'", "ait", "abou", "ibn", "vd",
                             "v.d."))
 HONORIFICS = frozenset(("meneer", "mevrouw", "mevr", "mw", "mvr", "dhr", "heer", "hr", "juffrouw", "juf", "fam",
-                        "familie", "mr", "dr", "ir", "drs", "ing", "mrs", "mister", "miss", "ms", "sir"))
+                        "familie", "mr", "dr", "ir", "drs", "ing", "mrs", "mister", "miss", "ms", "sir", "mnr",
+                        "mijnheer", "mej", "mejuffrouw", "jhr", "jonkheer", "jkvr", "jonkvrouw", "prof", "ds",
+                        "dominee", "wed", "weduwe", "mx", "madam"))
 RELATIONS = frozenset("""
 buurman buurvrouw buren buurjongen buurmeisje vader moeder pa ma papa mama zoon zoontje dochter dochtertje broer
 broertje zus zusje zuster partner man vrouw echtgenoot echtgenote vriend vriendje vriendin vriendinnetje collega
@@ -133,6 +135,7 @@ installatiebedrijf autobedrijf stichting vereniging firma kwekerij boerderij
 # Initials and a surname: 'A. Koç', 'E.M. Verschuren', 'Th. van der Linden', 'P.H.M. Cornelissen'.
 _INITIALS_NAME = re.compile(
     r"(?<![\w.])(?:(?:[A-Z]|Th|Chr|Ph|Joh|Fr|Wm)\.){1,4}[ \t\xa0]?"
+    r"(?:\([A-Z][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?\)[ \t\xa0]?)?"  # the call name in parentheses: 'H.J.M. (Hans) Teunissen'
     r"(?:(?:van der|van den|van de|van 't|in 't|op de|van|de|der|den|ter|ten|te|el|al)[ \t\xa0]+)?"
     r"(?P<surname>[A-ZÀ-ÖØ-Þ][\w'’]+(?:-(?:(?:van|de|der|den|ter)[ \t\xa0]+)*[A-ZÀ-ÖØ-Þa-z][\w'’]+)?)")
 
@@ -210,6 +213,8 @@ def _marker(t: _Text, i: int) -> str | None:
         return "honorific"
     if prev in SIGN_OFFS and _SIGN_GAP.fullmatch(gap):
         return "sign-off"
+    if prev in ("van", "from") and i > 1 and t.lower[i - 2] in SIGN_OFFS and _SPACE_ONLY.fullmatch(gap):
+        return "sign-off"  # 'Groetjes van Lieve', 'love from Sarah'
     if prev in GREETINGS and _SOFT_GAP.fullmatch(gap) and (i == 1 or t.sentence_start(i - 1)):
         return "greeting"
     if prev in RELATIONS and _SOFT_GAP.fullmatch(gap):
@@ -256,6 +261,7 @@ def _after_a_name(t: _Text, i: int, found: list[Match]) -> bool:
             and found[-1].end == t.tokens[i - 2][1] and t.joined(i) and t.tokens[i - 1][0] - found[-1].end <= 2)
 
 
+_VOCATIVE_NEXT = frozenset(("kijk", "zie", "check", "lees", "kom", "look", "see", "luister"))
 _NAMING_MARKERS = frozenset(("sign-off", "greeting", "relation", "address", "intro"))
 # Capitalised words that follow a name and 'en' without being a second person ('Jansen en Zonen').
 _NOT_SECOND = OFFICES | HONORIFICS | RELATIONS | GREETINGS | SIGN_OFFS | SHOPS | INTERJECTIONS
@@ -313,8 +319,20 @@ def _staff_signed(text: str, start: int, end: int) -> bool:
     return False
 
 
+_UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+_LOWER = re.compile(r"[a-zß-öø-ÿ]")
+
+
+def _shouting(text: str) -> bool:
+    """A text written in capitals ('MIJN BUURMAN HENK MULDER ...'): names are read as in lower case then."""
+    sample = text[:2000]
+    upper = len(_UPPER.findall(sample))
+    return upper >= 12 and upper > 4 * len(_LOWER.findall(sample))
+
+
 def names(text: str) -> list[Match]:
-    return [m for m in _names(text) if " " in text[m.start:m.end] or not _staff_signed(text, m.start, m.end)]
+    scan = "".join(c.lower() if len(c.lower()) == 1 else c for c in text) if _shouting(text) else text
+    return [m for m in _names(scan) if " " in text[m.start:m.end] or not _staff_signed(text, m.start, m.end)]
 
 
 def _names(text: str) -> list[Match]:
@@ -331,7 +349,8 @@ def _names(text: str) -> list[Match]:
         marker = _marker(t, i)
         full_end = _full_name_end(t, i) if w in not_names else None
         acronym = t.tokens[i][2].isupper() and len(w) > 1  # AOW, BSN, NOS
-        shop = w in SHOPS or (i > 0 and t.lower[i - 1] in SHOPS and t.capitalised(i - 1))  # 'Bakker Bart'
+        shop = marker != "honorific" and (  # 'Bakker Bart' is the baker; 'mevrouw Bakker' a person
+            w in SHOPS or (i > 0 and t.lower[i - 1] in SHOPS and t.capitalised(i - 1)))
         month_name = w in MONTHS_DAYS and w in first_names and marker in _NAMING_MARKERS and not (
             re.match(r"[\s.,]*\d", text[t.tokens[i][1]:t.tokens[i][1] + 4]))  # 'gr. jan', not 'jan 2025'
         if marker == "office" or shop or acronym or (w in not_names and w not in TUSSENVOEGSELS and not month_name
@@ -369,6 +388,8 @@ def _names(text: str) -> list[Match]:
             elif first and (_signature_line(t, i) or _coordinated(t, i, found) or (
                     i == 0 and w not in lexicon.ambiguous_names())):
                 end, score = i, 0.6  # a signature, addressing someone first ('kevin kijk dit'), 'X en Y'
+            elif first and i + 1 < n and t.lower[i + 1] in _VOCATIVE_NEXT and t.joined(i + 1):
+                end, score = i, 0.6  # someone addressed: 'kevin kijk dit', 'sanne check je mail'
             elif _after_a_name(t, i, found) and (w in first_names or (
                     t.capitalised(i) and len(w) >= 2 and w not in not_names and w not in _NOT_SECOND)):
                 end, score = (full if full is not None else i), 0.65  # the second signer: 'Kees & Marleen'
@@ -388,8 +409,10 @@ def _names(text: str) -> list[Match]:
         i = end + 1
     taken = [(m.start, m.end) for m in found]
     for m in _INITIALS_NAME.finditer(text):
-        if m.group("surname").lower() in _not_names() or any(s < m.end() and m.start() < e for s, e in taken):
-            continue
+        if m.group("surname").lower() in _not_names() or any(
+                s < m.end() and m.start() < e and not m.start() <= s < e <= m.end() for s, e in taken):
+            continue  # a name inside the initials' span ('H.J.M. (Hans) Teunissen') gives way to the whole
+        found = [f for f in found if not m.start() <= f.start < f.end <= m.end()]
         found.append(Match("name", m.start(), m.end(), 0.8))
     return found
 
