@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import html
 import json
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
+import lxml.etree
+import lxml.html
 from warcio.archiveiterator import ArchiveIterator
 
-from .reader import ReaderResult, thread_links
+from .reader import ReaderResult, load_words, thread_links
 
 
 @dataclass
@@ -42,9 +47,10 @@ class Thread:
 class ThreadTally:
     """Per post: the pages of its thread and the entries seen on them (`PageReading` owns one)."""
 
-    def __init__(self, max_pages: int = 40) -> None:
+    def __init__(self, max_pages: int = 40, words: dict[str, list[str]] | None = None) -> None:
         self.max_pages = max_pages
         self.threads: dict[str, Thread] = {}
+        self.words = words if words is not None else load_words()
 
     def read(self, post_url: str, page_url: str, readings: list[ReaderResult], precise: bool = True) -> list[str]:
         """Adds a page's readings to its post's thread; returns the thread's pages still to visit.
@@ -74,6 +80,22 @@ class ThreadTally:
         present = texts_in_warcs(warc_files, wanted)
         return {url: sum(1 for text in t.comments().values() if text in present)
                 for url, t in self.threads.items()}
+
+    def in_snapshots(self, warc_files: list[str | Path]) -> dict[str, int]:
+        """Per post: the comment-like boxes in the recorded DOM of its thread's pages (the latest
+        snapshot of each), one per key over all pages. Not where the profile's comment selector
+        knew the thread's comments: its precision stands."""
+        pages = {page for t in self.threads.values() for page in t.pages}
+        doms = snapshots(warc_files, pages)
+        counts: dict[str, int] = {}
+        for url, thread in self.threads.items():
+            if thread.precise and any(hint for _, hint in thread.entries.values()):
+                continue
+            post_text = thread.entries.get(thread.post_entry or "", ("", False))[0] or None
+            keys = {key for page in dict.fromkeys(thread.pages) if page in doms
+                    for key, _ in dom_entries(doms[page], page, url, self.words, post_text)}
+            counts[url] = len(keys)
+        return counts
 
     def pages_of(self, post_url: str) -> list[str]:
         thread = self.threads.get(post_url)
@@ -113,12 +135,159 @@ def texts_in_warcs(warc_files: list[str | Path], texts: set[str]) -> set[str]:
 
 def apply_to_report(tally: ThreadTally, posts: list[dict[str, Any]], warc_files: list[str | Path]) -> None:
     """Sets each post's `comments_captured` to what the archive holds of its thread (the DOM's
-    count stays, as `comments_in_dom`)."""
+    count stays, as `comments_in_dom`): the reader's entries whose text is in a record, or the
+    comment-like boxes of the recorded DOM snapshots (`comments_in_snapshot`; plain <div>s the
+    reader does not take for entries), whichever is more: each is a count of distinct comments
+    the archive holds, neither is added to the other (no comment counted twice)."""
     archived = tally.in_archive(warc_files)
+    boxed = tally.in_snapshots(warc_files)
     for post in posts:
         url = post.get("url")
         if url not in archived:
             continue
         post["comments_in_dom"] = post.get("comments_captured")
         post["thread_pages"] = tally.pages_of(url)
-        post["comments_captured"] = archived[url]
+        post["comments_captured"] = max(archived[url], boxed.get(url, 0))
+        if url in boxed:
+            post["comments_in_snapshot"] = boxed[url]
+
+
+# -- comments in the recorded DOM (urn:dom: resource records) -------------------------------------
+# The reader counts entries with list or article semantics; a thread rendered as plain <div>s is in
+# the archive whole all the same. The DOM snapshot recorded for each page of the thread is read
+# again here, with no selectors: a box is an element with an avatar or a time inside and text of
+# its own (text inside a nested box is the nested box's, as the reader has it). Counted are only
+# boxes whose shape (tag, classes, attribute names) repeats on the page, never the post page's
+# first box (the post), never one in the page's chrome, never one that links to another post
+# (a "more videos" card): when unsure, fewer, so that a report can say short, never complete.
+_SKIP = {"script", "style", "noscript", "template", "head", "header", "footer", "nav", "aside", "dialog", "form"}
+_SKIP_ROLES = {"navigation", "banner", "contentinfo", "complementary", "dialog", "alertdialog", "search"}
+_MEDIA = {"img", "time", "picture"}
+
+
+def _post_shape(url: str) -> str:
+    """A URL's path with its ids and handles as {x}: /@org/video/123 and /@someone/video/456 alike."""
+    parts = urlsplit(url).path.rstrip("/").split("/")
+    return "/".join("{x}" if re.search(r"\d", p) or p.startswith("@") or p.count("-") >= 2 else p
+                    for p in parts) + (
+        "?" + re.sub(r"=[^&]*", "={x}", urlsplit(url).query) if urlsplit(url).query else "")
+
+
+def _shape(el: Any) -> tuple[Any, ...]:
+    return el.tag, frozenset((el.get("class") or "").split()), frozenset(k for k in el.keys() if k != "style")
+
+
+def _post_index(found: list[tuple[Any, list[str]]], root: Any, post_text: str | None,
+                repeated: list[bool]) -> int | None:
+    """Which box of a post page is the post: the one with the reader's post text or the page's
+    title (og:title, <title>, without its site name and ellipsis); none when that text is on the
+    page outside the boxes; else the first repeated box (a post shaped as its comments), so that
+    the post is never counted as a comment."""
+    marks = [post_text] if post_text else []
+    for raw in [*root.xpath("//meta[@property='og:title']/@content"), *root.xpath("//title/text()")]:
+        mark = re.split(r"\s+[|·–—-]\s+[^|·–—-]*$", " ".join(raw.split()))[0].rstrip("….").strip()
+        if len(mark) >= 8:
+            marks.append(mark)
+    for i, (_, own) in enumerate(found):
+        if any(m in " ".join(own) for m in marks):
+            return i
+    body = root.find("body")
+    text = " ".join((body.text_content() if body is not None else "").split())
+    if any(m in text for m in marks):
+        return None
+    return next((i for i, r in enumerate(repeated) if r), None)
+
+
+def dom_entries(dom: str, page_url: str, post_url: str, words: dict[str, list[str]],
+                post_text: str | None = None) -> list[tuple[str, str]]:
+    """The comment-like boxes of one recorded DOM in document order: (key, longest own text); the
+    key is the box's own texts, sorted (a redesign that reorders a box's parts keeps its key)."""
+    try:
+        root = lxml.html.document_fromstring(dom)
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    control = [re.compile(p, re.I) for name in ("count_total", "reveal", "next_page") for p in words.get(name, [])]
+    media: dict[Any, bool] = {}
+
+    def skipped(el: Any) -> bool:
+        return not isinstance(el.tag, str) or el.tag in _SKIP or (el.get("role") or "").lower() in _SKIP_ROLES
+
+    def has_media(el: Any) -> bool:
+        found = el.tag in _MEDIA or el.get("datetime") is not None
+        for child in el:
+            if not skipped(child):
+                found = has_media(child) or found
+        media[el] = found
+        return found
+
+    has_media(root)
+    # The boxes: children of one parent that share a shape, two or more, with an avatar or a time
+    # each (a list of comments; replies are such a list inside a comment).
+    shapes: set[tuple[Any, ...]] = set()
+    for parent in root.iter():
+        if not isinstance(parent.tag, str) or not media.get(parent):
+            continue
+        groups: dict[tuple[Any, ...], list[Any]] = {}
+        for child in parent:
+            if isinstance(child.tag, str) and media.get(child):
+                groups.setdefault(_shape(child), []).append(child)
+        shapes.update(shape for shape, group in groups.items() if len(group) >= 2)
+    # ...and a box of such a shape alone in its list (a comment's one reply).
+    records = {el for el in root.iter() if isinstance(el.tag, str) and media.get(el) and _shape(el) in shapes}
+    order: list[Any] = []
+    texts: dict[Any, list[str]] = {}
+
+    def add(box: Any, text: str | None, quiet: bool) -> None:
+        s = " ".join((text or "").split())
+        if box is None or quiet or not s or (len(s) <= 40 and any(r.search(s) for r in control)):
+            return
+        texts.setdefault(box, []).append(s)
+
+    def walk(el: Any, box: Any, quiet: bool) -> None:
+        if el in records:
+            box = el
+            order.append(el)
+        # The reader skips the text of controls and times: a control's name, a date shown two ways.
+        quiet = quiet or el.tag in ("button", "time") or (el.get("role") or "").lower() == "button"
+        add(box, el.text, quiet)
+        for child in el:
+            if not skipped(child):
+                walk(child, box, quiet)
+            add(box, child.tail, quiet)
+
+    walk(root, None, False)
+    found = [(el, texts[el]) for el in order if el in texts and len(max(texts[el], key=len)) >= 8]
+    post_shape = _post_shape(post_url)
+    shaped = []
+    for el, own in found:
+        hrefs = [urljoin(page_url, a.get("href")).split("#")[0] for a in el.iter("a")
+                 if a.get("href") and not a.get("href").startswith(("#", "javascript:"))]
+        if any(_post_shape(h) == post_shape and h.rstrip("/") != post_url.rstrip("/") for h in hrefs):
+            continue  # a card of another post
+        shaped.append((_shape(el), el, own))
+    counts = Counter(shape for shape, _, _ in shaped)
+    repeated = [counts[shape] >= 2 for shape, _, _ in shaped]
+    if page_url.split("#")[0].rstrip("/") == post_url.rstrip("/"):
+        post = _post_index([(el, own) for _, el, own in shaped], root, post_text, repeated)
+        if post is not None:
+            repeated[post] = False
+    return [("\n".join(sorted(own)), max(own, key=len))
+            for (_, _, own), keep in zip(shaped, repeated, strict=True)
+            if keep]
+
+
+def snapshots(warc_files: list[str | Path], pages: set[str]) -> dict[str, str]:
+    """The latest recorded DOM (`urn:dom:<page>`) of each of these pages in these WARC files."""
+    latest: dict[str, tuple[str, str]] = {}
+    for path in warc_files:
+        if not Path(path).exists():
+            continue
+        with open(path, "rb") as stream:
+            for record in ArchiveIterator(stream):
+                uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+                if record.rec_type != "resource" or not uri.startswith("urn:dom:") or uri[8:] not in pages:
+                    continue
+                date = record.rec_headers.get_header("WARC-Date") or ""
+                if uri[8:] not in latest or date >= latest[uri[8:]][0]:
+                    latest[uri[8:]] = (date, record.content_stream().read().decode("utf-8", "replace"))
+    return {page: dom for page, (_, dom) in latest.items()}
