@@ -5,7 +5,8 @@ What a platform's front-end team does on a Tuesday, applied at the response leve
 way in HTML, CSS and the skin's JS, so the pages keep working), labels swapped for Dutch or English
 synonyms, extra wrappers and sibling reordering in server-rendered markup, buttons turned into
 links or `div[role=button]`, scripts loaded late and API answers delayed, long comment lists
-virtualised (far-away comments are detached from the DOM while scrolling). Every choice is a
+virtualised (far-away comments are detached from the DOM while scrolling), threads paged
+(mutation_pages.py). Every choice is a
 function of (seed, thing), so the same seed gives byte-identical pages and another seed another
 design. JSON bodies are never touched: the API is what the page's own scripts read.
 
@@ -101,7 +102,11 @@ NAME_ARGUMENT = re.compile(r"(classList\.\w+\(|getElementById\(|[?:]|Html\([^'()
 # A literal that goes on with a class attribute opened before it: '<div class="' + cls + ' is-x"'.
 CLASS_CONTINUES = re.compile(r"""class="'\s*\+[^']*\+\s*$""")
 
-OPERATIONS = ("rename", "labels", "wrap", "reorder", "buttons", "async", "delay", "virtualise")
+OPERATIONS = ("rename", "labels", "wrap", "reorder", "buttons", "async", "delay", "virtualise", "paginate")
+# "paginate" (the seven older skins' threads split over pages behind a paging control,
+# mutation_pages.py) is drawn apart from the others, so that every older seed keeps them.
+DRAWN = OPERATIONS[2:-1]
+PAGINATE_SHARE = 0.5
 
 
 class Vocabulary:
@@ -143,11 +148,14 @@ class Mutation:
         rng = random.Random(f"mutation/{seed}")
         # Renaming and labels always; each other operation in about two of three seeds, and
         # never fewer than three of them, so every seed is a real redesign.
-        extra = [op for op in OPERATIONS[2:] if rng.random() < 0.65]
+        extra = [op for op in DRAWN if rng.random() < 0.65]
         while len(extra) < 3:
-            op = rng.choice(OPERATIONS[2:])
+            op = rng.choice(DRAWN)
             if op not in extra:
                 extra.append(op)
+        if int.from_bytes(hashlib.blake2b(f"{seed}/paginate".encode(), digest_size=4).digest(), "big") \
+                / 2**32 < PAGINATE_SHARE:
+            extra.append("paginate")
         return cls(seed, frozenset(("rename", "labels", *extra)))
 
     def __post_init__(self) -> None:

@@ -23,6 +23,7 @@ from demo_platform import control, media, websocket
 from demo_platform.content import new_world
 from demo_platform.model import World
 from demo_platform.mutation import Mutation, serve_delay
+from demo_platform.mutation_pages import thread_page
 from demo_platform.sessions import Sessions, refresh_header
 from demo_platform.skins import ALL_SKINS, Skin
 from demo_platform.traps import Streamed, Traps
@@ -153,7 +154,13 @@ class Handler(BaseHTTPRequestHandler):
         if request.path.startswith("/traps/"):
             return self.server.traps.handle(request)  # outside the world's lock: traps stream and count
         with request.world.lock:
-            resp = route(request)
+            # A seed that pages threads: this request is one page of a thread, or made from one.
+            paged = thread_page(self.server.mutation, request, owner(request.path))
+            if paged is None:
+                resp = route(request)
+            else:
+                with paged.restricted():
+                    resp = paged.finish(route(request))
         if request.session is not None and not request.path.startswith("/_"):
             # Logged-in responses refresh the session cookie, as real platforms do.
             resp.headers.append(refresh_header(request.session))

@@ -27,8 +27,8 @@ from .network import NetworkRecorder
 from .reader_js import INSTALL_JS
 
 WORDS_FILE = Path(__file__).with_name("reader.yaml")
-WORD_LISTS = ("deny", "reveal", "next_page", "sort_opener", "sort_all", "dismiss", "count_total", "count_partial",
-              "count_posts")
+WORD_LISTS = ("deny", "reveal", "next_page", "pager", "sort_opener", "sort_all", "dismiss", "count_total",
+              "count_partial", "count_posts")
 
 
 def load_words(path: Path = WORDS_FILE) -> dict[str, list[str]]:

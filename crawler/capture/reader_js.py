@@ -7,7 +7,7 @@ Kept apart from reader.py so the Python stays readable; the words it matches com
 INSTALL_JS = r"""(cfg) => {
   if (window.__smaReader) return true;
   const rx = (list) => (list || []).map(s => new RegExp(s.replace(/\(\?P</g, '(?<'), 'i'));
-  const W = {deny: rx(cfg.deny), reveal: rx(cfg.reveal), next: rx(cfg.next_page), opener: rx(cfg.sort_opener),
+  const W = {deny: rx(cfg.deny), reveal: rx(cfg.reveal), next: rx(cfg.next_page), pager: rx(cfg.pager), opener: rx(cfg.sort_opener),
              all: rx(cfg.sort_all), dismiss: rx(cfg.dismiss), total: rx(cfg.count_total), partial: rx(cfg.count_partial),
              posts: rx(cfg.count_posts)};
   const any = (list, s) => list.some(r => r.test(s));
@@ -119,12 +119,17 @@ INSTALL_JS = r"""(cfg) => {
     if (cfg.item) { try { document.querySelectorAll(cfg.item).forEach(el => hinted.add(key(el))); } catch (e) {} }
     document.querySelectorAll('link[rel~=next][href], a[rel~=next][href]').forEach(l => {
       const u = new URL(l.getAttribute('href'), location.href); if (u.host === location.host) follow.add(u.href.split('#')[0]); });
-    // Numbered pages: links named only by a number, two or more side by side (a pager).
+    // Numbered pages: links named only by a number, two or more side by side (a pager), or one
+    // alone in a navigation landmark named as a pager, or next to the current page's number.
+    const numbered = (el) => /^\d{1,4}$/.test(name(el));
     document.querySelectorAll('a[href]').forEach(a => {
-      if (a.host !== location.host || !/^\d{1,4}$/.test(name(a))) return;
+      if (a.host !== location.host || !numbered(a)) return;
       const pager = a.parentElement && a.parentElement.parentElement;
-      const mates = pager ? [...pager.querySelectorAll('a[href]')].filter(b => /^\d{1,4}$/.test(name(b))).length : 0;
-      if (mates >= 2) follow.add(a.href.split('#')[0]);
+      const mates = pager ? [...pager.querySelectorAll('a[href]')].filter(numbered).length : 0;
+      const box = a.closest('nav, [role=navigation]');
+      const named = box && any(W.pager, (box.getAttribute('aria-label') || '') + ' ' + (box.innerText || '').slice(0, 200));
+      const current = a.parentElement && [...a.parentElement.querySelectorAll('[aria-current=page]')].some(numbered);
+      if (mates >= 2 || named || current) follow.add(a.href.split('#')[0]);
     });
   };
   const scrollStep = () => {
