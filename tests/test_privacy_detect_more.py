@@ -259,3 +259,25 @@ def test_no_address_at_shops_works_or_events(text: str) -> None:
 ])
 def test_initials_with_a_call_name(text: str, name: str) -> None:
     assert name in of_type(text, "name")
+
+
+@pytest.mark.parametrize("text, kind, value", [
+    ("mijn bovenbuurman Henk maakt herrie", "name", "Henk"),
+    ("onze overbuurvrouw Fatma weet het ook", "name", "Fatma"),
+    ("mijn ex-vriend Dennis belt steeds", "name", "Dennis"),
+    ("mijn grootmoeder Geertje woonde daar", "name", "Geertje"),
+    ("geboorte datum: 12-03-1984", "birthdate", "12-03-1984"),
+    ("mail naar jan.devries(a)gmail.com", "email", "jan.devries(a)gmail.com"),
+    ("mail: piet [a] ziggo [punt] nl", "email", "piet [a] ziggo [punt] nl"),
+    ("ik woon op de Kerkstr. 12 in Ede", "address", "Kerkstr. 12"),
+    ("adres: Dorpsstr 5, 1234 AB Ede", "address", "Dorpsstr 5, 1234 AB Ede"),
+])
+def test_abbreviations_and_compounds(text: str, kind: str, value: str) -> None:
+    assert any(value in v for v in of_type(text, kind))
+
+
+@pytest.mark.parametrize("text", [
+    "de landsvader Drees had dit nooit gewild", "het orkest 12 keer gehoord", "de ministr 2 is een typo",
+])
+def test_no_compound_look_alikes(text: str) -> None:
+    assert [t for t, _v in found(text) if t in ("name", "address")] == []

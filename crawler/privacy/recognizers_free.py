@@ -53,7 +53,8 @@ _AFTER_NAME = re.compile(r"[A-Za-zÀ-ÿ]{2,}\s*(?:[,(]|\s-)\s*(?:geb\.?\s*|\*\s*
 _EVENT_WORDS = ("op", "vanaf", "sinds", "per", "tot", "datum", "d.d.", "dd", "brief", "besluit", "vonnis",
                 "uitspraak", "voor", "na", "tussen", "vóór", "van", "t/m", "deadline", "betaald", "ontvangen")
 _TLD = r"(?:nl|com|net|org|eu|be|de|info|biz|io|me|uk|co\.uk|fr|live|online|email|mail|nu|tv|pl|es|it|ma|tr)"
-_AT_FORM = r"(?:\s?[\[\(\{<]\s?(?:at|apenstaartje|@)\s?[\]\)\}>]\s?|\s+(?:at|apenstaartje)\s+|\s@\s|@\s|\s@)"
+_AT_FORM = (r"(?:\s?[\[\(\{<]\s?(?:at|a|apenstaartje|apestaartje|@)\s?[\]\)\}>]\s?|\s+(?:at|apenstaartje)\s+|\s@\s|"
+            r"@\s|\s@)")
 _DOT_FORM = r"(?:\s\.\s?|\.|\s?[\[\(\{<]\s?(?:dot|punt|\.)\s?[\]\)\}>]\s?|\s+(?:dot|punt)\s+)"
 _OBFUSCATED_EMAIL = re.compile(r"(?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}" + _AT_FORM
                                + r"[A-Za-z0-9-]+(?:" + _DOT_FORM + r"[A-Za-z0-9-]+)*" + _DOT_FORM + _TLD + r"(?![\w-])",
@@ -64,7 +65,8 @@ STREET_SUFFIXES = ("straatweg", "dwarsstraat", "straat", "laan", "weg", "plein",
                    "sloot", "brug", "poort", "kwartier", "hove", "oord", "hoeve", "gaarde", "akker", "horst", "donk",
                    "dijkje", "weide", "heide", "promenade", "passage", "galerij", "kanaal", "tuin", "tuinen", "laantje",
                    "steegje", "pleintje", "stede", "staete", "veste", "vest", "kerkhof", "hof", "werf", "straatje",
-                   "lei", "berg", "heuvel", "rak", "wijk", "kreek", "zoom", "einde", "beemd", "rade", "acker")
+                   "lei", "berg", "heuvel", "rak", "wijk", "kreek", "zoom", "einde", "beemd", "rade", "acker",
+                   "str.", "str")  # 'Kerkstr. 12', 'Dorpsstr 5': the abbreviation people write
 NOT_STREETS = frozenset(("gerechtshof", "snelweg", "autoweg", "fietspad", "voetpad", "onderweg", "halverwege",
                          "hof", "weg", "straat", "pad", "park", "markt", "baan", "ring", "wal", "haven", "veld",
                          "hoek", "dam", "kamp", "brug", "poort", "tuin", "berg", "heuvel", "wijk", "werf", "einde",
@@ -76,14 +78,15 @@ STREET_PREFIXES = ("van", "de", "der", "den", "het", "'t", "ter", "ten", "oude",
                    "noord", "zuid", "oost", "west", "burgemeester", "generaal", "president", "professor", "dokter",
                    "pastoor", "kapitein", "admiraal", "graaf", "hertog", "jonkheer", "willem", "jan", "johan",
                    "hendrik", "pieter", "koningin", "emma", "wilhelmina", "juliana", "beatrix", "mgr.", "pater")
-_SUFFIX_RE = "|".join(sorted(STREET_SUFFIXES, key=len, reverse=True))
+_SUFFIX_RE = "|".join(re.escape(x) for x in sorted(STREET_SUFFIXES, key=len, reverse=True))
 _PREFIX_RE = "|".join(re.escape(p) for p in sorted(set(STREET_PREFIXES), key=len, reverse=True))
 _UNITS = (r"(?:%|euro|eur\b|€|km|m\b|meter|kilometer|jaar|jaren|uur|min\b|minuten|keer|procent|x\b|kg|cm|mm|dagen|"
           r"weken|maanden|seconden|sec\b|graden|mensen|woningen|huizen|bomen|auto|bus\b|lijn\b|" + _MONTH_RE + r")")
 _STREET_RE = re.compile(
     r"(?<![\w'-])(?P<pre>(?:(?:(?-i:[A-Z])[\w'.-]*|" + _PREFIX_RE + r")[ \t\xa0]+){0,3})"
     # A space or comma between street and number: "vandenheuvel1952" is a user name, not an address.
-    r"(?P<street>[A-Za-zÀ-ÿ'.-]*(?:" + _SUFFIX_RE + r"))(?:[ \t\xa0]*,[ \t\xa0]*|[ \t\xa0]+)(?:nr\.?[ \t\xa0]*)?"
+    r"(?P<street>[A-Za-zÀ-ÿ'.-]*(?:" + _SUFFIX_RE + r"))(?:[ \t\xa0]*,[ \t\xa0]*|[ \t\xa0]+|(?<=\.))"
+    r"(?:nr\.?[ \t\xa0]*)?"
     r"(?P<nr>[1-9]\d{0,3})"
     r"(?P<add>[ \t\xa0]?(?:bis|hs|huis|bg|boven|rd|[a-zA-Z])\b|-\d{1,4}\b|-[IVX]{1,4}\b"
     r"|[ \t\xa0]?-[ \t\xa0]?[a-zA-Z]\b)?"
@@ -359,6 +362,8 @@ def _addresses(text: str) -> list[Match]:
         pre = m.group("pre")
         if (lower in NOT_STREETS or _noun_street(street)) and not pre.strip():
             continue
+        if lower.endswith("str") and (not street[:1].isupper() or len(lower) < 6):
+            continue  # 'Kerkstr 12' and 'kerkstr. 12', not a glued lower-case word ('ministr 2')
         if any(lower.endswith(x) for x in ("gerechtshof", "snelweg", "fietspad", "onderweg", "halverwege", "rijbaan")):
             continue
         start = m.start()
