@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from dataclasses import asdict, dataclass
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from ..profiles import PageSpec, Profile, parse_count
 from .network import NetworkRecorder
@@ -71,6 +72,11 @@ class PageDriver:
             self.limits["max_seconds"] = recorder.action_max_seconds  # the crawl's setting wins
         self.collected: dict[str, None] = {}
         self.dialogs_closed = 0
+        # A timeline read in pieces (SMA_TIMELINE_PIECE_POSTS): a scroll stops once this many posts
+        # are in the page and the rest is read from a next page (next_piece); 0 = one page.
+        self.piece_posts = 0
+        self.piece_full = False
+        self.piece_hint: dict[str, Any] = {}
 
     def selector(self, key_or_selector: str) -> str:
         """Actions may name a selector of the page spec (`post_link`) or give one inline."""
@@ -142,10 +148,25 @@ class PageDriver:
         idle = 0
         last_height = -1
         deadline = time.monotonic() + float(self.limits["max_seconds"])
+        items = self.spec.selectors.get("post") or collect
+        if action.get("next_piece"):
+            self.piece_hint = dict(action["next_piece"])
         for rounds in range(1, max_rounds + 1):
             if time.monotonic() > deadline:  # a timeline that never ends
                 result.complete = False
                 result.note = f"stopped after max_seconds={self.limits['max_seconds']:g}"
+                return
+            if end and await self.count(end) > 0:
+                if collect:
+                    result.matched += await self.collect(collect)
+                result.note = "reached end marker"
+                return
+            if self.piece_posts and items and (held := await self.count(items)) >= self.piece_posts:
+                # One piece of the timeline: the rest from a next page, not an ever-growing DOM.
+                if collect:
+                    result.matched += await self.collect(collect)
+                self.piece_full = True
+                result.note = f"piece bound: {held} posts in the page (SMA_TIMELINE_PIECE_POSTS={self.piece_posts})"
                 return
             result.rounds = rounds
             if collect:
@@ -280,6 +301,29 @@ class PageDriver:
         result.matched = 1
 
     # -- reading -------------------------------------------------------------------------------
+    async def next_piece(self, post_links: list[str], cursors: list[str]) -> str | None:
+        """Where the timeline goes on after this page's piece: `post_links` are the account's post
+        pages in this page's order. By the profile's hint (`next_piece: {param: max_id}` on its
+        scroll action: the page's URL with <param>=<the last post's id>) or else by the page's own
+        timeline requests: a `Link: rel=next` (`cursors`, as Mastodon's API sends) whose cursor is
+        the id of a post in this page, set on the page's URL."""
+        if not post_links:
+            return None
+        last = _post_id(post_links[-1])
+        here = urlsplit(self.page.url)
+        param = str(self.piece_hint.get("param") or "")
+        if not param:
+            seen = {_post_id(u) for u in post_links}
+            for cursor in reversed(cursors):
+                found = [k for k, v in parse_qsl(urlsplit(cursor).query) if v in seen]
+                if found:
+                    param = found[0]
+                    break
+        if not param or not last:
+            return None
+        query = [(k, v) for k, v in parse_qsl(here.query) if k != param] + [(param, last)]
+        return urlunsplit((here.scheme, here.netloc, here.path, urlencode(query), ""))
+
     async def selector_counts(self) -> dict[str, int]:
         """How often each named selector of the page spec matches now: zero means the platform
         changed (or this page has none of it), which the completeness report names."""
@@ -309,3 +353,11 @@ class PageDriver:
                 # even when --max-posts chose fewer (crawler/completeness.py).
                 values["posts_from_text"] = 1
         return values
+
+
+def _post_id(url: str) -> str:
+    """A post page's id: the last token of its path (or query) with a digit (`/@a/1141599`)."""
+    parts = urlsplit(url)
+    tokens = re.findall(r"[A-Za-z0-9_-]*\d[A-Za-z0-9_-]*", parts.path)
+    tokens = tokens or re.findall(r"(?<==)[\w-]*\d[\w-]*", parts.query)
+    return tokens[-1] if tokens else ""

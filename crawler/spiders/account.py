@@ -20,6 +20,7 @@ from ..recapture import platform_now, post_actions, post_content
 from ..spec import CrawlSpec
 from ..state import CrawlState
 from .checks import PageChecks
+from .timeline import TimelinePieces
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ def _in_state(name: str) -> Any:
     return property(lambda self: getattr(self.state, name), lambda self, value: setattr(self.state, name, value))
 
 
-class AccountSpider(PageChecks, scrapy.Spider):
+class AccountSpider(TimelinePieces, PageChecks, scrapy.Spider):
     name = "account"
 
     def __init__(
@@ -69,6 +70,12 @@ class AccountSpider(PageChecks, scrapy.Spider):
         self.reading: PageReading | None = None
         self._follow_timeline: list[str] = []
         self._queued: set[str] = set()
+        self._timeline_asked: set[str] = set()
+        self._timeline_pending = 0
+        self._timeline_links: list[str] = []
+        self._timeline_now: Any = None
+        self._visits = 0
+        self._visiting: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> AccountSpider:
@@ -185,6 +192,7 @@ class AccountSpider(PageChecks, scrapy.Spider):
     async def parse_profile(self, response):
         page = response.meta["playwright_page"]
         self.browser_version = page.context.browser.version if page.context.browser else None
+        cursors = self._watch_cursors(page)
         try:
             if response.status >= 400:
                 self.fail(f"{self.start_url} answered HTTP {response.status}: no such profile")
@@ -193,21 +201,17 @@ class AccountSpider(PageChecks, scrapy.Spider):
             await self._check_session(page)
             spec = self.profile.page("profile")
             assert self.reading is not None
-            recorder = self.recorders.for_page(page)
-            # The profile's actions where they still fit; the reader reads the whole page after them.
-            driver = PageDriver(page, recorder, self.profile, spec)
-            results = await driver.run()
-            # Scenario A (no threads archived): the reader only scrolls and dismisses here too.
-            reading = await self.reading.reader(page, recorder, item=spec.selectors.get("post"),
-                                                dismiss_only=not self.comments, allow_next=True).read()
+            # The profile's actions where they still fit (a scroll bounded to one piece of the
+            # timeline), then the reader over the whole page (crawler/spiders/timeline.py).
+            driver, results, reading, links = await self._read_piece(page)
             counters = await driver.read_counters(self.reading.words)
-            if "post_link" in spec.selectors:
-                await driver.collect(spec.selectors["post_link"])
-            links = self._post_links([*reading.links, *driver.collected])
             if self.profile.name == "generic" and self._drifted("detect") and not links:
                 self.fail(f"{self.start_url} is not a social media profile "
                           f"(page check {self.profile.detect['selector']!r} failed and no post links found)")
             self._follow_timeline = [u for u in reading.follow if u not in links]
+            piece = await self._next_piece(page, driver, reading, links, cursors, results)
+            if piece:
+                self._follow_timeline.append(piece)
             seen_posts = await driver.count(spec.selectors["post"]) if "post" in spec.selectors else None
             account = await self._read_account(page, spec.selectors)
             self.completeness["profile"] = {
@@ -220,6 +224,7 @@ class AccountSpider(PageChecks, scrapy.Spider):
                 "account": account,
                 "actions": [r.as_dict() for r in results],
                 "reader": reading.brief(),
+                "next_piece": piece,
             }
             capture = await self.recorders.snapshot(
                 page,
@@ -230,17 +235,22 @@ class AccountSpider(PageChecks, scrapy.Spider):
             await page.close()
         yield capture
         assert self.history is not None
-        now = platform_now(response.headers.get("Date"))
-        self.plan = self.history.plan(links, now, self.revisit_days, self.full)
-        posts = [url for reason in ("new", "young", "missing", "old") for url in self.plan[reason]]
-        posts = posts if self.max_posts is None else posts[: self.max_posts]
-        self._queued = set(posts) | set(links)
-        self.completeness["posts_selected"] = len(posts) if not self.history.posts else len(links)
-        self.logger.info("profile captured: %d post links found, %d to visit", len(links), len(posts))
-        for url in posts:
-            yield self._request(url, "parse_post")
-        for url in self._follow_timeline:
-            yield self._request(url, "parse_timeline_page", priority=5)
+        self._timeline_now = platform_now(response.headers.get("Date"))
+        if self.settings.getbool("SMA_DISTRIBUTED"):
+            # Another worker may read the timeline's next pages: plan this page's posts at once.
+            self._timeline_links = list(links)
+            self._queued = set(links)
+            for request in self._plan_posts(links, final=True):
+                yield request
+            for url in self._follow_timeline:
+                yield self._request(url, "parse_timeline_page", priority=5)
+            return
+        # The timeline's further pages first; its posts are planned when the last is read.
+        self._timeline_pending = 1
+        for request in self._timeline_requests(self._follow_timeline):
+            yield request
+        for request in self._timeline_done(links):
+            yield request
 
     def _post_links(self, links: list[str]) -> list[str]:
         """This account's post pages: by the profile's URL patterns where they know any, else by
@@ -253,30 +263,6 @@ class AccountSpider(PageChecks, scrapy.Spider):
                 return known
             self._drift("profile", "urls.post", "no link on the profile page matches the post URL patterns")
         return post_links(unique, self.start_url)
-
-    async def parse_timeline_page(self, response):
-        """A further page of the timeline ("Volgende", rel=next, numbered pages): read, archived,
-        and its post links followed like the first page's."""
-        page = response.meta["playwright_page"]
-        assert self.profile is not None and self.reading is not None and self.history is not None
-        try:
-            reading = await self.reading.reader(page, self.recorders.for_page(page)).read()
-            links = [u for u in self._post_links(reading.links) if u not in self._queued]
-            capture = await self.recorders.snapshot(page, "profile", facts={"profile": self.profile.name,
-                                                             "reader": reading.brief()})
-        finally:
-            await page.close()
-        yield capture
-        extra = self.completeness.setdefault("timeline_pages", [])
-        extra.append({"url": response.url, "posts_found": len(links), "reader": reading.brief()})
-        if self.completeness["profile"] is not None:
-            self.completeness["profile"]["posts_found"] += len(links)
-        budget = None if self.max_posts is None else max(0, self.max_posts - len(self._queued))
-        for url in links[:budget]:
-            self._queued.add(url)
-            yield self._request(url, "parse_post")
-        for url in reading.follow:
-            yield self._request(url, "parse_timeline_page", priority=5)
 
     # -- post pages ------------------------------------------------------------------------------
     async def parse_post(self, response):
