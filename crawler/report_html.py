@@ -26,17 +26,26 @@ def _num(value: Any) -> str:
     return "–" if value is None else escape(str(value))
 
 
+def verdict_of(summary: dict[str, Any], report: dict[str, Any]) -> str:
+    """COMPLETE only as summary.json says (and so the exit code and the terminal's last line);
+    else INCOMPLETE, naming what SMA cannot tell (unknown is never complete)."""
+    if summary.get("complete"):
+        return "COMPLETE"
+    unknown = sum(1 for s in report.get("shortfalls") or [] if s.get("what") == "unknown")
+    return f"INCOMPLETE (UNKNOWN: {unknown} count(s) SMA cannot read)" if unknown else "INCOMPLETE"
+
+
 def render(summary: dict[str, Any], report: dict[str, Any]) -> str:
     observed = report.get("observed", {})
     thumbs: dict[str, str] = observed.get("thumbnails", {})
     complete = summary.get("complete")
-    verdict = "COMPLETE" if complete else "INCOMPLETE"
+    verdict = verdict_of(summary, report)
     crawl_id = escape(str(summary.get("crawl_id")))
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>SMA crawl {crawl_id}: {verdict}</title><style>{STYLE}</style></head><body>",
+        f"<title>SMA crawl {crawl_id}: {escape(verdict)}</title><style>{STYLE}</style></head><body>",
         f"<h1>Crawl {crawl_id}</h1>",
-        f"<p class='verdict {'ok' if complete else 'bad'}'>{verdict}</p>",
+        f"<p class='verdict {'ok' if complete else 'bad'}'>{escape(verdict)}</p>",
         "<table>",
         _row(["account", escape(str(summary.get("url")))]),
         _row(["profile", escape(str(summary.get("profile")))]),
@@ -44,7 +53,9 @@ def render(summary: dict[str, Any], report: dict[str, Any]) -> str:
         _row(["posts displayed / found / visited",
               " / ".join(_num(report["profile"].get(k)) for k in ("posts_displayed", "posts_found", "posts_visited"))]),
         _row(["comments displayed / captured",
-              f"{_num(report['comments']['displayed'])} / {_num(report['comments']['captured'])}"]),
+              f"{_num(report['comments']['displayed'])} / {_num(report['comments']['captured'])}"
+              + (f" ({report['comments']['unknown']} posts: displayed unknown)"
+                 if report["comments"].get("unknown") else "")]),
         _row(["records / MB", f"{_num(summary.get('records'))} / {summary.get('bytes', 0) / 1e6:.1f}"]),
         _row(["duration (s)", _num(summary.get("duration_s"))]),
         "</table>",
