@@ -92,8 +92,12 @@ class ThreadTally:
             if thread.precise and any(hint for _, hint in thread.entries.values()):
                 continue
             post_text = thread.entries.get(thread.post_entry or "", ("", False))[0] or None
-            keys = {key for page in dict.fromkeys(thread.pages) if page in doms
-                    for key, _ in dom_entries(doms[page], page, url, self.words, post_text)}
+            keys: set[str] = set()
+            for page in dict.fromkeys(thread.pages):
+                try:
+                    keys.update(key for key, _ in dom_entries(doms.get(page, ""), page, url, self.words, post_text))
+                except RecursionError:  # a hostile page's nesting: that page's boxes are not counted
+                    continue
             counts[url] = len(keys)
         return counts
 
@@ -202,6 +206,8 @@ def dom_entries(dom: str, page_url: str, post_url: str, words: dict[str, list[st
                 post_text: str | None = None) -> list[tuple[str, str]]:
     """The comment-like boxes of one recorded DOM in document order: (key, longest own text); the
     key is the box's own texts, sorted (a redesign that reorders a box's parts keeps its key)."""
+    if not dom.strip():
+        return []
     try:
         root = lxml.html.document_fromstring(dom)
     except (ValueError, lxml.etree.ParserError):
