@@ -53,6 +53,9 @@ class Row:
     exit_code: int
     seconds: float
     post_seconds: float | None = None  # median capture time of one post page (from WARC dates)
+    # What the report said of the visited posts' threads: displayed and captured comments (summed
+    # over its posts), and the thread pages beyond the post pages it read (page 2..N, reply pages).
+    said: tuple[int | None, int, int] = (None, 0, 0)
 
 
 def spellings(text: str) -> list[str]:
@@ -105,6 +108,18 @@ def claim(archive: Path) -> str:
     return "unknown" if unknown else "incomplete"
 
 
+def report_counts(archive: Path) -> tuple[int | None, int, int]:
+    """(comments displayed, comments captured, further thread pages) as completeness.json has them."""
+    reports = sorted(archive.glob("crawls/*/completeness.json"))
+    if not reports:
+        return None, 0, 0
+    posts = (json.loads(reports[-1].read_text()).get("observed") or {}).get("posts") or []
+    shown = [(p.get("counters") or {}).get("comments") for p in posts]
+    displayed = None if any(v is None for v in shown) else sum(shown)
+    return (displayed, sum(p.get("comments_captured") or 0 for p in posts),
+            sum(max(0, len(p.get("thread_pages") or []) - 1) for p in posts))
+
+
 def crawl(url: str, archive: Path, profile: str, max_posts: int | None, timeout: float) -> tuple[int, float]:
     command = [sys.executable, "-m", "sma.cli", "crawl", url, "--archive", str(archive), "--profile", profile]
     if max_posts:
@@ -122,7 +137,8 @@ def crawl(url: str, archive: Path, profile: str, max_posts: int | None, timeout:
     return code, time.monotonic() - started
 
 
-def measure(base: str, skin: str, seed: int, profile: str, max_posts: int | None, timeout: float) -> Row:
+def measure(base: str, skin: str, seed: int, profile: str, max_posts: int | None, timeout: float,
+            keep: Path | None = None) -> Row:
     index = json.loads(urllib.request.urlopen(base + "/_truth/index.json", timeout=30).read())
     account = next(s for s in index["skins"] if s["skin"] == skin)["accounts"][0]
     truth = json.loads(urllib.request.urlopen(base + account["truth"], timeout=30).read())
@@ -130,13 +146,13 @@ def measure(base: str, skin: str, seed: int, profile: str, max_posts: int | None
     comment_texts = [c["text"] for p in visited for c in p["comments"]]
     post_texts = [p["text"] for p in truth["posts"]]
     with tempfile.TemporaryDirectory(prefix=f"sma-robust-{skin}-{seed}-") as tmp:
-        archive = Path(tmp) / "archive"
+        archive = keep / f"{skin}-{seed}-{profile}" if keep else Path(tmp) / "archive"
         code, seconds = crawl(account["url"], archive, profile, max_posts, timeout)
         spans: dict[str, list[datetime]] = {}
         bodies = warc_bodies(archive, spans)
         return Row(skin, seed, profile, (found(comment_texts, bodies), len(comment_texts)),
                    (found(post_texts, bodies), len(post_texts)), claim(archive), code, seconds,
-                   post_page_seconds(spans, [p["url"] for p in visited]))
+                   post_page_seconds(spans, [p["url"] for p in visited]), report_counts(archive))
 
 
 def percent(pair: tuple[int, int]) -> str:
@@ -151,12 +167,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profiles", default="auto,generic", help="profiles to crawl with")
     parser.add_argument("--max-posts", type=int, default=3, help="post pages per crawl (0 = all)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds per crawl")
+    parser.add_argument("--keep", type=Path, help="keep each crawl's archive in this folder (<skin>-<seed>-<profile>)")
     args = parser.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
     rows: list[Row] = []
     print("| skin | seed | profile | comments captured / truth | posts captured / truth | report claims "
-          "| exit | crawl s | post page s |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          "| report: displayed / captured, more thread pages | exit | crawl s | post page s |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for seed in seeds:
         server = make_server("127.0.0.1", 0, seed=1, mutation_seed=seed)
         threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -166,12 +183,13 @@ def main(argv: list[str] | None = None) -> int:
             skins = [s["skin"] for s in index["skins"] if not args.skin or s["skin"] in args.skin]
             for skin in skins:
                 for profile in args.profiles.split(","):
-                    row = measure(base, skin, seed, profile, args.max_posts or None, args.timeout)
+                    row = measure(base, skin, seed, profile, args.max_posts or None, args.timeout, args.keep)
                     rows.append(row)
                     lie = " **(claims complete, truth has more)**" if row.claim == "complete" and (
                         row.comments[0] < row.comments[1] or row.posts[0] < row.posts[1]) else ""
                     print(f"| {skin} | {seed} | {profile} | {percent(row.comments)} | {percent(row.posts)} | "
-                          f"{row.claim}{lie} | {row.exit_code} | {row.seconds:.0f} | {seconds(row.post_seconds)} |",
+                          f"{row.claim}{lie} | {said(row.said)} | "
+                          f"{row.exit_code} | {row.seconds:.0f} | {seconds(row.post_seconds)} |",
                           flush=True)
         finally:
             server.shutdown()
@@ -191,6 +209,11 @@ def main(argv: list[str] | None = None) -> int:
             generic, auto = statistics.median(times["generic"]), statistics.median(times["auto"])
             print(f"  {skin}: {generic:.1f} s / {auto:.1f} s = {generic / auto:.2f}x")
     return 0
+
+
+def said(counts: tuple[int | None, int, int]) -> str:
+    displayed, captured, pages = counts
+    return f"{'?' if displayed is None else displayed} / {captured}, +{pages}"
 
 
 def seconds(value: float | None) -> str:
