@@ -184,6 +184,12 @@ def main() -> int:
           f"| {peak_crawler:.0f} | {peak_browser:.0f} | {peak:.0f} | {growth:+.1f} "
           f"| {args.bound_mb:.0f} MB, {args.growth_mb:+.0f}/100 | {'within' if ok else 'EXCEEDED'} |")
     print(f"exit code of the crawl: {proc.returncode}; archive: {archive}")
+    for report in sorted(archive.glob("*/crawls/*/completeness.json")):
+        observed = json.loads(report.read_text(encoding="utf-8")).get("observed") or {}
+        profile = observed.get("profile") or {}
+        pieces = observed.get("timeline_pages") or []
+        print(f"timeline: {profile.get('posts_found')} of {args.posts} post links found, in {1 + len(pieces)} "
+              f"pieces (SMA_TIMELINE_PIECE_POSTS; first page {profile.get('posts_in_dom_at_end')} posts in the DOM)")
     return 0 if ok and proc.returncode in (0, 3) else 1
 
 

@@ -5,6 +5,7 @@ server-rendered `?max_id=` pages, and the archive holds each post in exactly one
 from __future__ import annotations
 
 import json
+import logging
 import re
 import subprocess
 import sys
@@ -12,12 +13,15 @@ import threading
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from crawler.archive.history import AccountHistory, PostState
+from crawler.spiders.timeline import TimelinePieces
 from tests.conftest import ROOT
 
 POSTS, PIECE = 60, 15
@@ -75,3 +79,37 @@ def test_every_post_is_found_once_in_pieces(crawled: dict[str, Any]) -> None:
     held = crawled["held"]
     assert set(held) == truth_ids
     assert max(held.values()) == 1, [k for k, v in held.items() if v > 1]
+
+
+class _Spider(TimelinePieces):
+    """The planning part of the account spider on its own (no browser): a recapture's pieces."""
+
+    def __init__(self, history: AccountHistory, max_posts: int | None) -> None:
+        self.history, self.max_posts, self.revisit_days, self.full = history, max_posts, 7.0, False
+        self.completeness = {"profile": {"posts_found": 0}}
+        self.plan: dict[str, list[str]] = {}
+        self._queued, self._visiting, self._visits = set(), set(), 0
+        self._timeline_asked, self._timeline_pending, self._timeline_links = set(), 1, []
+        self._timeline_now = datetime(2026, 12, 2, tzinfo=UTC)
+        self.logger = logging.getLogger("test")
+
+    def _request(self, url: str, callback: str, priority: int = 0, thread_of: str | None = None) -> Any:
+        return url
+
+
+def test_recapture_plans_over_the_whole_timeline(tmp_path: Path) -> None:
+    """A known post on piece 2 is not 'missing' from piece 1 (visited to confirm a deletion);
+    --max-posts counts visits, so a new post on piece 2 is still visited; a post on no piece is."""
+    history = AccountHistory(tmp_path, "acct")
+    old = "2025-01-01T00:00:00Z"
+    for n in [*range(1, 11), 12]:
+        history.posts[f"http://h/@a/{n}"] = PostState(first_seen=old, last_captured=old, published=old)
+    spider = _Spider(history, max_posts=3)
+    piece1 = [f"http://h/@a/{n}" for n in (0, 1, 2, 3, 4, 5)]
+    piece2 = [f"http://h/@a/{n}" for n in (6, 7, 8, 9, 10, 11)]
+    spider._timeline_pending += 1  # piece 2 asked for
+    visits = spider._timeline_done(piece1)
+    assert visits == ["http://h/@a/0"]  # not 6..10, which piece 2 lists
+    visits += spider._timeline_done(piece2)
+    assert visits == ["http://h/@a/0", "http://h/@a/11", "http://h/@a/12"]
+    assert spider.plan["missing"] == ["http://h/@a/12"] and spider.completeness["profile"]["posts_found"] == 12
