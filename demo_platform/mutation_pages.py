@@ -36,6 +36,24 @@ PAGED_SKINS = frozenset({"mastodon", "instagram", "linkedin", "x", "facebook", "
 FORMS = ("next", "numbered", "rel")
 NEXT_LABELS = ("Volgende", "Next page", "Meer reacties", "Oudere reacties", "Volgende pagina")
 PAGE_WORDS = ("Pagina", "Page")
+# The query parameter an API call of page N carries (added by PAGE_PARAM_JS on pages 2..N).
+API_PARAM = "threadPage"
+PAGE_PARAM_JS = """(function () {
+  var n = '%N', origin = location.origin;
+  function paged(url) {
+    try { var u = new URL(url, location.href); } catch (e) { return url; }
+    if (u.origin !== origin || /\\.(js|css|png|webm|ico)$/.test(u.pathname)) { return url; }
+    u.searchParams.set('threadPage', n);
+    return u.href;
+  }
+  var fetch0 = window.fetch;
+  if (fetch0) { window.fetch = function (input, init) {
+    var plain = typeof input === 'string' || input instanceof URL;
+    return fetch0.call(this, plain ? paged(String(input)) : input, init); }; }
+  var open0 = XMLHttpRequest.prototype.open;
+  XMLHttpRequest.prototype.open = function (method, url) {
+    var args = Array.prototype.slice.call(arguments); args[1] = paged(String(url)); return open0.apply(this, args); };
+}());"""
 
 
 class PageList(list):  # type: ignore[type-arg]
@@ -162,6 +180,11 @@ class ThreadPage:
             return resp
         head, body = self.paging.control(self.path, self.query, self.number, self.pages)
         text = resp.body.decode("utf-8")
+        if self.number > 1 and "<head>" in text:
+            # The page's script asks the API for its page, as a paged thread's script does: the
+            # page's number is in every API URL (so that each page's answers replay apart).
+            text = text.replace("<head>", "<head>\n<script>" + PAGE_PARAM_JS.replace("%N", str(self.number))
+                                + "</script>", 1)
         if head and "</head>" in text:
             text = text.replace("</head>", head + "</head>", 1)
         if "</body>" in text:
@@ -177,6 +200,16 @@ def thread_page(mutation: Mutation | None, request: Request, owner: Skin | None)
     post = owner.post_of_page(request)
     own = post is not None
     asked = request
+    if post is None and request.arg(API_PARAM, "").isdigit():
+        # An API call of page N (PAGE_PARAM_JS): which post's, the Referer tells.
+        referer = urlsplit(request.header("referer"))
+        query = parse_query(referer.query)
+        post = owner.post_of_page(replace(request, path=referer.path, query=query))
+        pages = paging.pages(post) if post is not None else 0
+        if post is None or pages < 2:
+            return None
+        number = min(int(request.arg(API_PARAM) or 1), pages)
+        return ThreadPage(paging, post, number, pages, False, referer.path, query)
     if post is None:
         referer = urlsplit(request.header("referer"))
         if not referer.path or referer.netloc != urlsplit(request.base_url).netloc:

@@ -132,6 +132,13 @@ def test_x_thread_pages_list_their_comments_and_count_the_whole_thread(sites: di
         one = json.loads(site.get(f"/x/i/api/graphql/TweetResultByRestId?tweetId={post_id}", referer=page))
         assert one["data"]["tweetResult"]["result"]["legacy"]["conversation_count"] == post["comment_count"]
     assert seen == tops  # each once, in the thread's order
+    # Page 2's script puts its page in every API URL (so that the pages' answers replay apart).
+    second = sorted(pages, key=lambda u: paging.number(parse_qs(urlsplit(u).query)))[1]
+    assert "threadPage" in site.get(second)
+    by_param = json.loads(site.get(f"/x/i/api/graphql/TweetReplies?tweetId={post_id}&threadPage=2", referer=path))
+    assert [e["entryId"] for e in by_param["data"]["replies"]["entries"]] == [
+        e["entryId"] for e in json.loads(site.get(f"/x/i/api/graphql/TweetReplies?tweetId={post_id}",
+                                                  referer=second))["data"]["replies"]["entries"]]
     # Unpaged: the API lists every top-level comment.
     plain = json.loads(sites[None].get(f"/x/i/api/graphql/TweetReplies?tweetId={post_id}", referer=path))
     assert len(plain["data"]["replies"]["entries"]) == len(tops)
