@@ -8,7 +8,7 @@ case, one entry per line or whitespace-separated single words; `#` starts a comm
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -144,6 +144,7 @@ def _segments(handle: str) -> list[str]:
     return [s.lower() for s in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z\u00e0-\u024f]+|\d+", handle)]
 
 
+@lru_cache(maxsize=8192)
 def is_organisation(value: str) -> bool:
     """Whether a handle or name is a Dutch organisation's (foundation, association, union, charity, museum,
     hospital, university, broadcaster, large company): `@StichtingPresent`, `@FNV`, `@Greenpeace_NL`. A
@@ -156,8 +157,8 @@ def is_organisation(value: str) -> bool:
     if any(key.endswith(tail) and key[:len(key) - len(tail)] in orgs for tail in _AGENCY_TAILS):
         return True
     places = places_and_regions()
-    if any(key.startswith(o) and key[len(o):] in places for o in orgs if len(o) >= 3):
-        return True  # '@LUMC_Leiden', '@AjaxAmsterdam
+    if any(key[:k] in orgs and key[k:] in places for k in range(3, len(key) - 1)):
+        return True  # '@LUMC_Leiden', '@AjaxAmsterdam'
     segments = _segments(local)
     if not segments:
         return False

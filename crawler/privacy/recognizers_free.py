@@ -31,7 +31,7 @@ BIRTH_WORDS = (r"(?:geboren|geb\.?|geboortedatum|geboortedag|geb\.?\s?datum|gebd
 _EN_MONTH = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|"
              r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)")
 _ORD = r"(?:st|nd|rd|th)"
-_DATE = (r"(?:[0-3]?\d[-/.][01]?\d[-/.](?:19|20)\d\d|[0-3]?\d[ \t]?[-/.][ \t]?[01]?\d[ \t]?[-/.][ \t]?(?:19|20)\d\d"
+_DATE = (r"(?:[0-3]?\d[ \t]?[-/.][ \t]?[01]?\d[ \t]?[-/.][ \t]?(?:19|20)\d\d"
          r"|[0-3]?\d(?:\s*|-)(?:" + _MONTH_RE + r")\.?(?:\s*|-)(?:19|20)\d\d"
          r"|(?:19|20)\d\d-[01]\d-[0-3]\d)")
 _DATE_EN = (r"(?:[0-3]?\d" + _ORD + r"?(?:\s+of)?\s+" + _EN_MONTH + r"\.?,?\s+(?:19|20)\d\d"

@@ -173,7 +173,7 @@ def _marker(t: _Text, i: int) -> str | None:
         return "intro"
     if prev in ("heet", "genaamd", "namens", "named", "called", "i'm") and _SOFT_GAP.fullmatch(gap):
         return "intro"
-    if (prev in INTERJECTIONS or _LAUGH.fullmatch(prev)) and _SOFT_GAP.fullmatch(gap):
+    if (prev in INTERJECTIONS or (prev[:1] in _LAUGH_START and _LAUGH.fullmatch(prev))) and _SOFT_GAP.fullmatch(gap):
         return "address"  # 'omg Sanne', 'haha Youssef': someone addressed
     if gap.strip() in ("-", "–", "~") and i >= len(t.tokens) - 3:
         return "sign-off"
@@ -211,6 +211,7 @@ def _after_a_name(t: _Text, i: int, found: list[Match]) -> bool:
             and found[-1].end == t.tokens[i - 2][1] and t.joined(i) and t.tokens[i - 1][0] - found[-1].end <= 2)
 
 
+_LAUGH_START = frozenset("hlow")
 _VOCATIVE_NEXT = frozenset(("kijk", "zie", "check", "lees", "kom", "look", "see", "luister"))
 _NAMING_MARKERS = frozenset(("sign-off", "greeting", "relation", "address", "intro"))
 # Capitalised words that follow a name and 'en' without being a second person ('Jansen en Zonen').
@@ -270,12 +271,15 @@ def _staff_signed(text: str, start: int, end: int) -> bool:
 
 
 _UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+_CAPS_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ]{4}[^a-zß-öø-ÿ]{1,3}[A-ZÀ-ÖØ-Þ]{2}")
 _LOWER = re.compile(r"[a-zß-öø-ÿ]")
 
 
 def _shouting(text: str) -> bool:
     """A text written in capitals ('MIJN BUURMAN HENK MULDER ...'): names are read as in lower case then."""
     sample = text[:2000]
+    if _CAPS_RUN.search(sample) is None:
+        return False
     upper = len(_UPPER.findall(sample))
     return upper >= 12 and upper > 4 * len(_LOWER.findall(sample))
 
