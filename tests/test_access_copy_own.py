@@ -94,6 +94,7 @@ def test_an_avatar_is_the_own_accounts_only_by_its_whole_file_name_or_as_recorde
                     "http://x/media/avatars/9f2c.png", "http://x/avatars/ministerie"):
         assert not own_avatar(citizen, own), citizen
     assert not own_avatar("http://x/avatars/van", ["Ministerie van Demo"]), "a name is no file name"
+    assert not own_avatar("http://x/avatars/els.png", ["avatars"]), "a folder named like the own handle is everyone's"
     # A CDN hop: the own picture's redirect target is the own account's too, a commenter's is not.
     redirects = {"http://x/avatars/ministerie-demo": "http://x/media/avatars/1.png",
                  "http://x/avatars/els": "http://x/media/avatars/2.png"}

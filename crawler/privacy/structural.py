@@ -315,20 +315,18 @@ def avatar_person(url: str) -> ThirdParty | None:
 
 def own_avatar(url: str, own_identities: Iterable[str], known: Collection[str] = ()) -> bool:
     """Whether a picture URL is the organisation's own account's: one known as such (read beside its
-    own name, or the target of such a URL's redirect) or one whose path names an own handle as a whole
-    segment (`/avatars/ministerie-demo`, `/pfp/ministerie-demo.png`). A citizen's avatar never spells
-    the organisation's handle as its whole file name, so this drops no third party's box."""
+    own name, or the target of such a URL's redirect) or one whose file name is an own handle
+    (`/avatars/ministerie-demo`, `/pfp/ministerie-demo.png`). A citizen's avatar never has the
+    organisation's handle as its whole file name, so this drops no third party's box."""
     if url in known:
         return True
     handles = {h for h in (i.strip().lstrip("@").lower() for i in own_identities if i)
                if len(h) >= 3 and not any(c.isspace() for c in h)}
     if not handles:
         return False
-    for segment in urlsplit(url).path.split("/"):
-        segment = unquote(segment).lower().lstrip("@")
-        if segment in handles or segment.rsplit(".", 1)[0] in handles:
-            return True
-    return False
+    # The file name only: a folder named like the own handle ('/media/avatars/...') holds everyone's.
+    name = unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]).lower().lstrip("@")
+    return name in handles or name.rsplit(".", 1)[0] in handles
 
 
 def own_avatars(urls: Iterable[str], own_identities: Iterable[str], known: Collection[str],
