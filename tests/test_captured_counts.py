@@ -129,3 +129,14 @@ def test_a_post_total_read_from_the_account_page_uses_the_crawls_reader_words(tm
 
     assert run_async(read(words)).get("posts") == 7
     assert run_async(read(None)).get("posts") is None
+
+
+def test_the_post_seen_again_under_another_key_is_not_a_comment() -> None:
+    """The post's own text changed while the page loaded ("Reacties laden…" went): the reader saw
+    it under two keys; the second is the post all the same (the generic profile counted it: 4 of 3)."""
+    tally = ThreadTally()
+    post = ReaderResult(entries={"p1": ("Dit najaar start de griepprik", False),
+                                 "p2": ("Dit najaar start de griepprik", False),
+                                 "c1": ("Helder uitgelegd, complimenten.", False)}, first_entry="p1")
+    tally.read(POST, POST, [post], precise=False)
+    assert tally.seen(POST) == 1

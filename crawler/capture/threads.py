@@ -37,11 +37,14 @@ class Thread:
 
     def comments(self) -> dict[str, str]:
         """The entries that are comments: the profile's comment boxes where it knows any on this
-        thread (its precision), else every entry but the post."""
+        thread (its precision), else every entry but the post: also where the post was seen
+        again under another key (its own text changed as the page loaded: a counter, a label),
+        known by its text."""
         hinted = {k: text for k, (text, hint) in self.entries.items() if hint}
         if hinted and self.precise:
             return hinted
-        return {k: text for k, (text, _) in self.entries.items() if k != self.post_entry}
+        post = self.entries.get(self.post_entry or "", (None, False))[0]
+        return {k: text for k, (text, _) in self.entries.items() if k != self.post_entry and text != post}
 
 
 class ThreadTally:
