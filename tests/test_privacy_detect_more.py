@@ -11,6 +11,7 @@ import pytest
 
 from crawler.privacy import lexicon
 from crawler.privacy.detect import PiiDetector
+from crawler.privacy.recognizers_names import names
 
 
 def found(text: str) -> list[tuple[str, str]]:
@@ -56,6 +57,9 @@ def test_names_in_english_sentences(text: str, name: str) -> None:
     ("gr. jan en mieke", ["jan", "mieke"]),
     ("Met vriendelijke groet,\nHenk Mulder en Ineke", ["Henk Mulder", "Ineke"]),
     ("Liefs, Yara & Soufiane", ["Yara", "Soufiane"]),
+    ("Bas en ik hebben de handtekeningen verzameld", ["Bas"]),
+    ("Gisteren zijn Roos en ik daar geweest", ["Roos"]),
+    ("Mark & ik waren er ook", ["Mark"]),
     ("Groet, Rachid en Naima", ["Rachid", "Naima"]),
     ("Kind regards, Peter & Wilma", ["Peter", "Wilma"]),
 ])
@@ -281,3 +285,25 @@ def test_abbreviations_and_compounds(text: str, kind: str, value: str) -> None:
 ])
 def test_no_compound_look_alikes(text: str) -> None:
     assert [t for t, _v in found(text) if t in ("name", "address")] == []
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Ik was bij Anne Janssen Huis aan het zoeken", "Anne Janssen"),
+    ("Jan Jansen Kerkstraat 12 is mijn adres", "Jan Jansen"),
+    ("Els Smit Stichting heeft geholpen", "Els Smit"),
+])
+def test_a_double_surname_is_no_building_or_organisation(text: str, name: str) -> None:
+    assert name in [text[m.start:m.end] for m in names(text)]
+
+
+@pytest.mark.parametrize("text", ["bas kijk uit, de bas staat te hard", "ewa wat is dit nou weer", "de berk kijk maar"])
+def test_names_that_are_words_need_a_capital_and_a_marker(text: str) -> None:
+    assert of_type(text, "name") == []
+
+
+@pytest.mark.parametrize("text, second", [
+    ("Groetjes, Henk Mulder & Ineke Zwart", "Ineke Zwart"), ("Liefs, Kees & Wietse", "Wietse"),
+    ("Groet, Anouk & Bart-Jan", "Bart-Jan"),
+])
+def test_a_second_signer_after_an_ampersand_unlisted_or_with_surname(text: str, second: str) -> None:
+    assert second in of_type(text, "name")

@@ -197,6 +197,16 @@ def _signature_line(t: _Text, i: int) -> bool:
     return "\n" not in rest and len(rest.split()) <= 3
 
 
+def _with_me(t: _Text, i: int) -> bool:
+    """'Bas en ik', 'Roos & ik', 'Mark and I': a capitalised first name joined to the writer."""
+    if not (t.capitalised(i) and t.lower[i] in lexicon.first_names() and i + 1 < len(t.tokens)):
+        return False
+    if t.gap(i + 1).strip() in ("&", "+"):  # '&' is no word token: it stands in the gap
+        return t.lower[i + 1] in ("ik", "i", "me")
+    return (i + 2 < len(t.tokens) and t.lower[i + 1] in ("en", "and") and t.lower[i + 2] in ("ik", "i", "me")
+            and t.joined(i + 2))
+
+
 def _coordinated(t: _Text, i: int, found: list[Match]) -> bool:
     """'marco en linda', 'Ans en Dirk': a first name joined by 'en'/'&' to a name."""
     if i >= 2 and t.lower[i - 1] in ("en", "&") and found and found[-1].end == t.tokens[i - 2][1]:
@@ -207,8 +217,12 @@ def _coordinated(t: _Text, i: int, found: list[Match]) -> bool:
 
 def _after_a_name(t: _Text, i: int, found: list[Match]) -> bool:
     """Token i follows 'en'/'&' right after a name already found ('Henk Mulder en Ineke', 'jan en mieke')."""
-    return (i >= 2 and t.lower[i - 1] in ("en", "&", "and", "+") and bool(found)
-            and found[-1].end == t.tokens[i - 2][1] and t.joined(i) and t.tokens[i - 1][0] - found[-1].end <= 2)
+    if not found or i < 1:
+        return False
+    if t.gap(i).strip() in ("&", "+"):  # 'Kees & Marleen': '&' is no word token, it stands in the gap
+        return found[-1].end == t.tokens[i - 1][1] and "\n" not in t.gap(i)
+    return (i >= 2 and t.lower[i - 1] in ("en", "and") and found[-1].end == t.tokens[i - 2][1] and t.joined(i)
+            and t.tokens[i - 1][0] - found[-1].end <= 2)
 
 
 _LAUGH_START = frozenset("hlow")
@@ -216,6 +230,8 @@ _VOCATIVE_NEXT = frozenset(("kijk", "zie", "check", "lees", "kom", "look", "see"
 _NAMING_MARKERS = frozenset(("sign-off", "greeting", "relation", "address", "intro"))
 # Capitalised words that follow a name and 'en' without being a second person ('Jansen en Zonen').
 _NOT_SECOND = OFFICES | HONORIFICS | RELATIONS | GREETINGS | SIGN_OFFS | SHOPS | INTERJECTIONS
+_NOT_SURNAME_ENDS = ("straat", "laan", "weg", "plein", "huis", "kliniek", "park", "centrum", "zaal", "hal", "kerk",
+                     "school", "dag", "prijs", "fonds", "concert", "show", "festival", "avond", "week")
 _SURNAME_PARTICLES = frozenset(("van", "de", "der", "den", "ter", "ten", "tot", "het", "'t", "op", "in"))
 
 
@@ -231,8 +247,9 @@ def _double_surname_end(t: _Text, end: int) -> int:
         return end
     w, raw = t.lower[k], t.tokens[k][2]
     if (len(w) < 3 or raw.isupper() or raw.endswith(".") or w in _not_names() or w in lexicon.first_names()
-            or w in _NOT_SECOND or w in PROFESSIONS or w in TUSSENVOEGSELS):
-        return end
+            or w in _NOT_SECOND or w in PROFESSIONS or w in TUSSENVOEGSELS or w.endswith(_NOT_SURNAME_ENDS)
+            or any(w.startswith(o) or w.endswith(o) for o in lexicon.ORGANISATION_WORDS if len(o) > 4)):
+        return end  # 'Anne Frank Huis', 'Jan Jansen Kerkstraat', 'Els Smit Stichting' are not double surnames
     return k
 
 
@@ -342,6 +359,8 @@ def _names(text: str) -> list[Match]:
             elif first and (_signature_line(t, i) or _coordinated(t, i, found) or (
                     i == 0 and w not in lexicon.ambiguous_names())):
                 end, score = i, 0.6  # a signature, addressing someone first ('kevin kijk dit'), 'X en Y'
+            elif _with_me(t, i):
+                end, score = i, 0.6  # 'Bas en ik hebben ...'
             elif first and i + 1 < n and t.lower[i + 1] in _VOCATIVE_NEXT and t.joined(i + 1):
                 end, score = i, 0.6  # someone addressed: 'kevin kijk dit', 'sanne check je mail'
             elif _after_a_name(t, i, found) and (w in first_names or (
