@@ -137,6 +137,8 @@ def test_the_post_seen_again_under_another_key_is_not_a_comment() -> None:
     tally = ThreadTally()
     post = ReaderResult(entries={"p1": ("Dit najaar start de griepprik", False),
                                  "p2": ("Dit najaar start de griepprik", False),
+                                 # ...and expanded ("…meer"): the cut-off text is the full one's start.
+                                 "p3": ("Dit najaar start de griepprik voor 60-plussers.", False),
                                  "c1": ("Helder uitgelegd, complimenten.", False)}, first_entry="p1")
     tally.read(POST, POST, [post], precise=False)
     assert tally.seen(POST) == 1

@@ -44,7 +44,15 @@ class Thread:
         if hinted and self.precise:
             return hinted
         post = self.entries.get(self.post_entry or "", (None, False))[0]
-        return {k: text for k, (text, _) in self.entries.items() if k != self.post_entry and text != post}
+        return {k: text for k, (text, _) in self.entries.items() if k != self.post_entry and not _same_text(text, post)}
+
+
+def _same_text(text: str, post: str | None) -> bool:
+    """The post's text, or the post's text cut off ("…meer") or expanded: one is the other's start."""
+    if post is None:
+        return False
+    a, b = re.sub(r"[….\s]+$", "", text), re.sub(r"[….\s]+$", "", post)
+    return a == b or (min(len(a), len(b)) >= 20 and (a.startswith(b) or b.startswith(a)))
 
 
 class ThreadTally:
