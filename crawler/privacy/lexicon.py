@@ -144,6 +144,22 @@ def _segments(handle: str) -> list[str]:
     return [s.lower() for s in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z\u00e0-\u024f]+|\d+", handle)]
 
 
+_ORG_WORD_RE = re.compile("|".join(sorted(ORGANISATION_WORDS, key=len, reverse=True)))
+
+
+def _org_words_in(key: str) -> list[str]:
+    """The organisation words a key starts or ends with (one regex pass instead of a loop over the list)."""
+    if _ORG_WORD_RE.search(key) is None:
+        return []
+    return [w for w in ORGANISATION_WORDS if key.startswith(w) or key.endswith(w)]
+
+
+def org_word_at_edge(word: str) -> bool:
+    """Whether a word starts or ends with an organisation word of more than four letters ('Stichting...')."""
+    return _ORG_WORD_RE.search(word) is not None and any(
+        word.startswith(o) or word.endswith(o) for o in ORGANISATION_WORDS if len(o) > 4)
+
+
 @lru_cache(maxsize=8192)
 def is_organisation(value: str) -> bool:
     """Whether a handle or name is a Dutch organisation's (foundation, association, union, charity, museum,
@@ -163,7 +179,7 @@ def is_organisation(value: str) -> bool:
     if not segments:
         return False
     person = segments[0] in first_names()
-    for word in ORGANISATION_WORDS:
+    for word in _org_words_in(key):
         short = word in _SHORT_ORG_WORDS
         if key.startswith(word):
             rest = key[len(word):]

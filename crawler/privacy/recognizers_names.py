@@ -248,7 +248,7 @@ def _double_surname_end(t: _Text, end: int) -> int:
     w, raw = t.lower[k], t.tokens[k][2]
     if (len(w) < 3 or raw.isupper() or raw.endswith(".") or w in _not_names() or w in lexicon.first_names()
             or w in _NOT_SECOND or w in PROFESSIONS or w in TUSSENVOEGSELS or w.endswith(_NOT_SURNAME_ENDS)
-            or any(w.startswith(o) or w.endswith(o) for o in lexicon.ORGANISATION_WORDS if len(o) > 4)):
+            or lexicon.org_word_at_edge(w)):
         return end  # 'Anne Frank Huis', 'Jan Jansen Kerkstraat', 'Els Smit Stichting' are not double surnames
     return k
 
