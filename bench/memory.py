@@ -8,8 +8,9 @@ table and checks the bound: peak total below `--bound-mb`, and no growth in the 
 the crawl beyond `--growth-mb` per 100 pages (a leak grows without bound; a working set levels off).
 
 Usage: .venv/bin/python bench/memory.py [--posts 2000] [--max-posts N] [--recycle-pages N]
-       [--post-pages] [--interval 5] [--bound-mb 1500] [--growth-mb 50]
-`--recycle-pages N` sets SMA_CONTEXT_RECYCLE_PAGES=N for the crawl (0: never recycle).
+       [--piece-posts N] [--post-pages] [--interval 5] [--bound-mb 1500] [--growth-mb 50]
+`--recycle-pages N` sets SMA_CONTEXT_RECYCLE_PAGES=N for the crawl (0: never recycle); `--piece-posts N`
+SMA_TIMELINE_PIECE_POSTS (the timeline is read in pieces of N posts, crawler/spiders/timeline.py).
 `--post-pages` captures the account's post pages as selected posts (the newest `--max-posts`, read
 from the platform's truth), without the profile page: the long run of post pages, which is where a
 per-page leak would show, without the timeline of the whole account in one page (measured apart).
@@ -118,6 +119,8 @@ def main() -> int:
     parser.add_argument("--posts", type=int, default=2000, help="posts of the large account")
     parser.add_argument("--max-posts", type=int, default=None, help="capture only the newest N (a shorter run)")
     parser.add_argument("--recycle-pages", type=int, default=None, help="SMA_CONTEXT_RECYCLE_PAGES for the crawl")
+    parser.add_argument("--piece-posts", type=int, default=None,
+                        help="SMA_TIMELINE_PIECE_POSTS for the crawl: posts one timeline page holds")
     parser.add_argument("--interval", type=float, default=5.0)
     parser.add_argument("--bound-mb", type=float, default=1500.0)
     parser.add_argument("--growth-mb", type=float, default=50.0)
@@ -137,6 +140,8 @@ def main() -> int:
     command = [sys.executable, "-m", "sma.cli", "crawl", url, "--archive", str(archive)]
     if args.max_posts:
         command += ["--max-posts", str(args.max_posts)]
+    if args.piece_posts is not None:
+        command += ["-s", f"SMA_TIMELINE_PIECE_POSTS={args.piece_posts}"]
     if args.post_pages:
         base = url.rsplit("/@", 1)[0]
         with urllib.request.urlopen(f"{base}/_truth/mastodon/{LARGE_ACCOUNT}.json", timeout=120) as resp:
@@ -184,7 +189,7 @@ def main() -> int:
           f"| {peak_crawler:.0f} | {peak_browser:.0f} | {peak:.0f} | {growth:+.1f} "
           f"| {args.bound_mb:.0f} MB, {args.growth_mb:+.0f}/100 | {'within' if ok else 'EXCEEDED'} |")
     print(f"exit code of the crawl: {proc.returncode}; archive: {archive}")
-    for report in sorted(archive.glob("*/crawls/*/completeness.json")):
+    for report in sorted(archive.glob("crawls/*/completeness.json")):
         observed = json.loads(report.read_text(encoding="utf-8")).get("observed") or {}
         profile = observed.get("profile") or {}
         pieces = observed.get("timeline_pages") or []
