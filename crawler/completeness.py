@@ -29,6 +29,10 @@ def assess(observed: dict[str, Any]) -> dict[str, Any]:
     reached = found
     if (profile.get("counters") or {}).get("posts_from_text") and found is not None and selected is not None:
         reached = selected = min(found, selected)
+        planned = observed.get("posts_planned")
+        if planned is not None and len(posts) < planned:
+            # --max-posts visited fewer than the run planned (on a first crawl: every post found).
+            reached = selected = min(reached, len(posts))
     if counted_posts is not None and reached is not None and reached < counted_posts and selected == reached:
         shortfalls.append({"where": where, "what": "posts", "displayed": counted_posts, "captured": reached,
                            "suspects": _suspects(profile)})

@@ -50,6 +50,11 @@ class CrawlState:
     def observed(self) -> dict[str, Any]:
         """The completeness facts with the errors, as `crawler.completeness.assess` reads them."""
         observed = dict(self.completeness)
+        # The post pages this run meant to visit (recapture's plan: new, young, old with --full,
+        # or --post's selection), before --max-posts: fewer visited is a cut, whatever the spider
+        # counted as selected. A deletion to confirm ("missing") is not a visit of a displayed post.
+        planned = {url for reason, urls in self.plan.items() if reason != "missing" for url in urls}
+        observed["posts_planned"] = len(planned) if self.plan else None
         observed["errors"] = list(self.errors)
         observed["fatal_error"] = self.fatal_error
         return observed

@@ -41,3 +41,22 @@ def test_the_html_verdict_is_what_summary_and_completeness_say(facts: dict, comp
     assert f"{report['comments']['displayed']} / {report['comments']['captured']}" in page
     if word.endswith("(UNKNOWN"):
         assert "UNKNOWN, never complete" in page and report["comments"]["unknown"] == 1
+
+
+def test_a_post_total_read_from_text_is_never_complete_when_max_posts_cut_the_planned_visits() -> None:
+    """A first crawl with --max-posts 2 of an account whose page says "30 onderwerpen" visited 2 of
+    the 30 posts it planned: short, whatever the spider counted as selected (a timeline read in
+    pieces set it to every link found). A recapture that visited every planned post is not cut."""
+    from crawler.state import CrawlState
+
+    links = [f"http://h/t/{n}" for n in range(30)]
+    state = CrawlState(plan={"new": links, "young": [], "missing": [], "old": []})
+    state.completeness.update(
+        profile={"url": "http://h/u/org", "counters": {"posts": 30, "posts_from_text": 1}, "posts_found": 30},
+        posts_selected=30, posts=[dict(WHOLE, url=u) for u in links[:2]])
+    report = assess(state.observed())
+    assert not report["complete"]
+    assert [(s["displayed"], s["captured"]) for s in report["shortfalls"] if s["what"] == "posts"] == [(30, 2)]
+    again = CrawlState(plan={"new": links[:1], "young": links[1:2], "missing": links[2:3], "old": []})
+    again.completeness.update(state.completeness)
+    assert assess(again.observed())["complete"]
