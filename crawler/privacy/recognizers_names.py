@@ -36,6 +36,7 @@ from crawler.privacy.recognizers_words import (  # noqa: F401  (re-exported: the
 _L = "A-Za-zÀ-ÖØ-öø-ÿ\u0100-\u024f"
 _WORD = re.compile(rf"'t|'s|[{_L}](?:[{_L}'’]*[{_L}])?(?:-[{_L}]+)*\.?")
 _SPACE_ONLY = re.compile(r"[ \t\xa0]{1,3}")
+_NICK = re.compile(r"[ \t\xa0]*\(([A-Z][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?)\)[ \t\xa0]+")
 _SOFT_GAP = re.compile(r"[ \t\xa0]*[,:(]?[ \t\xa0]*")
 _SIGN_GAP = re.compile(r"[ \t\xa0]*[,.!:\-–~]*[ \t\xa0]*(?:\r?\n[ \t\xa0]*[-–~]?[ \t\xa0]*)?")
 @cache
@@ -76,6 +77,8 @@ class _Text:
         return not before or before[-1] in ".!?\n:;\"'(" or "\n" in self.gap(i)
 
 
+# Words a listed (unambiguous) first name follows as a person, also in lower case: 'de man van ingrid', 'nee kevin'.
+_CONTEXT_BEFORE = frozenset(("van", "nee", "ja", "als", "met", "aan", "voor", "door", "bij", "dankzij", "zonder"))
 _INTRO_BEFORE = frozenset(("ik", "mijn", "naam", "heet", "hij", "zij", "ze", "die", "dat", "is", "name", "zijn",
                            "am")) | RELATIONS
 SHOPS = frozenset("""
@@ -115,7 +118,9 @@ def _is_surname(t: _Text, i: int, after_particle: bool) -> bool:
 def _surname_end(t: _Text, i: int) -> int | None:
     """Index of the last token of a surname starting at token i (particles first), or None."""
     k, n, particles = i, len(t.tokens), 0
-    while k < n and t.lower[k] in TUSSENVOEGSELS and particles < 3 and (k == i or t.joined(k)):
+    while k < n and (t.lower[k] in TUSSENVOEGSELS or (t.lower[k] == "oude" and t.capitalised(k))) and (
+            particles < 3 and (k == i or t.joined(k))):  # 'Oude Kamphuis', 'Oude Elferink'
+
         k, particles = k + 1, particles + 1
     if particles == 1 and t.lower[i] in ("uit", "in", "op", "te", "ben", "het", "la", "le"):
         return None  # 'Kees uit Zierikzee', 'Ellen op Zwanenlaan': a preposition, not a particle
@@ -140,6 +145,11 @@ def _full_name_end(t: _Text, i: int) -> int | None:
         k += 1
     if k < len(t.tokens) and t.joined(k):
         end = _surname_end(t, k)
+        if end is not None:
+            return end
+    nick = _NICK.match(t.text, t.tokens[k - 1][1]) if k + 1 < len(t.tokens) else None
+    if nick is not None and t.tokens[k][0] == nick.start(1) and t.tokens[k + 1][0] == nick.end():
+        end = _surname_end(t, k + 1)  # 'Johannes (Hans) van Leeuwen': the call name in parentheses
         if end is not None:
             return end
     # 'Jan Pieter' without a surname: the last middle name ends the name.
@@ -177,6 +187,9 @@ def _marker(t: _Text, i: int) -> str | None:
         return "address"  # 'omg Sanne', 'haha Youssef': someone addressed
     if gap.strip() in ("-", "–", "~") and i >= len(t.tokens) - 3:
         return "sign-off"
+    if prev in _CONTEXT_BEFORE and _SPACE_ONLY.fullmatch(gap) and t.lower[i] in lexicon.first_names() and (
+            t.lower[i] not in lexicon.ambiguous_names()):
+        return "relation"  # 'de man van ingrid', 'nee kevin', 'als daan': a listed first name after a context word
     return None
 
 
@@ -290,6 +303,8 @@ def _staff_signed(text: str, start: int, end: int) -> bool:
 _UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 _CAPS_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ]{4}[^a-zß-öø-ÿ]{1,3}[A-ZÀ-ÖØ-Þ]{2}")
 _LOWER = re.compile(r"[a-zß-öø-ÿ]")
+_CAPS_RUN_3 = re.compile(r"[A-ZÀ-ÖØ-Þ]{3}")
+_CAPS_NEXT = re.compile(r"[ \t\xa0][A-ZÀ-ÖØ-Þ]{2}")
 
 
 def _shouting(text: str) -> bool:
@@ -301,8 +316,32 @@ def _shouting(text: str) -> bool:
     return upper >= 12 and upper > 4 * len(_LOWER.findall(sample))
 
 
+_CAPS_WORD = re.compile(r"(?<![\w'’])[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’]+(?:-[A-ZÀ-ÖØ-Þ]+)?(?![\w'’])")
+
+
+def _lower(s: str) -> str:
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in s)
+
+
+def _caps_word(m: re.Match[str]) -> str:
+    """A name written in capitals in a text that is not ('met PIETER gesproken', 'JAN VAN DER BERG'): as a
+    name is usually written; acronyms and other words stay as they are."""
+    word = m.group(0)
+    w = word.lower()
+    if w in TUSSENVOEGSELS:
+        return _lower(word)
+    followed = _CAPS_NEXT.match(m.string, m.end()) is not None  # 'JAN VAN DER BERG': an ambiguous name before more
+    if len(w) >= 3 and ((w in lexicon.first_names() and (followed or w not in lexicon.ambiguous_names()))
+                        or w in lexicon.surnames()):
+        return word[0] + _lower(word[1:])
+    return word
+
+
 def names(text: str) -> list[Match]:
-    scan = "".join(c.lower() if len(c.lower()) == 1 else c for c in text) if _shouting(text) else text
+    if _shouting(text):
+        scan = _lower(text)
+    else:
+        scan = _CAPS_WORD.sub(_caps_word, text) if _CAPS_RUN_3.search(text) else text
     return [m for m in _names(scan) if " " in text[m.start:m.end] or not _staff_signed(text, m.start, m.end)]
 
 
@@ -337,6 +376,11 @@ def _names(text: str) -> list[Match]:
                 k += 1
             end = _full_name_end(t, k) if _is_first(t, k) else None
             end = end if end is not None else _surname_end(t, k)
+            p = k
+            while end is None and p < min(n - 1, k + 3) and t.lower[p] in TUSSENVOEGSELS and t.joined(p + 1):
+                p += 1  # 'meneer de graaf', 'mevrouw van der smit': a listed surname in lower case
+                if t.lower[p] in lexicon.surnames() or t.lower[p] in PROFESSIONS:
+                    end = p
             score = 0.9
         elif marker == "address" and not (_is_first(t, i) or t.capitalised(i) and w in first_names):
             pass  # after 'omg', 'haha': only a listed first name ('omg wat een onzin' names nobody)
