@@ -203,7 +203,7 @@ class AccountSpider(TimelinePieces, PageChecks, scrapy.Spider):
             assert self.reading is not None
             # The profile's actions where they still fit (a scroll bounded to one piece of the
             # timeline), then the reader over the whole page (crawler/spiders/timeline.py).
-            driver, results, reading, links = await self._read_piece(page)
+            driver, results, reading, links = await self._read_piece(page, cursors)
             counters = await driver.read_counters(self.reading.words)
             if self.profile.name == "generic" and self._drifted("detect") and not links:
                 self.fail(f"{self.start_url} is not a social media profile "

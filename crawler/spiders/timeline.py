@@ -92,11 +92,17 @@ class TimelinePieces:
                 result.complete = url is not None
         return url
 
-    async def _read_piece(self, page: Any) -> tuple[PageDriver, list[ActionResult], ReaderResult, list[str]]:
+    async def _read_piece(self, page: Any, cursors: list[str]) -> tuple[PageDriver, list[ActionResult],
+                                                                          ReaderResult, list[str]]:
         """The profile's actions (a bounded scroll), then the reader over the page."""
         spec = self.profile.page("profile")
         driver = self._driver(page, spec)
         results = await driver.run()
+        if driver.piece_full and not await self._can_go_on(page, driver, cursors):
+            # No way to a next piece (no next link, no hint, no cursor): this page scrolls on, as one.
+            driver.piece_posts, driver.piece_full = 0, False
+            again = iter(await driver.run([a for a in spec.actions if a["do"] == "scroll"]))
+            results = [next(again) if r.note.startswith("piece bound") else r for r in results]
         # Scenario A (no threads archived): the reader only scrolls, dismisses and pages the list.
         reader = self.reading.reader(page, self.recorders.for_page(page), item=spec.selectors.get("post"),
                                      dismiss_only=not self.comments, allow_next=True)
@@ -110,6 +116,13 @@ class TimelinePieces:
             await driver.collect(spec.selectors["post_link"])
         found = [*reading.links, *driver.collected]
         return driver, results, reading, self._post_links(found) if found else []
+
+    async def _can_go_on(self, page: Any, driver: PageDriver, cursors: list[str]) -> bool:
+        if await page.locator("a[rel~=next][href], link[rel~=next][href]").count():
+            return True
+        hrefs = await page.eval_on_selector_all("a[href]", "els => els.map(e => e.href.split('#')[0])")
+        links = self._post_links(hrefs) if hrefs else []
+        return bool(links) and await driver.next_piece(links, cursors) is not None
 
     # -- following pieces and planning the posts ---------------------------------------------------
     def _timeline_requests(self, urls: list[str]) -> list[Any]:
@@ -169,7 +182,7 @@ class TimelinePieces:
         assert self.profile is not None and self.reading is not None and self.history is not None
         cursors = self._watch_cursors(page)
         try:
-            driver, results, reading, found = await self._read_piece(page)
+            driver, results, reading, found = await self._read_piece(page, cursors)
             links = [u for u in found if u not in self._queued]
             # A piece with nothing new (a page that ignores the cursor) ends the timeline here.
             piece = await self._next_piece(page, driver, reading, found, cursors, results) if links else None
