@@ -13,7 +13,10 @@ are counted over the whole account. The report's claim comes from completeness.j
 complete / incomplete / unknown (unknown: a shortfall of kind "unknown"). Targets (issue 10):
 100 % with auto, >= 95 % with generic, never "complete" while the truth has more.
 
-Tests use other mutation seeds (tests/test_demo_mutate*.py, tests/test_reader_threads.py: 11-14).
+Tests use other mutation seeds (tests/test_demo_mutate*.py, tests/test_reader_threads.py: 11-14;
+tests/test_mutation_thread_pages.py: 15-18, 27). Seeds 2-5 page the seven older skins' threads (3: rel=next,
+4 comments a page; 2 and 4: numbered pages, 3 a page; 5: numbered, 4 a page); the column "more thread
+pages" counts the pages 2..N (and reply pages) a crawl read beyond the post pages.
 """
 
 from __future__ import annotations
