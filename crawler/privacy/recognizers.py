@@ -9,6 +9,7 @@ longer number, identifier or URL-encoded sequence is not mistaken for one (a 9-d
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -294,4 +295,20 @@ def has_context(text: str, start: int, words: tuple[str, ...], window: int) -> b
     if not words:
         return False
     before = text[max(0, start - window):start].lower()
-    return any(re.search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", before) for w in words)
+    return _context_re(words).search(before) is not None
+
+
+@functools.cache
+def _context_re(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One alternation per word tuple (the same as searching each word in turn: the alternation backtracks)."""
+    return re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(w) for w in words) + r")(?![a-z])")
+
+
+# The characters that IGNORECASE matches with an ASCII letter though str.lower() does not make them one.
+_FOLD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s", "K": "k"})
+
+
+def folded(text: str) -> str:
+    """Lower case for substring pre-checks: a literal that an IGNORECASE pattern matches in `text` occurs
+    in `folded(text)` (so a missing hint rules the pattern out exactly)."""
+    return text.translate(_FOLD).lower() if not text.isascii() else text.lower()
