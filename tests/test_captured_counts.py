@@ -116,19 +116,24 @@ def test_a_post_total_read_from_the_account_page_uses_the_crawls_reader_words(tm
     assert PageReading.from_crawler(get_crawler(settings_dict={"SMA_READER_WORDS": str(custom)})).words == words
     generic = all_profiles()["generic"]
 
-    async def read(words: dict[str, list[str]] | None) -> dict[str, int | None]:
+    async def read() -> tuple[int | None, int | None]:
+        """One browser, two fresh pages (no reader installed yet): the custom words, the bundled."""
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
-                tab = await browser.new_page()
-                await tab.set_content("<main><h1>Gemeente Demo</h1><p>7 stukjes · 12 volgers</p></main>")
-                driver = PageDriver(tab, None, generic, generic.page("profile"))
-                return await (driver.read_counters(words) if words is not None else driver.read_counters())
+                found = []
+                for given in (words, None):
+                    tab = await browser.new_page()
+                    await tab.set_content("<main><h1>Gemeente Demo</h1><p>7 stukjes · 12 volgers</p></main>")
+                    driver = PageDriver(tab, None, generic, generic.page("profile"))
+                    counters = await (driver.read_counters(given) if given is not None else driver.read_counters())
+                    found.append(counters.get("posts"))
+                    await tab.close()
+                return found[0], found[1]
             finally:
                 await browser.close()
 
-    assert run_async(read(words)).get("posts") == 7
-    assert run_async(read(None)).get("posts") is None
+    assert run_async(read()) == (7, None)
 
 
 def test_the_post_seen_again_under_another_key_is_not_a_comment() -> None:
