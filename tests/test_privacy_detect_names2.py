@@ -45,6 +45,11 @@ def _mentions(text: str) -> list[str]:
     ("Jan Willem Oude Kamphuis was er", "Jan Willem Oude Kamphuis"),
     ("Anna Maria Jansen belde", "Anna Maria Jansen"),
     ("Johannes (Hans) van Leeuwen schreef ons", "Johannes (Hans) van Leeuwen"),
+    ("Gisteren heeft Nomvula Mokoena gebeld", "Nomvula Mokoena"),
+    ("Ik heb met Kwesi Appiah gesproken over de brief", "Kwesi Appiah"),
+    ("Ik heb met MEHMET YILMAZ gesproken", "MEHMET YILMAZ"),
+    ("GROETJES, FATIMA", "FATIMA"),
+    ("Met vriendelijke groet,\nChukwuemeka Nwachukwu", "Chukwuemeka Nwachukwu"),
 ])
 def test_name_found_whole(text: str, value: str) -> None:
     assert value in _names(text), (text, _names(text))
@@ -62,6 +67,13 @@ def test_name_found_whole(text: str, value: str) -> None:
     "als het zo doorgaat stop ik ermee",
     "nee dat klopt niet",
     "Ik heb met Rijkswaterstaat gesproken",
+    "Ik heb met Rijkswaterstaat Oost gesproken",
+    "Ik heb met Liander Netbeheer gebeld",
+    "Wij hebben met Albert Heijn gesproken",
+    "Wij wonen vlakbij Kleve en Emmerich",
+    "Vanuit Gent en Brugge rijden we naar Mechelen",
+    "Ik heb met de Wethouder gesproken",
+    "Bij Garage Pietersen kun je ook terecht",
 ])
 def test_no_name(text: str) -> None:
     assert _names(text) == [], (text, _names(text))
@@ -76,6 +88,10 @@ def test_no_name(text: str) -> None:
     "@Fietsersbond goed punt",
     "@NS_online trein weer te laat",
     "@Vereniging_Eigen_Huis wat vinden jullie?",
+    "@EnexisGroep storing",
+    "@Evides_Water bruin water",
+    "@Stedin_Netbeheer",
+    "@KNVvereniging",
 ])
 def test_organisation_handle_no_mention(text: str) -> None:
     assert _mentions(text) == [], (text, _mentions(text))

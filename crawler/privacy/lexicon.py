@@ -76,7 +76,8 @@ def public_parts() -> dict[str, frozenset[str]]:
 _PUBLIC_DOMAIN = re.compile(r"(?:^|\.)(?:overheid\.nl|rijksoverheid\.nl|gov(?:\.\w\w)?|europa\.eu)$")
 # What an agency's handle adds to its name: @RIVMnl, @IND_NL, @RWSverkeersinfo, @UWVnieuws.
 _AGENCY_TAILS = ("", "nl", "nederland", "nieuws", "info", "verkeersinfo", "zakelijk", "online", "pers", "actueel",
-                 "werkgevers", "klantenservice", "helpt", "webcare")
+                 "werkgevers", "klantenservice", "helpt", "webcare", "groep", "group", "water", "netbeheer",
+                 "energie", "storing", "storingen", "service", "support", "reizigers", "ov", "bv")
 # Embassies, consulates and permanent missions: @NLinUK, @NLintheUSA, @NLatUN, @dutchembassyusa, @NLAmbassadeBE.
 _MISSION = re.compile(r"^(?:nl(?:in|at|to)|(?:nl|dutch|netherlands)(?:embassy|ambassade|consulate|consulaat|"
                       r"mission|permrep)(?:in|to|at)?|ambassade(?:nl|vannederland)|nlpermrep)(?P<where>\w*)$")
@@ -190,6 +191,8 @@ def is_organisation(value: str) -> bool:
             rest = key[:-len(word)]
             if rest in places or rest in orgs or (not short and (segments[-1] == word or len(segments) == 1)):
                 return True
+            if len(word) >= 8 and len(rest) >= 2 and rest not in first_names():
+                return True  # '@KNVvereniging', '@ABCstichting': an acronym or name before a long organisation word
     return False
 
 

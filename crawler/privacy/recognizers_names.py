@@ -238,6 +238,35 @@ def _after_a_name(t: _Text, i: int, found: list[Match]) -> bool:
             and t.tokens[i - 1][0] - found[-1].end <= 2)
 
 
+# 'heeft Nomvula Mokoena gebeld', 'met Kwesi Appiah gesproken': two capitalised words that no list knows, after
+# 'heeft'/'met' and before a participle of contact, are a person (an organisation, body or place is not).
+_BEFORE_UNKNOWN = frozenset(("heeft", "had", "hebben", "heb", "met", "aan", "door"))
+_CONTACT_VERBS = frozenset(("gebeld", "gesproken", "gemaild", "geappt", "gezien", "geholpen", "gezegd", "geschreven",
+                            "gereageerd", "gevraagd", "ontmoet", "verteld", "teruggebeld", "bezocht", "opgebeld"))
+
+
+def _unknown_word(t: _Text, i: int) -> bool:
+    w, raw = t.lower[i], t.tokens[i][2]
+    return (t.capitalised(i) and not raw.isupper() and len(w) >= 3 and not raw.endswith(".") and w not in _not_names()
+            and w not in TUSSENVOEGSELS and w not in _NOT_SECOND and w not in OFFICES and w not in PROFESSIONS
+            and not lexicon.is_organisation(w) and not lexicon.is_public_body(w))
+
+
+def _unknown_before_verb(t: _Text, i: int) -> int | None:
+    """Token i starts two unknown capitalised words after 'heeft'/'met' and before a participle: the second's index."""
+    n = len(t.tokens)
+    if i == 0 or i + 2 >= n or t.lower[i - 1] not in _BEFORE_UNKNOWN or t.sentence_start(i):
+        return None
+    if not (t.joined(i) and t.joined(i + 1) and _unknown_word(t, i) and _unknown_word(t, i + 1)):
+        return None
+    for k in range(i + 2, min(n, i + 5)):
+        if t.lower[k] in _CONTACT_VERBS:
+            return i + 1
+        if t.capitalised(k) or not t.joined(k):
+            return None
+    return None
+
+
 _LAUGH_START = frozenset("hlow")
 _VOCATIVE_NEXT = frozenset(("kijk", "zie", "check", "lees", "kom", "look", "see", "luister"))
 _NAMING_MARKERS = frozenset(("sign-off", "greeting", "relation", "address", "intro"))
@@ -403,6 +432,8 @@ def _names(text: str) -> list[Match]:
             elif first and (_signature_line(t, i) or _coordinated(t, i, found) or (
                     i == 0 and w not in lexicon.ambiguous_names())):
                 end, score = i, 0.6  # a signature, addressing someone first ('kevin kijk dit'), 'X en Y'
+            elif (pair := _unknown_before_verb(t, i)) is not None:
+                end, score = pair, 0.6  # 'heeft Nomvula Mokoena gebeld', 'met Kwesi Appiah gesproken'
             elif _with_me(t, i):
                 end, score = i, 0.6  # 'Bas en ik hebben ...'
             elif first and i + 1 < n and t.lower[i + 1] in _VOCATIVE_NEXT and t.joined(i + 1):
