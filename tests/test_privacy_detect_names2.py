@@ -49,6 +49,8 @@ def _mentions(text: str) -> list[str]:
     ("Ik heb met Kwesi Appiah gesproken over de brief", "Kwesi Appiah"),
     ("Ik heb met MEHMET YILMAZ gesproken", "MEHMET YILMAZ"),
     ("GROETJES, FATIMA", "FATIMA"),
+    ("Ik heb het gisteren met Roos besproken", "Roos"),
+    ("Iemand de hond van Ferry gezien? Hij is weg", "Ferry"),
     ("Met vriendelijke groet,\nChukwuemeka Nwachukwu", "Chukwuemeka Nwachukwu"),
 ])
 def test_name_found_whole(text: str, value: str) -> None:
@@ -74,6 +76,9 @@ def test_name_found_whole(text: str, value: str) -> None:
     "Vanuit Gent en Brugge rijden we naar Mechelen",
     "Ik heb met de Wethouder gesproken",
     "Bij Garage Pietersen kun je ook terecht",
+    "als je de kat ziet, ze heet Pluis",
+    "onze hond heet Sammie en is zoek",
+    "mijn kat Daan is al twee dagen weg",
 ])
 def test_no_name(text: str) -> None:
     assert _names(text) == [], (text, _names(text))

@@ -188,7 +188,9 @@ def _marker(t: _Text, i: int) -> str | None:
     if gap.strip() in ("-", "–", "~") and i >= len(t.tokens) - 3:
         return "sign-off"
     if prev in _CONTEXT_BEFORE and _SPACE_ONLY.fullmatch(gap) and t.lower[i] in lexicon.first_names() and (
-            t.lower[i] not in lexicon.ambiguous_names()):
+            t.lower[i] not in lexicon.ambiguous_names() or (
+                t.capitalised(i) and not t.tokens[i][2].isupper() and not t.sentence_start(i)
+                and i + 1 < len(t.tokens) and not t.capitalised(i + 1))):
         return "relation"  # 'de man van ingrid', 'nee kevin', 'als daan': a listed first name after a context word
     return None
 
@@ -265,6 +267,16 @@ def _unknown_before_verb(t: _Text, i: int) -> int | None:
         if t.capitalised(k) or not t.joined(k):
             return None
     return None
+
+
+_PETS = frozenset(("kat", "poes", "kater", "hond", "hondje", "puppy", "konijn", "cavia", "paard", "pony", "kitten",
+                   "katje", "poesje", "vogel", "parkiet", "hamster", "cat", "dog", "huisdier", "viervoeter"))
+
+
+def _pet_before(t: _Text, i: int) -> bool:
+    """A pet word within the six words before token i ('onze kat Minoes', 'de kat ... ze heet Pluis'); not
+    its owner ('de kat van Lies')."""
+    return t.lower[i - 1] not in ("van", "of") and any(w in _PETS for w in t.lower[max(0, i - 6):i])  # owner
 
 
 _LAUGH_START = frozenset("hlow")
@@ -449,6 +461,8 @@ def _names(text: str) -> list[Match]:
         if end is not None and marker == "honorific" and end == i and any(
                 o.endswith(" " + w) for o in lexicon.officials()):
             end = None  # "heer Rutte": an official in office
+        if end is not None and end == i and marker in ("intro", "relation", None) and _pet_before(t, i):
+            end = None  # 'onze kat Minoes', 'de hond heet Bello': a pet
         if end is None or _is_official(t, i, end):
             i += 1
             continue
