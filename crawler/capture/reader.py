@@ -256,7 +256,7 @@ class PageReading:
 
         self.words = words
         self.limits = limits
-        self.threads = ThreadTally(max_thread_pages)
+        self.threads = ThreadTally(max_thread_pages, words)  # its snapshot boxes skip the crawl's control words
         self.archive_dir = archive_dir
         self.crawler: Any = None
 
