@@ -79,6 +79,8 @@ def test_name_found_whole(text: str, value: str) -> None:
     "als je de kat ziet, ze heet Pluis",
     "onze hond heet Sammie en is zoek",
     "mijn kat Daan is al twee dagen weg",
+    "Bij Slagerij Henk Jansen is het vlees top",
+    "Kapsalon Fatima is vandaag dicht",
 ])
 def test_no_name(text: str) -> None:
     assert _names(text) == [], (text, _names(text))

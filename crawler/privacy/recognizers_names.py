@@ -28,9 +28,14 @@ from crawler.privacy.recognizers_words import (  # noqa: F401  (re-exported: the
     OFFICES,
     PROFESSIONS,
     RELATIONS,
+    SHOPS,
     SIGN_OFFS,
     TUSSENVOEGSELS,
 )
+from crawler.privacy.recognizers_words import BEFORE_UNKNOWN as _BEFORE_UNKNOWN
+from crawler.privacy.recognizers_words import CONTACT_VERBS as _CONTACT_VERBS
+from crawler.privacy.recognizers_words import CONTEXT_BEFORE as _CONTEXT_BEFORE
+from crawler.privacy.recognizers_words import PETS as _PETS
 
 # Letters: Latin-1 and Latin Extended-A/B (Turkish ı ş ğ, Polish ł, Czech č: 'Mehmet Yıldız').
 _L = "A-Za-zÀ-ÖØ-öø-ÿ\u0100-\u024f"
@@ -77,14 +82,8 @@ class _Text:
         return not before or before[-1] in ".!?\n:;\"'(" or "\n" in self.gap(i)
 
 
-# Words a listed (unambiguous) first name follows as a person, also in lower case: 'de man van ingrid', 'nee kevin'.
-_CONTEXT_BEFORE = frozenset(("van", "nee", "ja", "als", "met", "aan", "voor", "door", "bij", "dankzij", "zonder"))
 _INTRO_BEFORE = frozenset(("ik", "mijn", "naam", "heet", "hij", "zij", "ze", "die", "dat", "is", "name", "zijn",
                            "am")) | RELATIONS
-SHOPS = frozenset("""
-slager bakker bakkerij kapper garage café cafe restaurant snackbar fietsenmaker schoenmaker drogist apotheek
-installatiebedrijf autobedrijf stichting vereniging firma kwekerij boerderij
-""".split())
 # Initials and a surname: 'A. Koç', 'E.M. Verschuren', 'Th. van der Linden', 'P.H.M. Cornelissen'.
 _INITIALS_NAME = re.compile(
     r"(?<![\w.])(?:(?:[A-Z]|Th|Chr|Ph|Joh|Fr|Wm)\.){1,4}[ \t\xa0]?"
@@ -242,9 +241,6 @@ def _after_a_name(t: _Text, i: int, found: list[Match]) -> bool:
 
 # 'heeft Nomvula Mokoena gebeld', 'met Kwesi Appiah gesproken': two capitalised words that no list knows, after
 # 'heeft'/'met' and before a participle of contact, are a person (an organisation, body or place is not).
-_BEFORE_UNKNOWN = frozenset(("heeft", "had", "hebben", "heb", "met", "aan", "door"))
-_CONTACT_VERBS = frozenset(("gebeld", "gesproken", "gemaild", "geappt", "gezien", "geholpen", "gezegd", "geschreven",
-                            "gereageerd", "gevraagd", "ontmoet", "verteld", "teruggebeld", "bezocht", "opgebeld"))
 
 
 def _unknown_word(t: _Text, i: int) -> bool:
@@ -269,8 +265,6 @@ def _unknown_before_verb(t: _Text, i: int) -> int | None:
     return None
 
 
-_PETS = frozenset(("kat", "poes", "kater", "hond", "hondje", "puppy", "konijn", "cavia", "paard", "pony", "kitten",
-                   "katje", "poesje", "vogel", "parkiet", "hamster", "cat", "dog", "huisdier", "viervoeter"))
 
 
 def _pet_before(t: _Text, i: int) -> bool:

@@ -71,3 +71,20 @@ MONTHS_DAYS = frozenset("""
 januari februari maart april mei juni juli augustus september oktober november december maandag dinsdag woensdag
 donderdag vrijdag zaterdag zondag jan feb mrt apr jun jul aug sep sept okt nov dec
 """.split())
+
+# Words a listed (unambiguous) first name follows as a person, also in lower case: 'de man van ingrid', 'nee kevin'.
+CONTEXT_BEFORE = frozenset(("van", "nee", "ja", "als", "met", "aan", "voor", "door", "bij", "dankzij", "zonder"))
+# Shops and businesses: 'Slagerij Jansen', 'Garage Pietersen' is the business, not a person.
+SHOPS = frozenset("""
+slager bakker bakkerij kapper garage café cafe restaurant snackbar fietsenmaker schoenmaker drogist apotheek
+installatiebedrijf autobedrijf stichting vereniging firma kwekerij boerderij slagerij kapsalon bloemist
+bloemenzaak banketbakkerij viswinkel visspeciaalzaak tuincentrum rijschool makelaardij makelaar aannemer
+loodgieter schildersbedrijf autogarage bouwbedrijf transportbedrijf hoveniersbedrijf dierenarts dierenkliniek
+""".split())
+# 'heeft Nomvula Mokoena gebeld': unknown capitalised words between these and a participle of contact.
+BEFORE_UNKNOWN = frozenset(("heeft", "had", "hebben", "heb", "met", "aan", "door"))
+CONTACT_VERBS = frozenset(("gebeld", "gesproken", "gemaild", "geappt", "gezien", "geholpen", "gezegd", "geschreven",
+                           "gereageerd", "gevraagd", "ontmoet", "verteld", "teruggebeld", "bezocht", "opgebeld"))
+# Pets: 'onze kat Minoes' names a pet, not a person (recognizers_names._pet_before).
+PETS = frozenset(("kat", "poes", "kater", "hond", "hondje", "puppy", "konijn", "cavia", "paard", "pony", "kitten",
+                  "katje", "poesje", "vogel", "parkiet", "hamster", "cat", "dog", "huisdier", "viervoeter"))
