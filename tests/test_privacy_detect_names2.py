@@ -51,6 +51,7 @@ def _mentions(text: str) -> list[str]:
     ("GROETJES, FATIMA", "FATIMA"),
     ("Ik heb het gisteren met Roos besproken", "Roos"),
     ("Iemand de hond van Ferry gezien? Hij is weg", "Ferry"),
+    ("tante Mien belde gisteren", "Mien"),
     ("Met vriendelijke groet,\nChukwuemeka Nwachukwu", "Chukwuemeka Nwachukwu"),
 ])
 def test_name_found_whole(text: str, value: str) -> None:
@@ -81,6 +82,8 @@ def test_name_found_whole(text: str, value: str) -> None:
     "mijn kat Daan is al twee dagen weg",
     "Bij Slagerij Henk Jansen is het vlees top",
     "Kapsalon Fatima is vandaag dicht",
+    "Ik heb met Bad Bentheim gebeld over de grensovergang",
+    "Amai, da is ier nie goe geregeld",
 ])
 def test_no_name(text: str) -> None:
     assert _names(text) == [], (text, _names(text))

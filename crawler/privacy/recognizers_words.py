@@ -66,6 +66,7 @@ the i my your his her our their this that these those it its is are was were be 
 who why how where which please thank hello yes no not very also just only still even here there then today
 yesterday council government municipality city town people everyone anyone someone nobody office department staff
 i'm i’m i've i'd i'll you're we're they're it's that's there's don't can't won't isn't
+bad sankt ge gij zijt amai awel allee wa da nie goe
 """.split())
 MONTHS_DAYS = frozenset("""
 januari februari maart april mei juni juli augustus september oktober november december maandag dinsdag woensdag
