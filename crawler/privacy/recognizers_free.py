@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from crawler.privacy import lexicon
-from crawler.privacy.recognizers import _MONTH_RE, _NOT_POSTCODE_LETTERS, SIDECODES, Match, has_context
+from crawler.privacy.recognizers import _MONTH_RE, _NOT_POSTCODE_LETTERS, SIDECODES, Match, folded, has_context
 
 _PLATE_LETTER = "[BCDFGHJKLMNPQRSTVWXZbcdfghjklmnpqrstvwxz]"
 PLATE_CONTEXT = ("kenteken", "nummerbord", "auto", "kentekenplaat", "wagen", "busje", "scooter", "motor", "camper",
@@ -174,32 +174,41 @@ def _death_date(text: str, start: int) -> bool:
     return not births or births[-1] < deaths[-1]
 
 
+# Substrings one of which every match holds (in folded text): the pattern is skipped without them (speed).
+_BIRTH_YEAR_HINT = ("ik ben", "ze is", "zij is", "hij is", "die is", "born", "geb")
+_BIRTH_NEAR_HINT = ("geb", "born", "birth", "°", "dob")
+
+
 def birthdates(text: str) -> list[Match]:
+    fold = folded(text)
     found = [Match("birthdate", m.start("value"), m.end("value"), 0.7) for m in _BIRTH_YEAR.finditer(text)
-             if 1900 <= int(m.group("value")) <= 2026]
-    found += _birthdates(text, _ANY_DATE_RE, _BARE_DATE_RE)
+             if 1900 <= int(m.group("value")) <= 2026] if any(h in fold for h in _BIRTH_YEAR_HINT) else []
+    found += _birthdates(text, _ANY_DATE_RE, _BARE_DATE_RE, any(h in fold for h in _BIRTH_NEAR_HINT))
     if _EN_HINT.search(text):
-        found += _birthdates(text, _EN_DATE_RE, _EN_DATE_RE)
+        found += _birthdates(text, _EN_DATE_RE, _EN_DATE_RE, True)
     return [m for m in found if not _death_date(text, m.start)]
 
 
-def _birthdates(text: str, any_date: re.Pattern[str], bare_date: re.Pattern[str]) -> list[Match]:
+def _birthdates(text: str, any_date: re.Pattern[str], bare_date: re.Pattern[str], birth_near: bool) -> list[Match]:
+    """birth_near: False when the text holds no word _BIRTH_NEAR or _BORN_AFTER could match."""
     found: list[Match] = []
-    found += [Match("birthdate", m.start("value"), m.end("value"), 0.7) for m in bare_date.finditer(text)
-              if _RELATIVE_PAREN.search(text, max(0, m.start() - 50), m.start())
+    bare = list(bare_date.finditer(text))
+    found += [Match("birthdate", m.start("value"), m.end("value"), 0.7) for m in bare
+              if text.rfind("(", max(0, m.start() - 50), m.start()) >= 0
+              and _RELATIVE_PAREN.search(text, max(0, m.start() - 50), m.start())
               and 1900 <= _year(m.group("value")) <= 2026]
     taken = {m.start for m in found}
     for m in any_date.finditer(text):  # dates first, then what stands before them (fast on big bodies)
         if _BIRTH_BEFORE.search(text, max(0, m.start() - 40), m.start()) and 1900 <= _year(m.group("value")) <= 2026:
             found.append(Match("birthdate", m.start("value"), m.end("value"), 0.85))
             taken.add(m.start("value"))
-    for m in bare_date.finditer(text):
+    for m in bare:
         if m.start("value") in taken:
             continue
         year = _year(m.group("value"))
         # The birth word in the same line and element: a page's next comment header ("Fleur · 14 jan 2025")
         # is not the birth date of the comment above it that said "geboren".
-        near = (_BIRTH_NEAR.search(_SAME_BLOCK.split(text[max(0, m.start() - 100):m.start()])[-1])
+        near = birth_near and (_BIRTH_NEAR.search(_SAME_BLOCK.split(text[max(0, m.start() - 100):m.start()])[-1])
                 or _BORN_AFTER.match(_SAME_BLOCK.split(text[m.end():m.end() + 30])[0]))
         if near and 1900 <= year <= 2026:  # 'mijn geboortedatum is onjuist ... 06-10-1959', 'op 4 juli 1948 geboren'
             found.append(Match("birthdate", m.start("value"), m.end("value"), 0.75))
@@ -207,7 +216,8 @@ def _birthdates(text: str, any_date: re.Pattern[str], bare_date: re.Pattern[str]
         if not 1900 <= year <= 2012:
             continue
         before = text[max(0, m.start() - 40):m.start()]
-        if _AFTER_NAME.search(before) and not has_context(text, m.start(), _EVENT_WORDS, 12):
+        if (("," in before or "(" in before or "-" in before) and _AFTER_NAME.search(before)
+                and not has_context(text, m.start(), _EVENT_WORDS, 12)):
             found.append(Match("birthdate", m.start("value"), m.end("value"), 0.6))
     return found
 
@@ -249,6 +259,9 @@ def _street_matches(text: str) -> list[re.Match[str]]:
     seen: dict[tuple[int, int], re.Match[str]] = {}
     last_end = -1
     for number in _NUMBER_AFTER_WORD.finditer(text):
+        # The word before the number ends as its last 13 characters do: no street suffix there, no street.
+        if not text[max(0, number.start() - 13):number.start()].rstrip(".").lower().endswith(STREET_SUFFIXES):
+            continue
         word = _WORD_BEFORE.search(text, max(0, number.start() - 40), number.start())
         if word is None or not word.group(0).rstrip(".").lower().endswith(STREET_SUFFIXES):
             continue
@@ -299,9 +312,13 @@ hoofdstuk artikel art paragraaf bijlage versie route zaak dossier kenmerk
 """.split())
 
 
+_RESIDENCE_HINT = ("woon", "wonen", "wenje", "wennet", "verhui", "adres", "liv")
+
+
 def _bare_streets(text: str) -> list[Match]:
     found = []
-    for m in _LIVES_AT_RE.finditer(text):
+    fold = folded(text)
+    for m in _LIVES_AT_RE.finditer(text) if any(h in fold for h in _RESIDENCE_HINT) else ():
         group = "where" if m.group("where") else "where2"
         first = m.group(group).split()[0].lower().rstrip(",")
         if first in _NOT_BARE_STREET or first in _NOT_PLACE:
@@ -383,7 +400,9 @@ def _addresses(text: str) -> list[Match]:
         if m:
             found.append(Match("address", m.start(), _place_end(text, m.end(), False), 0.8))
     for m in _POSTCODE_PLACE_RE.finditer(text):
-        if _PO_BOX_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+        window = folded(text[max(0, m.start() - 24):m.start()])
+        if ("postbus" in window or "antwoordnummer" in window or "box" in window) and _PO_BOX_BEFORE.search(
+                text, max(0, m.start() - 24), m.start()):
             continue  # 'Postbus 9090, 6800 GX Arnhem': an organisation's address
         end = _place_end(text, m.end(), True)
         letters = re.match(r"\d{4}\s?([A-Za-z]{2})", m.group(0)).group(1)
