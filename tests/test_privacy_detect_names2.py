@@ -52,6 +52,11 @@ def _mentions(text: str) -> list[str]:
     ("Ik heb het gisteren met Roos besproken", "Roos"),
     ("Iemand de hond van Ferry gezien? Hij is weg", "Ferry"),
     ("tante Mien belde gisteren", "Mien"),
+    ("ik heb jan willem de vries gesproken", "jan willem de vries"),
+    ("Ik heb H.J. (Henk) Oude Kamphuis gesproken", "H.J. (Henk) Oude Kamphuis"),
+    ("Gisteren heeft Oleksandr Petrovych Kovalenko gebeld", "Oleksandr Petrovych Kovalenko"),
+    ("Maria Magdalena Oude Elferink schreef", "Maria Magdalena Oude Elferink"),
+    ("nee mehmet, dat klopt niet", "mehmet"),
     ("Met vriendelijke groet,\nChukwuemeka Nwachukwu", "Chukwuemeka Nwachukwu"),
 ])
 def test_name_found_whole(text: str, value: str) -> None:

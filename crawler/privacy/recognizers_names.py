@@ -88,7 +88,7 @@ _INTRO_BEFORE = frozenset(("ik", "mijn", "naam", "heet", "hij", "zij", "ze", "di
 _INITIALS_NAME = re.compile(
     r"(?<![\w.])(?:(?:[A-Z]|Th|Chr|Ph|Joh|Fr|Wm)\.){1,4}[ \t\xa0]?"
     r"(?:\([A-Z][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?\)[ \t\xa0]?)?"  # the call name in parentheses: 'H.J.M. (Hans) Teunissen'
-    r"(?:(?:van der|van den|van de|van 't|in 't|op de|van|de|der|den|ter|ten|te|el|al)[ \t\xa0]+)?"
+    r"(?:(?:van der|van den|van de|van 't|in 't|op de|van|de|der|den|ter|ten|te|el|al|Oude)[ \t\xa0]+)?"
     r"(?P<surname>[A-ZÀ-ÖØ-Þ][\w'’]+(?:-(?:(?:van|de|der|den|ter)[ \t\xa0]+)*[A-ZÀ-ÖØ-Þa-z][\w'’]+)?)")
 
 
@@ -460,8 +460,12 @@ def _names(text: str) -> list[Match]:
         if end is None or _is_official(t, i, end):
             i += 1
             continue
-        found.append(Match("name", t.tokens[i][0], t.tokens[end][1] - (1 if t.tokens[end][2].endswith(".") else 0),
-                           score))
+        start = i
+        if end > i and i > 0 and not t.capitalised(i) and not t.capitalised(i - 1) and t.joined(i) and (
+                t.lower[i - 1] in first_names and (not found or found[-1].end < t.tokens[i - 1][0])):
+            start = i - 1  # 'jan willem de vries': a lower-case (ambiguous) first name before the rest
+        found.append(Match("name", t.tokens[start][0],
+                           t.tokens[end][1] - (1 if t.tokens[end][2].endswith(".") else 0), score))
         i = end + 1
     taken = [(m.start, m.end) for m in found]
     for m in _INITIALS_NAME.finditer(text):
