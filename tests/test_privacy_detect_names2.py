@@ -89,6 +89,9 @@ def test_name_found_whole(text: str, value: str) -> None:
     "Kapsalon Fatima is vandaag dicht",
     "Ik heb met Bad Bentheim gebeld over de grensovergang",
     "Amai, da is ier nie goe geregeld",
+    "Ik heb met Zilveren Kruis gebeld",
+    "Ik heb met Univé Verzekeringen gebeld",
+    "Ik heb met Thuisbezorgd Support gemaild",
 ])
 def test_no_name(text: str) -> None:
     assert _names(text) == [], (text, _names(text))

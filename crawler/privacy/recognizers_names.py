@@ -243,6 +243,10 @@ def _after_a_name(t: _Text, i: int, found: list[Match]) -> bool:
 # 'heeft'/'met' and before a participle of contact, are a person (an organisation, body or place is not).
 
 
+_BUSINESS_ENDS = ("verzekeringen", "verzekeraar", "support", "service", "bank", "groep", "group", "holding", "zakelijk",
+                  "energie", "makelaars", "advocaten", "notarissen", "installaties", "techniek", "bouwbedrijf")
+
+
 def _unknown_word(t: _Text, i: int) -> bool:
     w, raw = t.lower[i], t.tokens[i][2]
     return (t.capitalised(i) and not raw.isupper() and len(w) >= 3 and not raw.endswith(".") and w not in _not_names()
@@ -255,8 +259,9 @@ def _unknown_before_verb(t: _Text, i: int) -> int | None:
     n = len(t.tokens)
     if i == 0 or i + 2 >= n or t.lower[i - 1] not in _BEFORE_UNKNOWN or t.sentence_start(i):
         return None
-    if not (t.joined(i) and t.joined(i + 1) and _unknown_word(t, i) and _unknown_word(t, i + 1)):
-        return None
+    if not (t.joined(i) and t.joined(i + 1) and _unknown_word(t, i) and _unknown_word(t, i + 1)) or (
+            lexicon.is_organisation(t.lower[i] + t.lower[i + 1]) or t.lower[i + 1].endswith(_BUSINESS_ENDS)):
+        return None  # 'met Zilveren Kruis gebeld', 'met Univé Verzekeringen gebeld'
     for k in range(i + 2, min(n, i + 5)):
         if t.lower[k] in _CONTACT_VERBS:
             return i + 1
