@@ -209,7 +209,9 @@ SPECS: list[PatternSpec] = [
     PatternSpec(
         "bsn",
         [(_NUM_L + r"\d{9}" + _NUM_R, 0.5), (_NUM_L + r"\d{3}[. ]\d{3}[. ]\d{3}" + _NUM_R, 0.3),
-         (_NUM_L + r"\d{4}[. ]\d{2}[. ]\d{3}" + _NUM_R, 0.3)],
+         (_NUM_L + r"\d{4}[. ]\d{2}[. ]\d{3}" + _NUM_R, 0.3),
+         # irregular groups ('947 51 73 52'): only with a BSN word before it (the 11-proof checks the 9 digits)
+         (_NUM_L + r"\d{1,4}(?:[. ]\d{1,4}){2,4}" + _NUM_R, 0.3)],
         validate=bsn_valid,
         context=("bsn", "burgerservicenummer", "sofinummer", "sofi-nummer", "burgerservice"),
         context_chars=40,

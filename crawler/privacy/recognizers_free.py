@@ -88,7 +88,7 @@ _STREET_RE = re.compile(
     r"(?P<street>[A-Za-zÀ-ÿ'.-]*(?:" + _SUFFIX_RE + r"))(?:[ \t\xa0]*,[ \t\xa0]*|[ \t\xa0]+|(?<=\.))"
     r"(?:nr\.?[ \t\xa0]*)?"
     r"(?P<nr>[1-9]\d{0,3})"
-    r"(?P<add>[ \t\xa0]?(?:bis|hs|huis|bg|boven|rd|[a-zA-Z])\b|-\d{1,4}\b|-[IVX]{1,4}\b"
+    r"(?P<add>[ \t\xa0]?(?:bis|hs|huis|bg|boven|rd|[a-zA-Z])\b|-\d{1,4}\b|-[IVX]{1,4}\b|[ \t\xa0](?-i:[IVX]{1,4})\b"
     r"|[ \t\xa0]?-[ \t\xa0]?[a-zA-Z]\b)?"
     r"(?![\d,.]?\d)(?![ \t\xa0]*" + _UNITS + r")"
     r"(?P<pc>,?[ \t\xa0]+[1-9]\d{3}[ \t\xa0]?[A-Za-z]{2}\b)?", re.IGNORECASE)

@@ -1,0 +1,35 @@
+"""Forms from a blind held-out set's misses: irregular BSN groups, Roman-numeral house-number suffixes."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.privacy.detect import PiiDetector
+
+
+def _found(text: str) -> list[tuple[str, str]]:
+    return [(f.type, f.value) for f in PiiDetector().find(text)]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Mijn bsn is 947 51 73 52, kunt u dat nakijken?", "947 51 73 52"),
+    ("burgerservicenummer: 94 751 73 52", "94 751 73 52"),
+])
+def test_bsn_in_irregular_groups(text: str, value: str) -> None:
+    assert ("bsn", value) in _found(text)
+
+
+def test_irregular_digit_groups_without_a_bsn_word_are_no_bsn() -> None:
+    assert not [f for f in _found("Bestelling 947 51 73 52 is verzonden") if f[0] == "bsn"]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("ik woon op de Kerkstraat 190 III in Amsterdam", "Kerkstraat 190 III"),
+    ("ik woon op Kerkstraat 12-III", "Kerkstraat 12-III"),
+])
+def test_roman_numeral_house_number_suffix(text: str, value: str) -> None:
+    assert any(t == "address" and v.startswith(value) for t, v in _found(text))
+
+
+def test_capital_i_after_house_number_is_not_taken_when_lower_case() -> None:
+    assert ("address", "Kerkstraat 12") in _found("ik woon op Kerkstraat 12 in de buurt")
