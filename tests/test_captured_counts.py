@@ -147,3 +147,19 @@ def test_the_post_seen_again_under_another_key_is_not_a_comment() -> None:
                                  "c1": ("Helder uitgelegd, complimenten.", False)}, first_entry="p1")
     tally.read(POST, POST, [post], precise=False)
     assert tally.seen(POST) == 1
+
+
+def test_a_paged_threads_lone_last_comment_counts_by_the_shape_its_first_page_repeats() -> None:
+    """Page 2 of a paged thread holds one top-level comment: alone on its page its shape does not
+    repeat, but page 1 repeats it, so it is a comment (and the post shown again on page 2 is not)."""
+    first = page([comment(1, "anna", "Eens, helemaal mee eens."), comment(2, "bert", "Wanneer gaat dit in?")])
+    post = ('<div class="xk1" data-xq="100"><a href="/@org"><img src="/a/org.png" alt=""></a><div><p><span>'
+            'Vandaag is het plan gepresenteerd voor iedereen</span></p></div></div>')
+    lone = page([comment(3, "carla", "Dus ik moet opnieuw een aanvraag doen?")])
+    assert len(dom_entries(lone, POST + "?page=2", POST, WORDS)) == 0  # alone, not counted
+    last = page([post, comment(3, "carla", "Dus ik moet opnieuw een aanvraag doen?")])
+    known: set[Any] = set()
+    dom_entries(first, POST, POST, WORDS, shapes_out=known)
+    texts = [t for _, t in dom_entries(last, POST + "?page=2", POST, WORDS,
+                                       "Vandaag is het plan gepresenteerd voor iedereen", known_shapes=known)]
+    assert texts == ["Dus ik moet opnieuw een aanvraag doen?"]

@@ -104,9 +104,19 @@ class ThreadTally:
                 continue
             post_text = thread.entries.get(thread.post_entry or "", ("", False))[0] or None
             keys: set[str] = set()
-            for page in dict.fromkeys(thread.pages):
+            pages_of_thread = list(dict.fromkeys(thread.pages))
+            # A comment's shape seen repeated on one page of the thread is a comment's shape on every
+            # page: the last page of a paged thread may hold a single top-level comment.
+            known: set[tuple[Any, ...]] = set()
+            for page in pages_of_thread if len(pages_of_thread) > 1 else []:
                 try:
-                    keys.update(key for key, _ in dom_entries(doms.get(page, ""), page, url, self.words, post_text))
+                    dom_entries(doms.get(page, ""), page, url, self.words, post_text, shapes_out=known)
+                except RecursionError:
+                    continue
+            for page in pages_of_thread:
+                try:
+                    keys.update(key for key, _ in dom_entries(doms.get(page, ""), page, url, self.words, post_text,
+                                                              known_shapes=known))
                 except RecursionError:  # a hostile page's nesting: that page's boxes are not counted
                     continue
             counts[url] = len(keys)
@@ -214,9 +224,13 @@ def _post_index(found: list[tuple[Any, list[str]]], root: Any, post_text: str | 
 
 
 def dom_entries(dom: str, page_url: str, post_url: str, words: dict[str, list[str]],
-                post_text: str | None = None) -> list[tuple[str, str]]:
+                post_text: str | None = None, known_shapes: set[tuple[Any, ...]] | None = None,
+                shapes_out: set[tuple[Any, ...]] | None = None) -> list[tuple[str, str]]:
     """The comment-like boxes of one recorded DOM in document order: (key, longest own text); the
-    key is the box's own texts, sorted (a redesign that reorders a box's parts keeps its key)."""
+    key is the box's own texts, sorted (a redesign that reorders a box's parts keeps its key).
+    `known_shapes`: boxes' shapes repeated on another page of the same thread (a box of such a
+    shape counts here even alone); `shapes_out` collects this page's repeated boxes' shapes."""
+    known = known_shapes or set()
     if not dom.strip():
         return []
     try:
@@ -248,7 +262,7 @@ def dom_entries(dom: str, page_url: str, post_url: str, words: dict[str, list[st
         for child in parent:
             if isinstance(child.tag, str) and media.get(child):
                 groups.setdefault(_shape(child), []).append(child)
-        shapes.update(shape for shape, group in groups.items() if len(group) >= 2)
+        shapes.update(shape for shape, group in groups.items() if len(group) >= 2 or shape in known)
     # ...and a box of such a shape alone in its list (a comment's one reply).
     records = {el for el in root.iter() if isinstance(el.tag, str) and media.get(el) and _shape(el) in shapes}
     order: list[Any] = []
@@ -283,11 +297,17 @@ def dom_entries(dom: str, page_url: str, post_url: str, words: dict[str, list[st
             continue  # a card of another post
         shaped.append((_shape(el), el, own))
     counts = Counter(shape for shape, _, _ in shaped)
-    repeated = [counts[shape] >= 2 for shape, _, _ in shaped]
+    repeated = [counts[shape] >= 2 or shape in known for shape, _, _ in shaped]
+    if shapes_out is not None:
+        shapes_out.update(shape for shape, _, _ in shaped if counts[shape] >= 2)
     if page_url.split("#")[0].rstrip("/") == post_url.rstrip("/"):
         post = _post_index([(el, own) for _, el, own in shaped], root, post_text, repeated)
         if post is not None:
             repeated[post] = False
+    elif post_text:
+        # A further page that shows the post again: it is the post there too.
+        repeated = [keep and not any(post_text in t for t in own)
+                    for (_, _, own), keep in zip(shaped, repeated, strict=True)]
     return [("\n".join(sorted(own)), max(own, key=len))
             for (_, _, own), keep in zip(shaped, repeated, strict=True)
             if keep]
