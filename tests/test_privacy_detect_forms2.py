@@ -33,3 +33,11 @@ def test_roman_numeral_house_number_suffix(text: str, value: str) -> None:
 
 def test_capital_i_after_house_number_is_not_taken_when_lower_case() -> None:
     assert ("address", "Kerkstraat 12") in _found("ik woon op Kerkstraat 12 in de buurt")
+
+
+def test_email_with_a_doubled_at_sign() -> None:
+    assert ("email", "pieter.jansen@@gmail.com") in _found("mail me op pieter.jansen@@gmail.com aub")
+
+
+def test_fediverse_handle_is_still_no_email() -> None:
+    assert not [f for f in _found("dank @knmi@mastodon.nl voor de update") if f[0] == "email"]

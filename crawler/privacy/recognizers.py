@@ -192,9 +192,9 @@ def postcode_valid(value: str) -> bool:
 SPECS: list[PatternSpec] = [
     PatternSpec(
         "email",
-        # Not after '@': '@knmi@mastodon.nl' is a fediverse handle (a mention, public bodies' stay).
-        [(r"(?<![\w.+%@-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}" + AT + r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}"
-          r"(?![\w-])", 0.9)],
+        # Not after '@': '@knmi@mastodon.nl' is a fediverse handle (a mention, public bodies' stay). '@@': a typo.
+        [(r"(?<![\w.+%@-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@?" + AT
+          + r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}(?![\w-])", 0.9)],
         validate=email_personal,
         context=("mail", "e-mail", "adres", "stuur"),
     ),
