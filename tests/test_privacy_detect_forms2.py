@@ -41,3 +41,11 @@ def test_email_with_a_doubled_at_sign() -> None:
 
 def test_fediverse_handle_is_still_no_email() -> None:
     assert not [f for f in _found("dank @knmi@mastodon.nl voor de update") if f[0] == "email"]
+
+
+def test_town_hall_postcode_is_no_third_partys() -> None:
+    assert _found("Het stadhuis, Stadhuisplein 1, 3011 AB Rotterdam, is dicht.") == []
+
+
+def test_a_postcode_someone_lives_at_is_found() -> None:
+    assert any(t in ("postcode", "address") for t, _ in _found("Ik woon naast het stadhuis, op 3011 AB nummer 4"))

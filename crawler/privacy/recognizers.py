@@ -51,6 +51,7 @@ class PatternSpec:
     group: str | None = None  # named group holding the value (the rest is anchoring context)
     negative: tuple[str, ...] = ()  # words before it that make it not a third party's (an organisation's number)
     hint: tuple[str, ...] = ()  # substrings one of which every match holds: the spec is skipped without them
+    exclude: Callable[[str, int], bool] | None = None  # (text, start) -> not a third party's value there
     compiled: list[tuple[re.Pattern[str], float]] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
@@ -262,10 +263,17 @@ SPECS: list[PatternSpec] = [
         validate=postcode_valid,
         context=("postcode", "adres", "wonen", "woon", "woont", "wijk", "straat", "verhuisd", "huisnummer"),
         negative=("postbus", "antwoordnummer"),  # PO boxes are organisations' addresses
+        exclude=lambda text, start: _venue(text, start),  # the town hall's postcode, nobody's home
         context_chars=20,
         threshold=0.5,
     ),
 ]
+
+
+def _venue(text: str, start: int) -> bool:
+    from crawler.privacy import recognizers_free  # it imports this module
+
+    return recognizers_free._venue(text, start)
 
 
 def scan(text: str, specs: list[PatternSpec] | None = None) -> list[Match]:
@@ -279,6 +287,8 @@ def scan(text: str, specs: list[PatternSpec] | None = None) -> list[Match]:
                 start, end = m.span(spec.group) if spec.group else m.span()
                 value = text[start:end]
                 if spec.validate and not spec.validate(value):
+                    continue
+                if spec.exclude and spec.exclude(text, start):
                     continue
                 personal = has_context(text, start, spec.context, spec.context_chars)
                 score = base + (0.35 if personal else 0.0)
