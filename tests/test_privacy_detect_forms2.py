@@ -49,3 +49,11 @@ def test_town_hall_postcode_is_no_third_partys() -> None:
 
 def test_a_postcode_someone_lives_at_is_found() -> None:
     assert any(t in ("postcode", "address") for t, _ in _found("Ik woon naast het stadhuis, op 3011 AB nummer 4"))
+
+
+def test_digits_inside_an_account_number_are_no_phone() -> None:
+    assert not [f for f in _found("Betaal op NL12BNGH 0285 123456 t.n.v. de gemeente") if f[0] == "phone"]
+
+
+def test_a_phone_after_an_account_number_and_words_is_found() -> None:
+    assert ("phone", "0285 123456") in _found("Rekening NL12BNGH, bel mij op 0285 123456")

@@ -250,6 +250,7 @@ SPECS: list[PatternSpec] = [
             (_NUM_L + r"0[1-9]\d{8}" + _NUM_R, 0.4),
         ],
         validate=phone_valid,
+        exclude=lambda text, start: _IBAN_BEFORE.search(text, max(0, start - 16), start) is not None,
         context=("bel", "bellen", "nummer", "telefoon", "telefoonnummer", "tel", "tel.", "bereikbaar", "mobiel",
                  "whatsapp", "whatsappen", "app", "appen", "terugbel", "terugbellen", "sms", "mob", "mij op"),
         negative=ORGANISATION_WORDS,
@@ -268,6 +269,10 @@ SPECS: list[PatternSpec] = [
         threshold=0.5,
     ),
 ]
+
+
+# An account number's start right before the digits: 'NL12BNGH 0285 123456' is (a mistyped) IBAN, no phone.
+_IBAN_BEFORE = re.compile(r"(?<![A-Za-z])[A-Z]{2}\d{2}[ \t\xa0]?[A-Z]{4}[ \t\xa0]?(?:\d{4}[ \t\xa0]?)?$")
 
 
 def _venue(text: str, start: int) -> bool:
