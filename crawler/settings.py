@@ -69,7 +69,7 @@ SMA_MAX_PAGES = 10_000  # pages (profile, timeline and post pages) per crawl; 0 
 # A timeline is read in pieces: a page's scroll stops at this many posts in the DOM and the timeline
 # goes on in a fresh page (its rel=next, the profile's next_piece, the API's cursor: crawler/spiders/timeline.py);
 # 0 = one page, however long (Chromium grows ~0.6 MB per post held).
-SMA_TIMELINE_PIECE_POSTS = 120  # ~28,000 px on Mastodon: one untiled screenshot (SMA_SCREENSHOT_MAX_HEIGHT)
+SMA_TIMELINE_PIECE_POSTS = 100  # + the reader's last load (~20): ~29,000 px on Mastodon (screenshot bound 32,768)
 SMA_PAGE_TIMEOUT = 1800.0  # seconds one page's capture may take once loaded; then abandoned; 0 = none
 # Generous: the profile page of a 2,000-post account scrolls for minutes.
 SMA_ACTION_MAX_SECONDS = 600.0  # seconds one profile action (scroll, click_all) may take on a page
