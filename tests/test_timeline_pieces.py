@@ -91,6 +91,7 @@ class _Spider(TimelinePieces):
         self._queued, self._visiting, self._visits = set(), set(), 0
         self._timeline_asked, self._timeline_pending, self._timeline_links = set(), 1, []
         self._timeline_now = datetime(2026, 12, 2, tzinfo=UTC)
+        self._recapture = bool(history.posts)  # as start_requests decides it, before any capture
         self.logger = logging.getLogger("test")
 
     def _request(self, url: str, callback: str, priority: int = 0, thread_of: str | None = None) -> Any:
@@ -113,3 +114,19 @@ def test_recapture_plans_over_the_whole_timeline(tmp_path: Path) -> None:
     visits += spider._timeline_done(piece2)
     assert visits == ["http://h/@a/0", "http://h/@a/11", "http://h/@a/12"]
     assert spider.plan["missing"] == ["http://h/@a/12"] and spider.completeness["profile"]["posts_found"] == 12
+
+
+def test_a_first_crawl_selects_what_it_visits_while_its_own_captures_fill_the_history(tmp_path: Path) -> None:
+    """A first crawl with --max-posts 2: its own post captures enter the history during the crawl;
+    a later piece must not take the crawl for a recapture (which counts every found post selected,
+    and so let a report of 2 visited posts out of 12 say complete)."""
+    history = AccountHistory(tmp_path, "acct")
+    spider = _Spider(history, max_posts=2)
+    spider._timeline_pending += 1
+    visits = spider._timeline_done([f"http://h/@a/{n}" for n in range(6)])
+    now = "2026-12-02T00:00:00Z"
+    for url in visits:  # captured meanwhile: item_scraped commits them to the history
+        history.posts[url] = PostState(first_seen=now, last_captured=now, published=now)
+    spider._timeline_done([f"http://h/@a/{n}" for n in range(6, 12)])
+    assert spider.completeness["posts_selected"] == 2 and spider.completeness["profile"]["posts_found"] == 12
+

@@ -75,6 +75,7 @@ class AccountSpider(TimelinePieces, PageChecks, scrapy.Spider):
         self._timeline_links: list[str] = []
         self._timeline_now: Any = None
         self._visits = 0
+        self._recapture = False  # the account has posts in its history: set in start_requests
         self._visiting: set[str] = set()
 
     @classmethod
@@ -149,6 +150,8 @@ class AccountSpider(TimelinePieces, PageChecks, scrapy.Spider):
         self.profile, self.url_matched = resolve(self.start_url, self.profile_name)
         self.history = AccountHistory(self.settings.get("SMA_ARCHIVE_DIR"), self.account_key)
         self.history.profile_url = self.history.profile_url or self.start_url
+        # Decided once, before this crawl records any post: its own captures fill the history.
+        self._recapture = bool(self.history.posts)
         if self.settings.getbool("SMA_DISTRIBUTED"):
             return  # a worker: the crawl's pages come from the frontier in Redis (crawler/distributed)
         if self.selected_posts:

@@ -47,6 +47,7 @@ class TimelinePieces:
     _timeline_links: list[str]
     _timeline_now: Any
     _visits: int  # post pages queued (within --max-posts)
+    _recapture: bool  # the account's history knew posts before this crawl began
     _visiting: set[str]
 
     def _request(self, url: str, callback: str, priority: int = 0, thread_of: str | None = None) -> Any:
@@ -168,7 +169,7 @@ class TimelinePieces:
         posts = [u for u in posts if u not in self._visiting][:budget]
         self._visits += len(posts)
         self._visiting.update(posts)
-        self.completeness["posts_selected"] = self._visits if not self.history.posts else len(self._timeline_links)
+        self.completeness["posts_selected"] = self._visits if not self._recapture else len(self._timeline_links)
         if self.completeness.get("profile") is not None:
             self.completeness["profile"]["posts_found"] = len(self._timeline_links)
         if final:
