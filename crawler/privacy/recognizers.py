@@ -328,4 +328,6 @@ _FOLD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s", "K": "k"})
 def folded(text: str) -> str:
     """Lower case for substring pre-checks: a literal that an IGNORECASE pattern matches in `text` occurs
     in `folded(text)` (so a missing hint rules the pattern out exactly)."""
-    return text.translate(_FOLD).lower() if not text.isascii() else text.lower()
+    if not text.isascii() and ("İ" in text or "ı" in text or "ſ" in text or "K" in text):
+        text = text.translate(_FOLD)  # str.translate walks the text in Python-level steps: only when needed
+    return text.lower()
