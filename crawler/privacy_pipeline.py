@@ -262,3 +262,39 @@ class PrivacyPipeline:
         result = deriver.run()
         write_entries(crawl_dir / LEDGER_NAME, self.keys.fernet(), result.ledger)
         return result
+
+
+def derive_again(archive_dir: Path, crawl_id: str, organisation: str = "default") -> dict[str, object]:
+    """The crawl's access copy and ledger written again, from the archive alone: its original WARCs (the
+    warcinfo names seed, profile and account), its capture facts and the organisation's key. What an earlier
+    derivation wrote is withdrawn first. Returns the new privacy.json; raises if the copy is not written."""
+    from types import SimpleNamespace
+
+    from scrapy.settings import Settings
+
+    from .privacy.keys import load_keys
+    from .privacy.unfinished import clear_partial_access, crawl_warcinfo, read_facts
+    from .profiles import resolve
+    from .spec import SETTING, CrawlSpec
+    from .state import CrawlState
+
+    archive_dir = Path(archive_dir)
+    info = crawl_warcinfo(archive_dir, crawl_id)
+    if not info.get("seed"):
+        raise RuntimeError(f"crawl {crawl_id}: no original WARC with its seed in {archive_dir}")
+    spec = CrawlSpec(url=info["seed"], archive=archive_dir, crawl_id=crawl_id, profile=info.get("profile") or "auto",
+                     account=info.get("account") or "")
+    settings = Settings({"SMA_ARCHIVE_DIR": str(archive_dir), "SMA_CRAWL_ID": crawl_id,
+                         "SMA_ORGANISATION": organisation, SETTING: spec})
+    state = CrawlState(profile=resolve(spec.url, spec.profile)[0])
+    stats = SimpleNamespace(set_value=lambda *args, **kwargs: None)
+    pipeline = PrivacyPipeline(SimpleNamespace(settings=settings, stats=stats, engine=None), state)  # type: ignore[arg-type]
+    pipeline.keys = load_keys(organisation, create=False, archive_dir=archive_dir)
+    pipeline.pages = read_facts(archive_dir, crawl_id, pipeline.keys.fernet())
+    clear_partial_access(archive_dir, crawl_id)
+    (archive_dir / "crawls" / crawl_id / "privacy.json").unlink(missing_ok=True)
+    pipeline.close_spider()
+    pipeline.write_access_copy()
+    if state.fatal_error:
+        raise RuntimeError(state.fatal_error)
+    return json.loads((archive_dir / "crawls" / crawl_id / "privacy.json").read_text(encoding="utf-8"))

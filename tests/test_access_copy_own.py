@@ -1,5 +1,5 @@
 """The organisation's own account in the access copy: known from the capture itself, so an access copy
-derived again in another process, from the archive alone (crawler/privacy/unfinished.derive_again), leaves
+derived again in another process, from the archive alone (crawler/privacy_pipeline.derive_again), leaves
 the own avatar as captured (no box, no ledger entry, its picture kept) while every commenter's avatar is
 covered, replaced and pseudonymised (issue 11, items 1 and 3)."""
 
@@ -45,7 +45,7 @@ def test_a_copy_derived_again_in_another_process_keeps_the_own_avatar_only(platf
     own_picture = f"{platform.base}/avatars/{truth['account']['handle']}"
 
     # Derived again from the archive alone, in a process that never saw the capture.
-    code = ("import sys; from crawler.privacy.unfinished import derive_again; "
+    code = ("import sys; from crawler.privacy_pipeline import derive_again; "
             "derive_again(sys.argv[1], sys.argv[2], sys.argv[3])")
     done = subprocess.run([sys.executable, "-c", code, str(archive), crawl_id, ORGANISATION], cwd=ROOT,
                           capture_output=True, text=True, timeout=300, env={**os.environ, **env})
