@@ -136,6 +136,9 @@ class PrivacyPipeline:
             self._fail(f"no pseudonymisation key: {exc}")
             return
         self.facts_file = EncryptedJsonLines(self.crawl_dir / CAPTURE_FACTS_NAME, self.keys.fernet())
+        # There from the start: a crawl killed between a page's WARC row and its facts is still found
+        # unfinished by the next crawl (its page without facts gets a fully covered screenshot).
+        self.facts_file.create()
         self.state.privacy = privacy_capture.CrawlPrivacy(
             detector=self._detector, third_parties=self._third_parties, block_avatars=self.block_avatars)
 

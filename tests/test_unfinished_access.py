@@ -86,3 +86,22 @@ def test_a_dead_writers_open_warc_is_repaired_and_its_crawl_derived_a_live_ones_
     assert not list((tmp_path / "warcs").glob("*-20261201110000-bbbbbb-*.open"))
     assert list((tmp_path / "warcs").glob("*-20261201110000-bbbbbb-*.warc.gz"))
     assert live.exists() and live.read_bytes() == before
+
+
+def test_a_crawl_killed_before_its_first_page_facts_is_unfinished_and_its_empty_ledger_reads(tmp_path: Path):
+    """The capture facts file exists from the crawl's start (empty until a page's facts come), so a kill
+    between a page's WARC row and its facts still leaves the crawl to be derived; a ledger with no entry
+    is written too, and reads as empty rather than lost."""
+    from crawler.privacy.ledger import write_entries
+
+    key = Fernet.generate_key()
+    crawl_of(tmp_path, "20261201110000-bbbbbb", "ministerie", finished=False, key=key)
+    facts = tmp_path / "crawls" / "20261201110000-bbbbbb" / CAPTURE_FACTS_NAME
+    facts.unlink()
+    EncryptedJsonLines(facts, Fernet(key)).create()
+    assert facts.stat().st_size == 0 and facts.stat().st_mode & 0o777 == 0o600
+    assert unfinished_crawls(tmp_path, "20261201130000-dddddd", "ministerie") == ["20261201110000-bbbbbb"]
+    assert read_facts(tmp_path, "20261201110000-bbbbbb", Fernet(key)) == {}
+    ledger = tmp_path / "crawls" / "20261201110000-bbbbbb" / LEDGER_NAME
+    assert write_entries(ledger, Fernet(key), []) == 0
+    assert ledger.exists() and list(EncryptedJsonLines(ledger, Fernet(key)).read()) == []

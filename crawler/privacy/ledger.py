@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -59,6 +60,12 @@ class EncryptedJsonLines:
         self.path = Path(path)
         self.fernet = fernet
 
+    def create(self) -> None:
+        """The file, empty if new: it exists from the start, so that an empty one says "nothing yet"
+        and a missing one says "lost" (or never written by this crawl)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+
     def append(self, rows: Iterable[dict[str, Any]]) -> int:
         lines = [json.dumps(row, ensure_ascii=False, sort_keys=True) for row in rows]
         if not lines:
@@ -99,7 +106,10 @@ def entry_row(entry: LedgerEntry) -> dict[str, Any]:
 
 
 def write_entries(path: Path, fernet: Fernet, entries: Iterable[LedgerEntry]) -> int:
-    return EncryptedJsonLines(path, fernet).append(entry_row(e) for e in entries)
+    """A crawl's ledger, also when it holds no entry (a page without third parties): it is there."""
+    ledger = EncryptedJsonLines(path, fernet)
+    ledger.create()
+    return ledger.append(entry_row(e) for e in entries)
 
 
 def read_entries(path: Path, fernet: Fernet) -> list[dict[str, Any]]:
