@@ -1,9 +1,11 @@
-"""Builds held-out set v2 (`holdout2.jsonl`) from hand-written source batches, and checks it.
+"""Builds held-out set v2 (`holdout2.jsonl`, or v3 with `--set holdout3`: build_holdout3.py) from
+hand-written source batches, and checks it.
 
     python bench/pii_eval/build_holdout2.py SOURCE [SOURCE ...]   # build + write holdout2.jsonl/.sha256
     python bench/pii_eval/build_holdout2.py --check               # validate the frozen file only
 
-Source markup as build_pages.py: `=== id | platform | style` starts a comment, `[[type:value]]` marks a
+Source markup as build_pages.py (lines starting with `%%` are batch notes and are dropped):
+`=== id | platform | style` starts a comment, `[[type:value]]` marks a
 third party's personal value, `{{text}}` a hard negative. The check (standard library only): ids `k` +
 three digits, unique; schema keys; known types and platforms; every value and negative an exact substring;
 IBANs pass mod-97, BSNs the 11-proof; a negative never lies only inside labelled values; the SHA-256 equals
@@ -26,7 +28,8 @@ sys.path.insert(0, str(HERE))
 from build_pages import build  # noqa: E402
 from check_corpus import PLATFORMS, TYPES, bsn_valid, iban_valid  # noqa: E402
 
-OUTPUT, DIGEST = HERE / "holdout2.jsonl", HERE / "holdout2.sha256"
+# Each set: its id letter (k001..., m001...); files <set>.jsonl and <set>.sha256 here.
+ID_LETTER = {"holdout2": "k", "holdout3": "m"}
 KEYS = {"id", "style", "platform", "text", "values", "negatives"}
 
 
@@ -34,13 +37,18 @@ def _spans(text: str, needle: str) -> list[tuple[int, int]]:
     return [(m.start(), m.start() + len(needle)) for m in re.finditer(re.escape(needle), text)]
 
 
-def problems(comment: dict) -> list[str]:
+def strip_notes(source: str) -> str:
+    """Drops the `%%` batch-note lines of the source (they belong to no comment)."""
+    return "".join(line for line in source.splitlines(keepends=True) if not line.startswith("%%"))
+
+
+def problems(comment: dict, letter: str = "k") -> list[str]:
     """What is wrong with one comment (empty when it is sound)."""
     out: list[str] = []
     cid, text = comment.get("id", "?"), comment.get("text", "")
     if set(comment) != KEYS:
         return [f"{cid}: keys {sorted(comment)}"]
-    if not re.fullmatch(r"k\d{3}", cid):
+    if not re.fullmatch(rf"{letter}\d{{3}}", cid):
         out.append(f"{cid}: id form")
     if comment["platform"] not in PLATFORMS:
         out.append(f"{cid}: platform {comment['platform']!r}")
@@ -62,7 +70,7 @@ def problems(comment: dict) -> list[str]:
     return out
 
 
-def check(lines: list[str]) -> tuple[list[str], Counter]:
+def check(lines: list[str], letter: str = "k") -> tuple[list[str], Counter]:
     errors: list[str] = []
     types: Counter = Counter()
     seen: set[str] = set()
@@ -71,7 +79,7 @@ def check(lines: list[str]) -> tuple[list[str], Counter]:
         if comment["id"] in seen:
             errors.append(f"{comment['id']}: duplicate id")
         seen.add(comment["id"])
-        errors += problems(comment)
+        errors += problems(comment, letter)
         types.update(v["type"] for v in comment["values"])
     return errors, types
 
@@ -79,18 +87,20 @@ def check(lines: list[str]) -> tuple[list[str], Counter]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sources", nargs="*", type=Path)
-    parser.add_argument("--check", action="store_true", help="validate the frozen holdout2.jsonl")
+    parser.add_argument("--check", action="store_true", help="validate the frozen <set>.jsonl")
+    parser.add_argument("--set", choices=sorted(ID_LETTER), default="holdout2", help="which held-out set")
     args = parser.parse_args(argv)
+    output, digest_file = HERE / f"{args.set}.jsonl", HERE / f"{args.set}.sha256"
     if args.check:
-        data = OUTPUT.read_text(encoding="utf-8")
-        frozen = DIGEST.read_text().split()[0]
+        data = output.read_text(encoding="utf-8")
+        frozen = digest_file.read_text().split()[0]
         if hashlib.sha256(data.encode()).hexdigest() != frozen:
-            print("holdout2.jsonl differs from holdout2.sha256: the set is frozen", file=sys.stderr)
+            print(f"{output.name} differs from {digest_file.name}: the set is frozen", file=sys.stderr)
             return 1
     else:
-        data = build("".join(p.read_text(encoding="utf-8") for p in args.sources))
+        data = build(strip_notes("".join(p.read_text(encoding="utf-8") for p in args.sources)))
     lines = data.splitlines()
-    errors, types = check(lines)
+    errors, types = check(lines, ID_LETTER[args.set])
     comments = [json.loads(line) for line in lines]
     print(f"comments {len(comments)}, values {sum(types.values())}, "
           f"negatives {sum(len(c['negatives']) for c in comments)}, "
@@ -104,9 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     if errors:
         return 1
     if not args.check:
-        OUTPUT.write_text(data, encoding="utf-8")
+        output.write_text(data, encoding="utf-8")
         digest = hashlib.sha256(data.encode()).hexdigest()
-        DIGEST.write_text(f"{digest}  {OUTPUT.name}\n")
+        digest_file.write_text(f"{digest}  {output.name}\n")
         print(f"sha256 {digest}")
     return 0
 
