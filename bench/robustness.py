@@ -17,6 +17,10 @@ Tests use other mutation seeds (tests/test_demo_mutate*.py, tests/test_reader_th
 tests/test_mutation_thread_pages.py: 15-18, 27). Seeds 2-5 page the seven older skins' threads (3: rel=next,
 4 comments a page; 2 and 4: numbered pages, 3 a page; 5: numbered, 4 a page); the column "more thread
 pages" counts the pages 2..N (and reply pages) a crawl read beyond the post pages.
+
+"crawl CPU s" is the user + system CPU time of the crawl's whole process tree (the `sma crawl` process,
+its Playwright driver and Chromium, from RUSAGE_CHILDREN): on a shared machine it varies much less with
+the load than wall seconds do. `--only skin:seed:profile` (repeatable) re-runs single rows.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import contextlib
 import html
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -55,6 +60,7 @@ class Row:
     claim: str
     exit_code: int
     seconds: float
+    cpu: float = 0.0  # user + system CPU seconds of the crawl's process tree
     post_seconds: float | None = None  # median capture time of one post page (from WARC dates)
     # What the report said of the visited posts' threads: displayed and captured comments (summed
     # over its posts), and the thread pages beyond the post pages it read (page 2..N, reply pages).
@@ -123,11 +129,14 @@ def report_counts(archive: Path) -> tuple[int | None, int, int]:
             sum(max(0, len(p.get("thread_pages") or []) - 1) for p in posts))
 
 
-def crawl(url: str, archive: Path, profile: str, max_posts: int | None, timeout: float) -> tuple[int, float]:
+def crawl(url: str, archive: Path, profile: str, max_posts: int | None,
+          timeout: float) -> tuple[int, float, float]:
+    """Runs `sma crawl`; (exit code, wall seconds, CPU seconds of its process tree)."""
     command = [sys.executable, "-m", "sma.cli", "crawl", url, "--archive", str(archive), "--profile", profile]
     if max_posts:
         command += ["--max-posts", str(max_posts)]
     started = time.monotonic()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
         proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
                               env={**os.environ, "SMA_DEMO_MUTATION_SEED": ""})
@@ -137,7 +146,9 @@ def crawl(url: str, archive: Path, profile: str, max_posts: int | None, timeout:
             print(f"  exit {code}: {last[:160]}", file=sys.stderr)
     except subprocess.TimeoutExpired:
         code = -1
-    return code, time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return code, time.monotonic() - started, cpu
 
 
 def measure(base: str, skin: str, seed: int, profile: str, max_posts: int | None, timeout: float,
@@ -150,11 +161,11 @@ def measure(base: str, skin: str, seed: int, profile: str, max_posts: int | None
     post_texts = [p["text"] for p in truth["posts"]]
     with tempfile.TemporaryDirectory(prefix=f"sma-robust-{skin}-{seed}-") as tmp:
         archive = keep / f"{skin}-{seed}-{profile}" if keep else Path(tmp) / "archive"
-        code, seconds = crawl(account["url"], archive, profile, max_posts, timeout)
+        code, seconds, cpu = crawl(account["url"], archive, profile, max_posts, timeout)
         spans: dict[str, list[datetime]] = {}
         bodies = warc_bodies(archive, spans)
         return Row(skin, seed, profile, (found(comment_texts, bodies), len(comment_texts)),
-                   (found(post_texts, bodies), len(post_texts)), claim(archive), code, seconds,
+                   (found(post_texts, bodies), len(post_texts)), claim(archive), code, seconds, cpu,
                    post_page_seconds(spans, [p["url"] for p in visited]), report_counts(archive))
 
 
@@ -171,12 +182,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-posts", type=int, default=3, help="post pages per crawl (0 = all)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds per crawl")
     parser.add_argument("--keep", type=Path, help="keep each crawl's archive in this folder (<skin>-<seed>-<profile>)")
+    parser.add_argument("--only", action="append", metavar="SKIN:SEED:PROFILE",
+                        help="only these rows (repeatable; overrides --skin/--seeds/--profiles)")
     args = parser.parse_args(argv)
+    only = {tuple(o.split(":")) for o in args.only or []}
+    if only:
+        args.skin = sorted({o[0] for o in only})
+        args.seeds = ",".join(sorted({o[1] for o in only}, key=int))
+        args.profiles = ",".join(dict.fromkeys(o[2] for o in sorted(only)))
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
     rows: list[Row] = []
     print("| skin | seed | profile | comments captured / truth | posts captured / truth | report claims "
-          "| report: displayed / captured, more thread pages | exit | crawl s | post page s |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          "| report: displayed / captured, more thread pages | exit | crawl s | crawl CPU s | post page s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for seed in seeds:
         server = make_server("127.0.0.1", 0, seed=1, mutation_seed=seed)
         threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -186,13 +204,15 @@ def main(argv: list[str] | None = None) -> int:
             skins = [s["skin"] for s in index["skins"] if not args.skin or s["skin"] in args.skin]
             for skin in skins:
                 for profile in args.profiles.split(","):
+                    if only and (skin, str(seed), profile) not in only:
+                        continue
                     row = measure(base, skin, seed, profile, args.max_posts or None, args.timeout, args.keep)
                     rows.append(row)
                     lie = " **(claims complete, truth has more)**" if row.claim == "complete" and (
                         row.comments[0] < row.comments[1] or row.posts[0] < row.posts[1]) else ""
                     print(f"| {skin} | {seed} | {profile} | {percent(row.comments)} | {percent(row.posts)} | "
                           f"{row.claim}{lie} | {said(row.said)} | "
-                          f"{row.exit_code} | {row.seconds:.0f} | {seconds(row.post_seconds)} |",
+                          f"{row.exit_code} | {row.seconds:.0f} | {row.cpu:.0f} | {seconds(row.post_seconds)} |",
                           flush=True)
         finally:
             server.shutdown()
@@ -200,9 +220,11 @@ def main(argv: list[str] | None = None) -> int:
     for profile in args.profiles.split(","):
         mine = [r for r in rows if r.profile == profile]
         got, total = sum(r.comments[0] for r in mine), sum(r.comments[1] for r in mine)
-        lies = sum(r.claim == "complete" and r.comments[0] < r.comments[1] for r in mine)
-        print(f"\n{profile}: comments {percent((got, total))} over {len(mine)} crawls; "
-              f"{lies} reports claim complete while the truth has more")
+        lies = sum(r.claim == "complete" and (r.comments[0] < r.comments[1] or r.posts[0] < r.posts[1])
+                   for r in mine)
+        whole = sum(r.comments[0] == r.comments[1] for r in mine)
+        print(f"\n{profile}: comments {percent((got, total))} over {len(mine)} crawls ({whole} with every "
+              f"truth comment); {lies} reports claim complete while the truth has more")
     print("\nA post page's capture time, the reader alone (generic) / with its profile (auto), median of the "
           "seeds (target <= 1.5x):")
     for skin in dict.fromkeys(r.skin for r in rows):
@@ -210,7 +232,11 @@ def main(argv: list[str] | None = None) -> int:
                  for p in ("generic", "auto")}
         if times["generic"] and times["auto"]:
             generic, auto = statistics.median(times["generic"]), statistics.median(times["auto"])
-            print(f"  {skin}: {generic:.1f} s / {auto:.1f} s = {generic / auto:.2f}x")
+            cpu = {p: statistics.median([r.cpu for r in rows if r.skin == skin and r.profile == p] or [0])
+                   for p in ("generic", "auto")}
+            whole = f"{cpu['generic'] / cpu['auto']:.2f}x" if cpu["auto"] else "-"
+            print(f"  {skin}: {generic:.1f} s / {auto:.1f} s = {generic / auto:.2f}x"
+                  f" (whole crawl's CPU: {cpu['generic']:.0f} s / {cpu['auto']:.0f} s = {whole})")
     return 0
 
 
