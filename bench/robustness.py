@@ -19,18 +19,20 @@ tests/test_mutation_thread_pages.py: 15-18, 27). Seeds 2-5 page the seven older 
 pages" counts the pages 2..N (and reply pages) a crawl read beyond the post pages.
 
 "crawl CPU s" is the user + system CPU time of the crawl's whole process tree (the `sma crawl` process,
-its Playwright driver and Chromium, from RUSAGE_CHILDREN): on a shared machine it varies much less with
-the load than wall seconds do. `--only skin:seed:profile` (repeatable) re-runs single rows.
+its Playwright driver and Chromium, from os.wait4): on a shared machine it varies much less with
+the load than wall seconds do. `--only skin:seed:profile` (repeatable) re-runs single rows; `--jobs N`
+runs N crawls side by side (counts are unaffected; wall seconds grow with the load they add).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import html
 import json
 import os
-import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -38,6 +40,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -131,24 +134,30 @@ def report_counts(archive: Path) -> tuple[int | None, int, int]:
 
 def crawl(url: str, archive: Path, profile: str, max_posts: int | None,
           timeout: float) -> tuple[int, float, float]:
-    """Runs `sma crawl`; (exit code, wall seconds, CPU seconds of its process tree)."""
+    """Runs `sma crawl`; (exit code, wall seconds, CPU seconds of its process tree: os.wait4's rusage
+    of this one child, so crawls running side by side (--jobs) do not count each other's)."""
     command = [sys.executable, "-m", "sma.cli", "crawl", url, "--archive", str(archive), "--profile", profile]
     if max_posts:
         command += ["--max-posts", str(max_posts)]
     started = time.monotonic()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    try:
-        proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-                              env={**os.environ, "SMA_DEMO_MUTATION_SEED": ""})
-        code = proc.returncode
-        if code not in (0, 3):
-            last = (proc.stderr.strip().splitlines() or [""])[-1]
+    with tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err, text=True,
+                                env={**os.environ, "SMA_DEMO_MUTATION_SEED": ""}, start_new_session=True)
+        # At --timeout the crawl's own process group goes (its Playwright driver and Chromium with it).
+        timer = threading.Timer(timeout, lambda: os.killpg(proc.pid, signal.SIGKILL))
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+        if code < 0:
+            code = -1  # killed at --timeout
+        elif code not in (0, 3):
+            err.seek(0)
+            last = (err.read().strip().splitlines() or [""])[-1]
             print(f"  exit {code}: {last[:160]}", file=sys.stderr)
-    except subprocess.TimeoutExpired:
-        code = -1
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return code, time.monotonic() - started, cpu
+    return code, time.monotonic() - started, usage.ru_utime + usage.ru_stime
 
 
 def measure(base: str, skin: str, seed: int, profile: str, max_posts: int | None, timeout: float,
@@ -182,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-posts", type=int, default=3, help="post pages per crawl (0 = all)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds per crawl")
     parser.add_argument("--keep", type=Path, help="keep each crawl's archive in this folder (<skin>-<seed>-<profile>)")
+    parser.add_argument("--jobs", type=int, default=1, help="crawls side by side (default 1)")
     parser.add_argument("--only", action="append", metavar="SKIN:SEED:PROFILE",
                         help="only these rows (repeatable; overrides --skin/--seeds/--profiles)")
     args = parser.parse_args(argv)
@@ -202,15 +212,17 @@ def main(argv: list[str] | None = None) -> int:
         try:
             index = json.loads(urllib.request.urlopen(base + "/_truth/index.json", timeout=30).read())
             skins = [s["skin"] for s in index["skins"] if not args.skin or s["skin"] in args.skin]
-            for skin in skins:
-                for profile in args.profiles.split(","):
-                    if only and (skin, str(seed), profile) not in only:
-                        continue
-                    row = measure(base, skin, seed, profile, args.max_posts or None, args.timeout, args.keep)
+            todo = [(skin, profile) for skin in skins for profile in args.profiles.split(",")
+                    if not only or (skin, str(seed), profile) in only]
+            with ThreadPoolExecutor(max(1, args.jobs)) as pool:
+                one = functools.partial(measure, base, seed=seed, max_posts=args.max_posts or None,
+                                        timeout=args.timeout, keep=args.keep)
+                done = pool.map(lambda job, one=one: one(skin=job[0], profile=job[1]), todo)
+                for row in done:
                     rows.append(row)
                     lie = " **(claims complete, truth has more)**" if row.claim == "complete" and (
                         row.comments[0] < row.comments[1] or row.posts[0] < row.posts[1]) else ""
-                    print(f"| {skin} | {seed} | {profile} | {percent(row.comments)} | {percent(row.posts)} | "
+                    print(f"| {row.skin} | {seed} | {row.profile} | {percent(row.comments)} | {percent(row.posts)} | "
                           f"{row.claim}{lie} | {said(row.said)} | "
                           f"{row.exit_code} | {row.seconds:.0f} | {row.cpu:.0f} | {seconds(row.post_seconds)} |",
                           flush=True)
