@@ -12,12 +12,18 @@ months and professions ("de bakker") are not names.
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from crawler.privacy import lexicon
 from crawler.privacy.recognizers import Match
 from crawler.privacy.recognizers_caps import as_names_are_written, staff_signed
 from crawler.privacy.recognizers_mentions import MENTION_RE, mentions  # re-exported: callers import them here
+from crawler.privacy.recognizers_people import (
+    _NOT_SECOND,
+    _double_surname_end,
+    _pet_before,
+    _unknown_before_verb,
+)
+from crawler.privacy.recognizers_text import _SPACE_ONLY, _not_names, _Text
 from crawler.privacy.recognizers_words import (  # noqa: F401  (re-exported: the word lists)
     _LAUGH,
     COMMON,
@@ -33,56 +39,11 @@ from crawler.privacy.recognizers_words import (  # noqa: F401  (re-exported: the
     SIGN_OFFS,
     TUSSENVOEGSELS,
 )
-from crawler.privacy.recognizers_words import BEFORE_UNKNOWN as _BEFORE_UNKNOWN
-from crawler.privacy.recognizers_words import CONTACT_VERBS as _CONTACT_VERBS
 from crawler.privacy.recognizers_words import CONTEXT_BEFORE as _CONTEXT_BEFORE
-from crawler.privacy.recognizers_words import PETS as _PETS
 
-# Letters: Latin-1 and Latin Extended-A/B (Turkish ı ş ğ, Polish ł, Czech č: 'Mehmet Yıldız').
-_L = "A-Za-zÀ-ÖØ-öø-ÿ\u0100-\u024f"
-_WORD = re.compile(rf"'t|'s|[{_L}](?:[{_L}'’]*[{_L}])?(?:-[{_L}]+)*\.?")
-_SPACE_ONLY = re.compile(r"[ \t\xa0]{1,3}")
 _NICK = re.compile(r"[ \t\xa0]*\(([A-Z][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?)\)[ \t\xa0]+")
 _SOFT_GAP = re.compile(r"[ \t\xa0]*[,:(]?[ \t\xa0]*")
 _SIGN_GAP = re.compile(r"[ \t\xa0]*[,.!:\-–~]*[ \t\xa0]*(?:\r?\n[ \t\xa0]*[-–~]?[ \t\xa0]*)?")
-@cache
-def _not_names() -> frozenset[str]:
-    return COMMON | MONTHS_DAYS | lexicon.places() | frozenset(w for e in lexicon.public_bodies() for w in e.split())
-
-
-def _word(token: str) -> str:
-    return token.rstrip(".").lower()
-
-
-class _Text:
-    """The words of a text with their offsets, and the gaps between them."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.tokens = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
-        self.lower = [_word(t[2]) for t in self.tokens]
-
-    def gap(self, i: int) -> str:
-        """The characters between token i-1 and token i."""
-        start = self.tokens[i - 1][1] if i > 0 else 0
-        return self.text[start:self.tokens[i][0]]
-
-    def joined(self, i: int) -> bool:
-        """Token i follows token i-1 on the same line, separated by spaces only (a token ending in
-        a dot is an abbreviation or initial: 'dhr. Jansen', 'J. de Vries')."""
-        if i == 0 or _SPACE_ONLY.fullmatch(self.gap(i)) is None:
-            return False
-        prev = self.tokens[i - 1][2]
-        return not prev.endswith(".") or len(prev) <= 2 or _word(prev) in HONORIFICS or _word(prev) == "v.d"
-
-    def capitalised(self, i: int) -> bool:
-        return self.tokens[i][2][:1].isupper()
-
-    def sentence_start(self, i: int) -> bool:
-        before = self.text[:self.tokens[i][0]].rstrip()
-        return not before or before[-1] in ".!?\n:;\"'(" or "\n" in self.gap(i)
-
-
 _INTRO_BEFORE = frozenset(("ik", "mijn", "naam", "heet", "hij", "zij", "ze", "die", "dat", "is", "name", "zijn",
                            "am")) | RELATIONS
 # Initials and a surname: 'A. Koç', 'E.M. Verschuren', 'Th. van der Linden', 'P.H.M. Cornelissen'.
@@ -240,73 +201,9 @@ def _after_a_name(t: _Text, i: int, found: list[Match]) -> bool:
             and t.tokens[i - 1][0] - found[-1].end <= 2)
 
 
-# 'heeft Nomvula Mokoena gebeld', 'met Kwesi Appiah gesproken': two capitalised words that no list knows, after
-# 'heeft'/'met' and before a participle of contact, are a person (an organisation, body or place is not).
-
-
-_BUSINESS_ENDS = ("verzekeringen", "verzekeraar", "support", "service", "bank", "groep", "group", "holding", "zakelijk",
-                  "energie", "makelaars", "advocaten", "notarissen", "installaties", "techniek", "bouwbedrijf")
-
-
-def _unknown_word(t: _Text, i: int) -> bool:
-    w, raw = t.lower[i], t.tokens[i][2]
-    return (t.capitalised(i) and not raw.isupper() and len(w) >= 3 and not raw.endswith(".") and w not in _not_names()
-            and w not in TUSSENVOEGSELS and w not in _NOT_SECOND and w not in OFFICES and w not in PROFESSIONS
-            and not lexicon.is_organisation(w) and not lexicon.is_public_body(w))
-
-
-def _unknown_before_verb(t: _Text, i: int) -> int | None:
-    """Token i starts two unknown capitalised words after 'heeft'/'met' and before a participle: the second's index."""
-    n = len(t.tokens)
-    if i == 0 or i + 2 >= n or t.lower[i - 1] not in _BEFORE_UNKNOWN or t.sentence_start(i):
-        return None
-    if not (t.joined(i) and t.joined(i + 1) and _unknown_word(t, i) and _unknown_word(t, i + 1)) or (
-            lexicon.is_organisation(t.lower[i] + t.lower[i + 1]) or t.lower[i + 1].endswith(_BUSINESS_ENDS)):
-        return None  # 'met Zilveren Kruis gebeld', 'met Univé Verzekeringen gebeld'
-    for k in range(i + 2, min(n, i + 5)):
-        if t.lower[k] in _CONTACT_VERBS:
-            return i + 1
-        if t.capitalised(k) or not t.joined(k):
-            return None
-    return None
-
-
-
-
-def _pet_before(t: _Text, i: int) -> bool:
-    """A pet word within the six words before token i ('onze kat Minoes', 'de kat ... ze heet Pluis'); not
-    its owner ('de kat van Lies')."""
-    return t.lower[i - 1] not in ("van", "of") and any(w in _PETS for w in t.lower[max(0, i - 6):i])  # owner
-
-
 _LAUGH_START = frozenset("hlow")
 _VOCATIVE_NEXT = frozenset(("kijk", "zie", "check", "lees", "kom", "look", "see", "luister"))
 _NAMING_MARKERS = frozenset(("sign-off", "greeting", "relation", "address", "intro"))
-# Capitalised words that follow a name and 'en' without being a second person ('Jansen en Zonen').
-_NOT_SECOND = OFFICES | HONORIFICS | RELATIONS | GREETINGS | SIGN_OFFS | SHOPS | INTERJECTIONS
-_NOT_SURNAME_ENDS = ("straat", "laan", "weg", "plein", "huis", "kliniek", "park", "centrum", "zaal", "hal", "kerk",
-                     "school", "dag", "prijs", "fonds", "concert", "show", "festival", "avond", "week")
-_SURNAME_PARTICLES = frozenset(("van", "de", "der", "den", "ter", "ten", "tot", "het", "'t", "op", "in"))
-
-
-def _double_surname_end(t: _Text, end: int) -> int:
-    """A second capitalised surname without hyphen ('Gevers Deynoot', 'Tjeenk Willink', 'Quarles van Ufford'):
-    the index of its last token, or end unchanged. Never a place, a body, a common word or a first name."""
-    if not t.capitalised(end) or t.lower[end] in TUSSENVOEGSELS:
-        return end
-    k, n = end + 1, len(t.tokens)
-    while k < n and k - end <= 3 and t.lower[k] in _SURNAME_PARTICLES and t.joined(k) and not t.capitalised(k):
-        k += 1
-    if k >= n or not t.joined(k) or not t.capitalised(k):
-        return end
-    w, raw = t.lower[k], t.tokens[k][2]
-    if (len(w) < 3 or raw.isupper() or raw.endswith(".") or w in _not_names() or w in lexicon.first_names()
-            or w in _NOT_SECOND or w in PROFESSIONS or w in TUSSENVOEGSELS or w.endswith(_NOT_SURNAME_ENDS)
-            or lexicon.org_word_at_edge(w)):
-        return end  # 'Anne Frank Huis', 'Jan Jansen Kerkstraat', 'Els Smit Stichting' are not double surnames
-    return k
-
-
 def _is_official(t: _Text, start: int, end: int) -> bool:
     value = " ".join(t.lower[start:end + 1])
     return value in lexicon.officials()
