@@ -8,19 +8,19 @@ original (the ledger's locations). A body without findings comes back as the ver
 
 from __future__ import annotations
 
+import bisect
 import re
+import weakref
 from pathlib import PurePosixPath
 from urllib.parse import quote, urlsplit
 
 from archive.content_types import is_binary
+from crawler.privacy import markup
 from crawler.privacy.detect import Finding, PiiDetector, unescape_form
 from crawler.privacy.pseudonym import Pseudonymiser
 
 URL_PSEUDONYM_PATH = "/pseudoniem"
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"(\s*:)?', re.S)
-# Markup whose values never hold personal data but look like it (class names, inline CSS).
-_HTML_SKIP = re.compile(r"<style\b[^>]*>.*?</style>|\s(?:class|style|id|rel|type|integrity|nonce)\s*=\s*"
-                        r"(?:\"[^\"]*\"|'[^']*')", re.I | re.S)
 
 
 def replacement(finding: Finding, pseudonymiser: Pseudonymiser, in_url: bool = False) -> str:
@@ -93,16 +93,66 @@ def _json_findings(text: str, detector: PiiDetector) -> list[Finding]:
 
 
 def _html_findings(text: str, detector: PiiDetector) -> list[Finding]:
-    """Everything in the document, except textual look-alikes in styles and class/id attributes;
-    learned people are found there too (a class name never needs a commenter's handle)."""
-    skipped = [m.span() for m in _HTML_SKIP.finditer(text)]
-    found = []
-    for f in detector.find(text):
-        inside_skipped = any(s <= f.start and f.end <= e for s, e in skipped)
-        if inside_skipped and f.source == "text":
+    """Everything in the document but markup punctuation (crawler/privacy/markup.py): the text flow
+    in one pass, each distinct name, attribute value, comment and script once per crawl. Textual
+    look-alikes in class/style/id values and styles are dropped; learned people are found there too
+    (a class name never needs a commenter's handle)."""
+    split = markup.parts(text)
+    found = _mapped(detector.find(split.flow), split.runs, text)
+    seen: dict[tuple[str, bool], list[Finding]] = {}
+    for start, end, plain in split.values:
+        value = text[start:end]
+        findings = seen.get((value, plain))
+        if findings is None:
+            findings = seen[(value, plain)] = [f for f in _value_findings(value, detector)
+                                               if not (plain and f.source == "text")]
+        found += [Finding(f.type, f.value, f.start + start, f.end + start, f.source) for f in findings]
+    return sorted(found, key=lambda f: f.start)
+
+
+# Findings of values longer than the detector keeps (per detector, by what it has learned and the value).
+_LONG_VALUES: weakref.WeakKeyDictionary[PiiDetector, dict[tuple[int, str], list[Finding]]] = weakref.WeakKeyDictionary()
+_LONG_CHARS = 4_000_000  # at most this many characters of them per detector
+
+
+def _value_findings(value: str, detector: PiiDetector) -> list[Finding]:
+    """detector.find, remembered for long values too (a platform's inline scripts, SVG paths recur in
+    every page): per detector and what it has learned, so a value is found again after learning."""
+    if len(value) <= 1_000:
+        return detector.find(value)
+    kept = _LONG_VALUES.setdefault(detector, {})
+    key = (len(detector.people()) + len(detector.ids()), value)
+    if key not in kept:
+        if sum(len(k[1]) for k in kept) + len(value) > _LONG_CHARS:
+            kept.clear()
+        kept[key] = detector.find(value)
+    return list(kept[key])
+
+
+def _mapped(findings: list[Finding], runs: list[tuple[int, int, int]], text: str) -> list[Finding]:
+    """Findings in a text flow at their place in the document. One that spans several runs (a name
+    across an inline element's tags) becomes one finding per run it covers: each part is replaced,
+    the tags between stay."""
+    starts = [at for at, _start, _length in runs]
+    out = []
+    for f in findings:
+        i = max(0, bisect.bisect_right(starts, f.start) - 1)
+        spans = []
+        while i < len(runs) and runs[i][0] < f.end:
+            at, start, length = runs[i]
+            s, e = max(f.start, at), min(f.end, at + length)
+            if e > s:
+                spans.append((start + s - at, start + e - at))
+            i += 1
+        if len(spans) == 1:
+            out.append(Finding(f.type, text[spans[0][0]:spans[0][1]], spans[0][0], spans[0][1], f.source))
             continue
-        found.append(f)
-    return found
+        for s, e in spans:
+            part = text[s:e]
+            s, e = s + len(part) - len(part.lstrip()), e - len(part) + len(part.rstrip())
+            if e > s:
+                out.append(Finding(f.type, text[s:e], s, e, f.source))
+    return out
 
 
 def pseudonymise_body(body: bytes, content_type: str, url: str, detector: PiiDetector,
