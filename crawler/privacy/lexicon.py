@@ -35,16 +35,24 @@ def entries(name: str) -> frozenset[str]:
     return frozenset(re.sub(r"\s+", " ", line) for line in _lines(name))
 
 
+@cache
 def first_names() -> frozenset[str]:
-    return words("first_names.txt")
+    return words("first_names.txt") | words("first_names_world.txt")
 
 
 def ambiguous_names() -> frozenset[str]:
     return words("ambiguous_names.txt")
 
 
+@cache
 def surnames() -> frozenset[str]:
-    return words("surnames.txt")
+    return words("surnames.txt") | words("surnames_world.txt")
+
+
+def common_words() -> frozenset[str]:
+    """Everyday Dutch and English words (wordfreq's frequencies, `data/make_common_words.py`): after a relation
+    word, a lower-case word that is none of these is taken for a name ('mijn zus debbie')."""
+    return words("common_words.txt")
 
 
 def places() -> frozenset[str]:
@@ -94,9 +102,33 @@ def _public_handle(key: str) -> bool:
         return True
     if key in parts["water boards"] or (key.startswith(("hh", "ws")) and key[2:] in parts["water boards"]):
         return True
-    return any(key.startswith(agency) and key[len(agency):] in _AGENCY_TAILS for agency in parts["agencies"])
+    if any(key.startswith(agency) and key[len(agency):] in _AGENCY_TAILS for agency in parts["agencies"]):
+        return True
+    return _municipal_handle(key)
 
 
+# Municipalities whose name is also an everyday word: '@best', '@buren', '@hoorn' may be anyone's handle.
+_WORD_TOWNS = frozenset(("best", "buren", "goes", "beek", "stein", "sluis", "putten", "hoorn", "leiden", "huizen",
+                         "duiven", "bergen", "kampen", "hulst", "laren", "borne", "oss", "ede", "epe", "urk", "tiel"))
+
+
+def _municipal_handle(key: str) -> bool:
+    """'@almere', '@handhavingalmere', '@Almere_Handhaving', '@UtrechtNieuws', '@stadsdeelnoord': a municipality's
+    own account or one of its departments'. A municipality whose name is a common word ('@best', '@buren') only
+    with a department."""
+    parts = public_parts()
+    towns, departments = parts.get("municipalities", frozenset()), parts.get("departments", frozenset())
+    if key in towns and key not in _WORD_TOWNS:
+        return True
+    for dept in departments:
+        if key.startswith(dept) and (key[len(dept):] in towns or key[len(dept):] in _AREAS):
+            return True  # '@handhavingalmere', '@stadsdeelnoord'
+        if key.endswith(dept) and key[:-len(dept)] in towns and len(dept) >= 4:
+            return True  # '@almerehandhaving', '@utrechtparkeren'
+    return any(key.endswith(tail) and key[:-len(tail)] in towns for tail in _AGENCY_TAILS[1:])  # '@UtrechtNieuws'
+
+
+@lru_cache(maxsize=8192)
 def is_public_body(value: str) -> bool:
     """Whether a handle or name is a Dutch government body's (`@Belastingdienst`, `@gemeenteUtrecht`,
     `@VRRotterdamRijnmond`, `@NLinUK`, `@rijksoverheid@social.overheid.nl`)."""

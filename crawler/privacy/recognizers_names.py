@@ -17,6 +17,11 @@ from crawler.privacy import lexicon
 from crawler.privacy.recognizers import Match
 from crawler.privacy.recognizers_caps import as_names_are_written, staff_signed
 from crawler.privacy.recognizers_mentions import MENTION_RE, mentions  # re-exported: callers import them here
+from crawler.privacy.recognizers_origins import (
+    firm_named,
+    unknown_first_before_origin_surname,
+    unlisted_after_relation,
+)
 from crawler.privacy.recognizers_people import (
     _NOT_SECOND,
     _double_surname_end,
@@ -211,7 +216,8 @@ def _is_official(t: _Text, start: int, end: int) -> bool:
 
 def names(text: str) -> list[Match]:
     return [m for m in _names(as_names_are_written(text))
-            if " " in text[m.start:m.end] or not staff_signed(text, m.start, m.end)]
+            if (" " in text[m.start:m.end] or not staff_signed(text, m.start, m.end))
+            and not firm_named(text, m.start, m.end)]
 
 
 def _names(text: str) -> list[Match]:
@@ -222,7 +228,8 @@ def _names(text: str) -> list[Match]:
     first_names, surnames = lexicon.first_names(), lexicon.surnames()
     while i < n:
         w = t.lower[i]
-        if not t.capitalised(i) and w not in first_names and w not in TUSSENVOEGSELS and w not in surnames:
+        if not t.capitalised(i) and w not in first_names and w not in TUSSENVOEGSELS and w not in surnames and not (
+                i > 1 and t.lower[i - 1] in RELATIONS and unlisted_after_relation(t, i)):
             i += 1  # fast path: a lower-case word that no rule can start a name with
             continue
         marker = _marker(t, i)
@@ -259,8 +266,12 @@ def _names(text: str) -> list[Match]:
             if full is not None and (first or (marker and t.capitalised(i)) or _lower_full_name(t, i, full)):
                 end, score = full, 0.85
             elif (full is not None and t.capitalised(i) and t.lower[full] in lexicon.surnames()
-                  and not t.sentence_start(i)):
+                  and not t.sentence_start(i) and w not in lexicon.common_words()):
                 end, score = full, 0.7  # an unknown first name before a common surname
+            elif (origin := unknown_first_before_origin_surname(t, i)) is not None:
+                end, score = _double_surname_end(t, origin), 0.7  # 'Petar Ivanov', 'Oksana Kovalenko'
+            elif marker == "relation" and unlisted_after_relation(t, i):
+                end, score = i, 0.6  # 'mijn zus debbie', 'me buurman wayan': no everyday word after a relation
             elif marker and (first or (t.capitalised(i) and len(w) >= 3 and (
                     marker != "sign-off" or _signature_line(t, i) or i >= n - 3))
                     or (marker == "sign-off" and w in lexicon.first_names())):
