@@ -165,3 +165,31 @@ def test_municipal_departments_and_agencies_are_public_bodies(handle: str) -> No
                                     "@utrechtse_jongen"])
 def test_citizens_handles_with_a_town_or_department_word_stay(handle: str) -> None:
     assert of_type(f"vraag het {handle} maar", "mention") == [handle]
+
+
+# --- a listed name that is also a word, and staff named by their role -----------------------------------
+@pytest.mark.parametrize("text, name", [
+    ("mijn zus roos en ik waren er", "roos"),
+    ("mijn zoon tim is 8", "tim"),
+    ("mijn oudste broer wayan woont daar", "wayan"),
+    ("mijn lieve buurvrouw dilara", "dilara"),
+    ("de tandarts Jansen was aardig", "Jansen"),
+    ("dokter van der Berg zei het ook", "van der Berg"),
+    ("consulent De Vries belde terug", "De Vries"),
+    ("agent Bakker schreef de bon uit", "Bakker"),
+])
+def test_names_after_a_relation_or_a_role(text: str, name: str) -> None:
+    assert name in of_type(text, "name")
+
+
+@pytest.mark.parametrize("text", [
+    "mijn zus en ik waren er",
+    "mijn zus wil niet meer",
+    "my sister said no",
+    "de agent vroeg mijn rijbewijs",
+    "de huisarts Maandag gebeld",
+    "wethouder Visser en burgemeester Halsema",
+    "inspecteur Rijkswaterstaat kwam kijken",
+])
+def test_words_after_a_relation_or_a_role_and_officials_do_not_fire(text: str) -> None:
+    assert of_type(text, "name") == []

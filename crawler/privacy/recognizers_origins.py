@@ -72,13 +72,33 @@ def _everyday(word: str) -> bool:
             or lexicon.is_organisation(word))
 
 
-def unlisted_after_relation(t: _Text, i: int) -> bool:
-    """Token i is a lower-case word no list knows right after '<possessive> <relation word>' and no everyday word."""
-    if i < 2 or t.capitalised(i) or t.lower[i - 1] not in RELATIONS or t.lower[i - 2] not in POSSESSIVES:
+# Between the possessive and the relation word: 'mijn oudste zus', 'onze lieve buurvrouw', 'my little brother'.
+_RELATION_ADJECTIVES = frozenset(("lieve", "oudste", "jongste", "kleine", "grote", "oude", "beste", "eigen", "nieuwe",
+                                  "vorige", "toenmalige", "overleden", "schoon", "little", "big", "older", "younger",
+                                  "late", "dear", "best", "old", "new"))
+# Listed names that are also words ('ambiguous_names.txt'): after a relation word the name, except these.
+_WORDS_FIRST = frozenset(("en", "ben", "an", "wil", "will", "said", "hoop", "mei", "can", "lot", "ties", "tiny",
+                          "nada", "lama", "tuba", "sari", "bets", "hung", "ad", "bo", "han", "ewa", "berk", "trees",
+                          "said", "ama", "awa", "gul", "eze", "mees", "aster"))
+
+
+def _after_possessive_relation(t: _Text, i: int) -> bool:
+    if i < 2 or t.lower[i - 1] not in RELATIONS or not (t.joined(i) and t.joined(i - 1)):
         return False
-    if not (t.joined(i) and t.joined(i - 1)) or _NAME_SHAPE.fullmatch(t.lower[i]) is None:
+    if t.lower[i - 2] in POSSESSIVES:
+        return True
+    return i >= 3 and t.lower[i - 2] in _RELATION_ADJECTIVES and t.lower[i - 3] in POSSESSIVES and t.joined(i - 2)
+
+
+def unlisted_after_relation(t: _Text, i: int) -> bool:
+    """Token i is a lower-case word right after '<possessive> <relation word>' that is no everyday word: one no list
+    knows ('mijn zus debbie'), or a listed name that is also a word ('mijn zus roos', 'mijn zoon tim')."""
+    if t.capitalised(i) or not _after_possessive_relation(t, i) or _NAME_SHAPE.fullmatch(t.lower[i]) is None and (
+            t.lower[i] not in lexicon.ambiguous_names()):
         return False
     w = t.lower[i]
+    if w in lexicon.ambiguous_names() and w not in _WORDS_FIRST:
+        return True
     if w in lexicon.first_names() or _everyday(w) or all(_everyday(p) for p in w.split("-")):
         return False
     after = t.text[t.tokens[i][1]:t.tokens[i][1] + 2]

@@ -12,7 +12,15 @@ TUSSENVOEGSELS = frozenset(("van", "de", "den", "der", "ter", "ten", "te", "het"
 HONORIFICS = frozenset(("meneer", "mevrouw", "mevr", "mw", "mvr", "dhr", "heer", "hr", "juffrouw", "juf", "fam",
                         "familie", "mr", "dr", "ir", "drs", "ing", "mrs", "mister", "miss", "ms", "sir", "mnr",
                         "mijnheer", "mej", "mejuffrouw", "jhr", "jonkheer", "jkvr", "jonkvrouw", "prof", "ds",
-                        "dominee", "wed", "weduwe", "mx", "madam"))
+                        "dominee", "wed", "weduwe", "mx", "madam",
+                        # Staff a citizen names by their role: 'dokter Jansen', 'consulent De Vries', 'agent Bakker'.
+                        "dokter", "huisarts", "tandarts", "arts", "specialist", "chirurg", "verpleegkundige",
+                        "consulent", "consulente", "klantmanager", "casemanager", "wijkagent", "agent", "agente",
+                        "hoofdagent", "brigadier", "rechercheur", "boa", "handhaver", "examinator", "docent",
+                        "docente", "leraar", "lerares", "meester", "mentor", "begeleider", "begeleidster",
+                        "therapeut", "fysiotherapeut", "psycholoog", "advocaat", "notaris", "deurwaarder",
+                        "ambtenaar", "inspecteur", "pastoor", "imam", "rabbijn", "pater", "doctor", "nurse",
+                        "officer", "teacher"))
 RELATIONS = frozenset("""
 buurman buurvrouw buren buurjongen buurmeisje vader moeder pa ma papa mama zoon zoontje dochter dochtertje broer
 broertje zus zusje zuster partner man vrouw echtgenoot echtgenote vriend vriendje vriendin vriendinnetje collega
