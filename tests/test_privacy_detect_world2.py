@@ -193,3 +193,19 @@ def test_names_after_a_relation_or_a_role(text: str, name: str) -> None:
 ])
 def test_words_after_a_relation_or_a_role_and_officials_do_not_fire(text: str) -> None:
     assert of_type(text, "name") == []
+
+
+@pytest.mark.parametrize("text, name", [
+    ("hoi shurwin, hoe is het", "shurwin"),
+    ("groetjes, zorhan", "zorhan"),
+    ("met vriendelijke groet,\nhelvira", "helvira"),
+    ("mijn buurman wayan sudarsana heeft gebeld", "wayan sudarsana"),
+])
+def test_an_unlisted_lower_case_name_after_a_greeting_or_sign_off(text: str, name: str) -> None:
+    assert name in of_type(text, "name")
+
+
+@pytest.mark.parametrize("text", ["hoi allemaal, hoe is het", "hey guys!", "groetjes uit almere", "thanks bro",
+                                  "hallo gemeente,", "groetjes en tot ziens", "mijn buurman wayan heeft gebeld"])
+def test_greetings_and_sign_offs_without_an_unlisted_name(text: str) -> None:
+    assert [v for v in of_type(text, "name") if v != "wayan"] == []

@@ -18,9 +18,11 @@ from crawler.privacy.recognizers import Match
 from crawler.privacy.recognizers_caps import as_names_are_written, staff_signed
 from crawler.privacy.recognizers_mentions import MENTION_RE, mentions  # re-exported: callers import them here
 from crawler.privacy.recognizers_origins import (
+    _BEFORE_UNLISTED,
     firm_named,
     unknown_first_before_origin_surname,
-    unlisted_after_relation,
+    unlisted_marked,
+    unlisted_surname_after,
 )
 from crawler.privacy.recognizers_people import (
     _NOT_SECOND,
@@ -229,7 +231,7 @@ def _names(text: str) -> list[Match]:
     while i < n:
         w = t.lower[i]
         if not t.capitalised(i) and w not in first_names and w not in TUSSENVOEGSELS and w not in surnames and not (
-                i > 1 and t.lower[i - 1] in RELATIONS and unlisted_after_relation(t, i)):
+                i > 0 and t.lower[i - 1] in _BEFORE_UNLISTED and unlisted_marked(t, i)):
             i += 1  # fast path: a lower-case word that no rule can start a name with
             continue
         marker = _marker(t, i)
@@ -270,8 +272,8 @@ def _names(text: str) -> list[Match]:
                 end, score = full, 0.7  # an unknown first name before a common surname
             elif (origin := unknown_first_before_origin_surname(t, i)) is not None:
                 end, score = _double_surname_end(t, origin), 0.7  # 'Petar Ivanov', 'Oksana Kovalenko'
-            elif marker == "relation" and unlisted_after_relation(t, i):
-                end, score = i, 0.6  # 'mijn zus debbie', 'me buurman wayan': no everyday word after a relation
+            elif marker in ("relation", "greeting", "sign-off") and unlisted_marked(t, i):
+                end, score = i, 0.6  # 'mijn zus debbie', 'hoi shurwin,': no everyday word after a relation
             elif marker and (first or (t.capitalised(i) and len(w) >= 3 and (
                     marker != "sign-off" or _signature_line(t, i) or i >= n - 3))
                     or (marker == "sign-off" and w in lexicon.first_names())):
@@ -294,6 +296,8 @@ def _names(text: str) -> list[Match]:
                 end, score = (full if full is not None else i), 0.65  # the second signer: 'Kees & Marleen'
         if end is not None and (end > i or marker == "honorific"):
             end = _double_surname_end(t, end)
+        elif end == i and marker in _NAMING_MARKERS:
+            end = unlisted_surname_after(t, end)  # 'mijn buurman wayan sudarsana
         if end is not None and end + 1 < n and re.search(r"-(?:van|de|der|den|ter)$", t.lower[end]) and (
                 t.joined(end + 1) and t.capitalised(end + 1)):
             end += 1  # 'Smits-van Lier'

@@ -105,6 +105,39 @@ def unlisted_after_relation(t: _Text, i: int) -> bool:
     return not after.startswith(("'", "’", "@", "."))  # "zus'", an e-mail address, a domain
 
 
+_BEFORE_UNLISTED = RELATIONS | GREETINGS | SIGN_OFFS
+_SIGN_GAP = re.compile(r"[ \t\xa0]*[,.!:\-–~]*[ \t\xa0]*(?:\r?\n[ \t\xa0]*)?")
+_CLAUSE_END = re.compile(r"[ \t\xa0]*(?:$|[,!.?:;)\n]|[^\w\s])")  # punctuation, the end, or an emoji
+
+
+def unlisted_marked(t: _Text, i: int) -> bool:
+    """Token i is a lower-case name no list knows, marked by a relation word, a greeting at the start of a sentence
+    ('hoi shurwin,') or a sign-off at the end ('groetjes, ruthsel'): no everyday word, the clause ends after it."""
+    if i < 1 or t.lower[i - 1] not in _BEFORE_UNLISTED or t.capitalised(i):
+        return False
+    if t.lower[i - 1] in RELATIONS:
+        return unlisted_after_relation(t, i)
+    w = t.lower[i]
+    if _NAME_SHAPE.fullmatch(w) is None or w in lexicon.first_names() or _everyday(w):
+        return False
+    if _CLAUSE_END.match(t.text, t.tokens[i][1]) is None or "\n" in t.gap(i) and t.lower[i - 1] in GREETINGS:
+        return False
+    if t.lower[i - 1] in GREETINGS:
+        return i == 1 or t.sentence_start(i - 1)
+    return i >= len(t.tokens) - 2 and _SIGN_GAP.fullmatch(t.gap(i)) is not None
+
+
+def unlisted_surname_after(t: _Text, end: int) -> int:
+    """'mijn buurman wayan sudarsana': a lower-case word no list knows after a lower-case first name is its surname."""
+    k = end + 1
+    if k >= len(t.tokens) or not t.joined(k) or t.capitalised(k) or t.capitalised(end):
+        return end
+    w = t.lower[k]
+    if _NAME_SHAPE.fullmatch(w) is None or w in lexicon.first_names() or _everyday(w):
+        return end
+    return k
+
+
 # Endings of surnames of the origins above; a capitalised word with one of these after an unknown first name.
 _ORIGIN_ENDINGS = re.compile(
     r"(?:[a-zà-ÿ]{2}(?:ov|ova|ev|eva|ski|ska|sky|cki|cka|dzki|dzka|wicz|czyk|czak|enko|chuk|czuk|iuk|yuk|escu|eanu|"
