@@ -6,8 +6,12 @@ new YAML file.
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
+import weakref
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -197,3 +201,144 @@ def parse_count(text: str | None) -> int | None:
         value = float(number.replace(" ", "").replace(",", "."))
         return int(round(value * (1_000 if suffix == "k" else 1_000_000)))
     return int(re.sub(r"[.,\s]", "", number))
+
+
+@dataclass
+class Miss:
+    """A profile selector that matched nothing when waited for: since which page, how often since."""
+
+    selector: str
+    since: str  # the page where it first matched nothing
+    at: str  # when (UTC, ISO 8601)
+    pages: int = 1  # pages where it matched nothing since
+    probes: int = 0  # of those, pages that waited only a probe (not the full timeout)
+    waited_s: float = 0.0  # seconds spent waiting for it in all
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"since": self.since, "at": self.at, "pages": self.pages, "probes": self.probes,
+                "waited_s": round(self.waited_s, 2)}
+
+
+# DOM changes since the page's first wait (a MutationObserver's count): a page that stopped changing.
+_CHANGES_JS = """() => { if (!window.__smaChanges) { const c = window.__smaChanges = {n: 0};
+  new MutationObserver((ms) => { c.n += ms.length; }).observe(document,
+    {subtree: true, childList: true, attributes: true, characterData: true}); }
+  return window.__smaChanges.n; }"""
+
+
+async def _there(page: Any, selector: str, visible: bool) -> bool:
+    locator = page.locator(selector)
+    return await locator.first.is_visible() if visible else bool(await locator.count())
+
+
+class SelectorWaits:
+    """The crawl's memory of the profile selectors it waits for (a page spec's `ready`, a `wait_for`
+    action): a component built by `from_crawler`, one per crawl. A selector not known drifted is
+    waited for until it is attached, the full timeout, or (given the page's network recorder) until
+    the page has settled without it: no request in flight for `quiet_ms` and no DOM change for
+    `still_ms`. One that matched nothing is known drifted: later pages wait for it only `probe_ms`
+    (`SMA_DRIFT_PROBE_MS`), the same page not again. A known drifted selector that appears (in a
+    probe, or on the page once it is read: `recheck`) is no longer drifted: the next page waits for
+    it in full again. The spider reports which selector drifted on which page (`completeness.drift`,
+    as before); this record is `completeness.waits`."""
+
+    def __init__(self, probe_ms: int = 1_500, quiet_ms: int = 2_500, still_ms: int = 1_500) -> None:
+        self.probe_ms = max(1, int(probe_ms))
+        self.quiet_ms, self.still_ms = int(quiet_ms), int(still_ms)
+        self.missed: dict[str, Miss] = {}
+        self.recovered: list[dict[str, Any]] = []  # known drifted selectors that matched again
+        # Per live page: each selector waited for there, 'matched' or 'missed'.
+        self._on_page: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> SelectorWaits:
+        settings = crawler.settings
+        return cls(settings.getint("SMA_DRIFT_PROBE_MS", 1_500), settings.getint("SMA_DRIFT_QUIET_MS", 2_500),
+                   settings.getint("SMA_DRIFT_STILL_MS", 1_500))
+
+    def drifted(self, selector: str) -> bool:
+        return selector in self.missed
+
+    async def wait(self, page: Any, selector: str, timeout_ms: int, recorder: Any = None,
+                   visible: bool = False) -> str | None:
+        """Waits until `selector` is attached (or `visible`): None once it is, else why not. The full
+        `timeout_ms` (or until the page settled, with its `recorder`) for a selector not known
+        drifted, a probe for one that is."""
+        seen = self._on_page.setdefault(page, {})
+        known = self.missed.get(selector)
+        limit = timeout_ms if known is None else min(timeout_ms, self.probe_ms)
+        started = time.monotonic()
+        if known is not None and seen.get(selector) == "missed":
+            # Missed on this page already (a page's `ready` and its `wait_for` are often one selector).
+            if not await _there(page, selector, visible):
+                return f"known drifted since {known.since}: not waited for again on this page"
+            reason, missed = None, False
+        else:
+            reason, missed = await self._until(page, selector, limit, recorder if known is None else None, visible)
+        if reason is None:
+            seen[selector] = "matched"
+            if known is not None:
+                self._recover(selector, page)
+            return None
+        if not missed:
+            return reason  # not the selector's fault (a closed page): nothing learnt
+        waited = time.monotonic() - started
+        if known is None:
+            when = datetime.now(UTC).isoformat(timespec="seconds")
+            self.missed[selector] = Miss(selector, str(page.url), when, waited_s=waited)
+        else:
+            known.pages += 1
+            known.probes += int(limit < timeout_ms)
+            known.waited_s += waited
+        seen[selector] = "missed"
+        return reason
+
+    async def _until(self, page: Any, selector: str, limit_ms: int, recorder: Any,
+                     visible: bool) -> tuple[str | None, bool]:
+        """(None, False) once `selector` is attached, else (why not, whether the selector is to blame)."""
+        started = time.monotonic()
+        deadline = started + limit_ms / 1000
+        changes, changed = -1, started
+        while True:
+            try:
+                if await _there(page, selector, visible):
+                    return None, False
+                count = await page.evaluate(_CHANGES_JS) if recorder is not None else 0
+            except Exception as exc:  # noqa: BLE001 - a navigation in between, or a closed page
+                if page.is_closed():
+                    return (str(exc).splitlines()[0] if str(exc) else type(exc).__name__), False
+                count = -2
+            now = time.monotonic()
+            if count != changes:
+                changes, changed = count, now
+            if now >= deadline:
+                return f"Timeout {limit_ms}ms exceeded waiting for {selector!r}", True
+            if recorder is not None and (now - changed) * 1000 >= self.still_ms \
+                    and await recorder.wait_idle(self.quiet_ms, 60):
+                return (f"the page settled without it after {now - started:.1f} s (no request for "
+                        f"{self.quiet_ms} ms, no change for {self.still_ms} ms)"), True
+            await asyncio.sleep(min(0.2, max(0.0, deadline - now)))
+
+    def _recover(self, selector: str, page: Any) -> None:
+        miss = self.missed.pop(selector)
+        self.recovered.append({"selector": selector, "drifted_since": miss.since, "matched_on": str(page.url)})
+
+    async def recheck(self, page: Any) -> list[str]:
+        """After a page is read: the selectors that missed on it but match now (slow, not drifted),
+        forgotten as drifted so that later pages wait for them in full again."""
+        back = []
+        for selector, seen in list(self._on_page.get(page, {}).items()):
+            if seen == "missed" and selector in self.missed:
+                try:
+                    found = await page.locator(selector).count()
+                except Exception:  # noqa: BLE001 - a closed page
+                    found = 0
+                if found:
+                    self._recover(selector, page)
+                    back.append(selector)
+        return back
+
+    def record(self) -> dict[str, Any]:
+        """For completeness.json: each selector known drifted now, and those that matched again."""
+        return {"probe_ms": self.probe_ms, "drifted": {s: m.as_dict() for s, m in self.missed.items()},
+                "recovered": list(self.recovered)}

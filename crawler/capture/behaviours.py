@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from ..profiles import PageSpec, Profile, parse_count
+from ..profiles import PageSpec, Profile, SelectorWaits, parse_count
 from .network import NetworkRecorder
 from .reader import Reader, load_words
 
@@ -62,8 +62,11 @@ class ActionResult:
 class PageDriver:
     """Runs a page spec's actions on a live page, collecting links on the way."""
 
-    def __init__(self, page: Any, recorder: NetworkRecorder, profile: Profile, spec: PageSpec) -> None:
+    def __init__(self, page: Any, recorder: NetworkRecorder, profile: Profile, spec: PageSpec,
+                 waits: SelectorWaits | None = None) -> None:
         self.page = page
+        # The crawl's memory of drifted selectors: a `wait_for` known to match nothing is only probed.
+        self.waits = waits
         self.recorder = recorder
         self.profile = profile
         self.spec = spec
@@ -283,7 +286,10 @@ class PageDriver:
                 continue
             await handle.scroll_into_view_if_needed(timeout=3_000)
             await handle.click(timeout=5_000)
-            await self.page.locator(item).first.wait_for(state="visible", timeout=5_000)
+            if self.waits is None:
+                await self.page.locator(item).first.wait_for(state="visible", timeout=5_000)
+            elif (missed := await self.waits.wait(self.page, item, 5_000, self.recorder, visible=True)) is not None:
+                raise TimeoutError(missed)  # an item known drifted is only probed
             await self.page.locator(item).first.click(timeout=5_000)
             result.matched += 1
             await self.settle()
@@ -297,7 +303,11 @@ class PageDriver:
 
     async def _do_wait_for(self, action: dict[str, Any], result: ActionResult) -> None:
         sel = self.selector(action["selector"])
-        await self.page.locator(sel).first.wait_for(state="attached", timeout=int(action.get("timeout_ms", 10_000)))
+        timeout = int(action.get("timeout_ms", 10_000))
+        if self.waits is None:
+            await self.page.locator(sel).first.wait_for(state="attached", timeout=timeout)
+        elif (missed := await self.waits.wait(self.page, sel, timeout, self.recorder)) is not None:
+            raise TimeoutError(missed)
         result.matched = 1
 
     # -- reading -------------------------------------------------------------------------------

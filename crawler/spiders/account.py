@@ -15,14 +15,15 @@ from ..capture.behaviours import PageDriver
 from ..capture.content import read_post_content
 from ..capture.page import PageRecorders
 from ..capture.reader import PageReading, ReaderResult, post_links
-from ..profiles import resolve
+from ..profiles import SelectorWaits, resolve
 from ..recapture import platform_now, post_actions, post_content
 from ..spec import CrawlSpec
 from ..state import CrawlState
-from .checks import PageChecks
+from .checks import READY_TIMEOUT_MS, PageChecks
 from .timeline import TimelinePieces
 
 logger = logging.getLogger(__name__)
+
 
 class CrawlFailed(Exception):
     """Raised inside callbacks for a condition that makes the whole crawl pointless."""
@@ -68,6 +69,7 @@ class AccountSpider(TimelinePieces, PageChecks, scrapy.Spider):
         self.url_matched = False
         self._state: CrawlState | None = None
         self.reading: PageReading | None = None
+        self.waits = SelectorWaits()  # the crawl's (from_crawler): selectors known drifted are only probed
         self._follow_timeline: list[str] = []
         self._queued: set[str] = set()
         self._timeline_asked: set[str] = set()
@@ -87,6 +89,7 @@ class AccountSpider(TimelinePieces, PageChecks, scrapy.Spider):
                       "posts": list(spec.posts), "reason": spec.reason, "session": spec.session, **kwargs}
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.reading = PageReading.from_crawler(crawler)
+        spider.waits = SelectorWaits.from_crawler(crawler)
         crawler.signals.connect(spider.page_written, signal=signals.item_scraped)
         crawler.signals.connect(spider.callback_failed, signal=signals.spider_error)
         return spider
@@ -105,6 +108,12 @@ class AccountSpider(TimelinePieces, PageChecks, scrapy.Spider):
         if recorders is None:
             raise RuntimeError("crawler.capture.page.PageRecorders is not in DOWNLOADER_MIDDLEWARES")
         return recorders
+
+    def _driver(self, page: Any, spec: Any) -> PageDriver:
+        """The timeline's drivers (crawler/spiders/timeline.py) wait as the post pages do."""
+        driver = super()._driver(page, spec)
+        driver.waits = self.waits
+        return driver
 
     profile = _in_state("profile")
     browser_version = _in_state("browser_version")
@@ -273,15 +282,15 @@ class AccountSpider(TimelinePieces, PageChecks, scrapy.Spider):
         assert self.profile is not None and self.history is not None
         try:
             spec = self.profile.page("post")
-            driver = PageDriver(page, self.recorders.for_page(page), self.profile, spec)
+            driver = PageDriver(page, self.recorders.for_page(page), self.profile, spec, self.waits)
             gone = response.status in (404, 410)
             if response.status >= 400 and not (gone and response.url in self.history.posts):
                 self.errors.append(f"{response.url}: HTTP {response.status}")
+            ready_missed = None
             if spec.ready and not gone and not self._drifted("detect"):
-                try:
-                    await page.locator(spec.ready).first.wait_for(state="attached", timeout=15_000)
-                except Exception:  # noqa: BLE001
-                    self._drift("post", "ready", f"never appeared on {response.url}", spec.ready)
+                # The full timeout until it is known drifted, then a probe (crawler/profiles.SelectorWaits).
+                if await self.waits.wait(page, spec.ready, READY_TIMEOUT_MS, driver.recorder) is not None:
+                    ready_missed = spec.ready  # drift, unless it is there once the page is read
             await self._check_session(page)
             results = []
             readings: list[ReaderResult] = []
@@ -290,6 +299,7 @@ class AccountSpider(TimelinePieces, PageChecks, scrapy.Spider):
                 # what the profile missed (drift) or opened (replies in a panel) it reads too.
                 results = await driver.run(post_actions(spec.actions, self.comments))
                 readings.append(await self._read(page, spec))
+                await self._recheck(page, response.url, ready_missed, results, driver)
             # Its thread's further pages (page 2..N, a reply's own page) are read and counted with it.
             thread_pages = self.reading.threads.read(
                 response.url, response.url, readings, precise=self.profile.name != "generic") if self.comments else []

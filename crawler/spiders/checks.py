@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
+READY_TIMEOUT_MS = 15_000  # a page spec's `ready`, until it is known drifted in this crawl (then a probe)
+
 
 class PageChecks:
     profile: Any
     session: str | None
     start_url: str
     completeness: dict[str, Any]
+    waits: Any  # crawler.profiles.SelectorWaits, the crawl's
+    recorders: Any  # crawler.capture.page.PageRecorders
 
     def fail(self, message: str) -> None:  # the spider's: ends the crawl
         raise NotImplementedError
@@ -55,10 +59,22 @@ class PageChecks:
             if await page.locator(wall).count() > 0:
                 self.fail(f"{self.start_url} shows a login wall ({wall!r}); not archiving it")
         if spec.ready and not self._drifted("detect"):
-            try:
-                await page.locator(spec.ready).first.wait_for(state="attached", timeout=15_000)
-            except Exception:  # noqa: BLE001 - Playwright's TimeoutError
+            if await self.waits.wait(page, spec.ready, READY_TIMEOUT_MS, self.recorders.for_page(page)) is not None:
                 self._drift("profile", "ready", "never appeared", spec.ready)
+
+    async def _recheck(self, page: Any, url: str, ready_missed: str | None, results: list[Any],
+                       driver: Any) -> None:
+        """Once a post page is read: a selector it waited for in vain that matches now was late, not
+        drifted: later pages wait for it in full again, and its `wait_for` action did match (late).
+        A `ready` that still matches nothing is drift on this page, reported as before."""
+        late = await self.waits.recheck(page)
+        if ready_missed and ready_missed not in late:
+            self._drift("post", "ready", f"never appeared on {url}", ready_missed)
+        for result in results:
+            if result.do == "wait_for" and result.matched == 0 and driver.selector(result.selector) in late:
+                result.matched, result.complete = 1, True
+                result.note = f"appeared late, after the wait ({result.note})"
+        self.completeness["waits"] = self.waits.record()
 
     async def _read_account(self, page: Any, selectors: dict[str, str]) -> dict[str, str | None]:
         account: dict[str, str | None] = {}
