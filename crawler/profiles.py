@@ -283,13 +283,15 @@ class SelectorWaits:
         if not missed:
             return reason  # not the selector's fault (a closed page): nothing learnt
         waited = time.monotonic() - started
-        if known is None:
+        # Another page may have missed it meanwhile (pages are read concurrently): the first stays "since".
+        current = self.missed.get(selector)
+        if current is None:
             when = datetime.now(UTC).isoformat(timespec="seconds")
             self.missed[selector] = Miss(selector, str(page.url), when, waited_s=waited)
         else:
-            known.pages += 1
-            known.probes += int(limit < timeout_ms)
-            known.waited_s += waited
+            current.pages += 1
+            current.probes += int(limit < timeout_ms)
+            current.waited_s += waited
         seen[selector] = "missed"
         return reason
 

@@ -152,3 +152,28 @@ def test_a_page_that_settled_without_the_selector_is_not_waited_for_until_the_ti
     assert seconds < READY_TIMEOUT_MS / 1000 * 0.8, seconds
     assert record["drifted"][spec.ready]["since"] == pages[0]
     assert found is None and clean["drifted"] == {}
+
+
+def test_pages_that_miss_a_selector_at_the_same_time_count_against_one_since(redesigned: Platform):
+    """Post pages are read concurrently (CONCURRENT_REQUESTS): two that wait for the same drifted
+    selector at once are two pages of one miss, not two misses each "since" its own page."""
+    from playwright.async_api import async_playwright
+
+    spec = all_profiles()["x"].page("post")
+    posts = [p["url"] for p in redesigned.truth("x")["posts"][4:6]]
+    waits = SelectorWaits(probe_ms=PROBE_MS)
+
+    async def run() -> list[str | None]:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                tabs = [await browser.new_page() for _ in posts]
+                await asyncio.gather(*(tab.goto(url) for tab, url in zip(tabs, posts, strict=True)))
+                return list(await asyncio.gather(*(waits.wait(tab, spec.ready, 2_000) for tab in tabs)))
+            finally:
+                await browser.close()
+
+    missed = asyncio.run(run())
+    assert all(m is not None for m in missed)
+    record = waits.record()["drifted"][spec.ready]
+    assert record["pages"] == 2 and record["probes"] == 0 and record["since"] in posts
