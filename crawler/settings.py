@@ -73,6 +73,9 @@ SMA_TIMELINE_PIECE_POSTS = 100  # + the reader's last load (~20): ~29,000 px on 
 SMA_PAGE_TIMEOUT = 1800.0  # seconds one page's capture may take once loaded; then abandoned; 0 = none
 # Generous: the profile page of a 2,000-post account scrolls for minutes.
 SMA_ACTION_MAX_SECONDS = 600.0  # seconds one profile action (scroll, click_all) may take on a page
+# A profile selector a page waited for in vain (`ready`, a `wait_for` action) is waited for in full once
+# per crawl; later pages only probe it this long (a redesign must not cost every page the full timeout).
+SMA_DRIFT_PROBE_MS = 1500  # milliseconds; a selector seen again is waited for in full again
 SMA_NETWORK_IDLE_TIMEOUT = 10.0  # seconds any wait for a quiet network may take; then captured as it stands
 SMA_DOWNLOAD_MAXSIZE = 100 * 1024 * 1024  # bytes kept of one response; beyond: loading stopped, WARC-Truncated
 SMA_CLOSE_POPUPS = True  # windows a page opens are closed at once
