@@ -7,7 +7,8 @@
 The platform runs in this process (`make_server(mutation_seed=N)`, content seed 1, so the truth
 is the same for every seed). What was captured is counted from the WARC files, not from SMA's
 own report: a truth comment counts when its text (as HTML, JSON or plain text) is in a response
-or resource record; a truth post likewise. With --max-posts N the comment truth is the comments
+or resource record; a truth post likewise, or by its permalink (a forum's topic list shows a title
+and a link, the post's text only on its own page). With --max-posts N the comment truth is the comments
 of the account's N newest posts (the ones a crawl limited to N post pages visits first); posts
 are counted over the whole account. The report's claim comes from completeness.json:
 complete / incomplete / unknown (unknown: a shortfall of kind "unknown"). Targets (issue 10):
@@ -44,6 +45,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 
@@ -108,6 +110,19 @@ def found(texts: list[str], bodies: list[str]) -> int:
     return sum(any(s in joined for s in spellings(t)) for t in texts)
 
 
+def found_posts(posts: list[dict], bodies: list[str]) -> int:
+    """Truth posts in the archive: the text, or the permalink (path and query, as HTML or JSON has it)
+    where the timeline lists a post by a title and a link only (a forum's topic list)."""
+    joined = "\n".join(bodies)
+
+    def there(post: dict) -> bool:
+        parts = urlsplit(post["url"])
+        link = parts.path + ("?" + parts.query if parts.query else "")
+        return any(s in joined for s in [*spellings(post["text"]), *spellings(link), link.replace("/", "\\/")])
+
+    return sum(there(p) for p in posts)
+
+
 def claim(archive: Path) -> str:
     reports = sorted(archive.glob("crawls/*/completeness.json"))
     if not reports:
@@ -167,14 +182,13 @@ def measure(base: str, skin: str, seed: int, profile: str, max_posts: int | None
     truth = json.loads(urllib.request.urlopen(base + account["truth"], timeout=30).read())
     visited = truth["posts"][:max_posts] if max_posts else truth["posts"]
     comment_texts = [c["text"] for p in visited for c in p["comments"]]
-    post_texts = [p["text"] for p in truth["posts"]]
     with tempfile.TemporaryDirectory(prefix=f"sma-robust-{skin}-{seed}-") as tmp:
         archive = keep / f"{skin}-{seed}-{profile}" if keep else Path(tmp) / "archive"
         code, seconds, cpu = crawl(account["url"], archive, profile, max_posts, timeout)
         spans: dict[str, list[datetime]] = {}
         bodies = warc_bodies(archive, spans)
         return Row(skin, seed, profile, (found(comment_texts, bodies), len(comment_texts)),
-                   (found(post_texts, bodies), len(post_texts)), claim(archive), code, seconds, cpu,
+                   (found_posts(truth["posts"], bodies), len(truth["posts"])), claim(archive), code, seconds, cpu,
                    post_page_seconds(spans, [p["url"] for p in visited]), report_counts(archive))
 
 
