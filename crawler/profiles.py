@@ -290,7 +290,7 @@ class SelectorWaits:
             self.missed[selector] = Miss(selector, str(page.url), when, waited_s=waited)
         else:
             current.pages += 1
-            current.probes += int(limit < timeout_ms)
+            current.probes += int(limit < timeout_ms or "(meanwhile)" in reason)
             current.waited_s += waited
         seen[selector] = "missed"
         return reason
@@ -315,6 +315,9 @@ class SelectorWaits:
                 changes, changed = count, now
             if now >= deadline:
                 return f"Timeout {limit_ms}ms exceeded waiting for {selector!r}", True
+            if (other := self.missed.get(selector)) is not None and (now - started) * 1000 >= self.probe_ms:
+                # Another page (read at the same time) found it drifted meanwhile: this one waited a probe.
+                return f"known drifted since {other.since} (meanwhile): probed {now - started:.1f} s", True
             if recorder is not None and (now - changed) * 1000 >= self.still_ms \
                     and await recorder.wait_idle(self.quiet_ms, 60):
                 return (f"the page settled without it after {now - started:.1f} s (no request for "
