@@ -190,6 +190,8 @@ def test_names_after_a_relation_or_a_role(text: str, name: str) -> None:
     "de huisarts Maandag gebeld",
     "wethouder Visser en burgemeester Halsema",
     "inspecteur Rijkswaterstaat kwam kijken",
+    "de arts in Den Bosch zei het ook",
+    "de agent in Bergen op Zoom was aardig",
 ])
 def test_words_after_a_relation_or_a_role_and_officials_do_not_fire(text: str) -> None:
     assert of_type(text, "name") == []

@@ -233,3 +233,9 @@ def places_and_regions() -> frozenset[str]:
     parts = public_parts()
     return frozenset(re.sub(r"[\s'-]+", "", p) for p in places()) | parts.get("regions", frozenset()) | parts.get(
         "provinces", frozenset())
+
+
+def is_place(phrase: str) -> bool:
+    """A Dutch place or region, also of several words ('Den Bosch', 'Alphen aan den Rijn', 'Bergen op Zoom')."""
+    key = re.sub(r"[\s'_-]+", "", phrase.lower())
+    return key in places_and_regions() or key in public_parts().get("municipalities", frozenset())

@@ -254,11 +254,15 @@ def _names(text: str) -> list[Match]:
                 k += 1
             end = _full_name_end(t, k) if _is_first(t, k) else None
             end = end if end is not None else _surname_end(t, k)
+            if end is not None and t.lower[k] in ("in", "op", "uit", "te", "bij") and lexicon.is_place(
+                    " ".join(t.lower[k + 1:end + 1])):
+                end = n  # 'de arts in Den Bosch': a preposition and a place, no 'in 't Veld'
             p = k
             while end is None and p < min(n - 1, k + 3) and t.lower[p] in TUSSENVOEGSELS and t.joined(p + 1):
                 p += 1  # 'meneer de graaf', 'mevrouw van der smit': a listed surname in lower case
                 if t.lower[p] in lexicon.surnames() or t.lower[p] in PROFESSIONS:
                     end = p
+            end = None if end == n else end
             score = 0.9
         elif marker == "address" and not (_is_first(t, i) or t.capitalised(i) and w in first_names):
             pass  # after 'omg', 'haha': only a listed first name ('omg wat een onzin' names nobody)
