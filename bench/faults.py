@@ -20,7 +20,7 @@ the process group killed and restarted is `sma worker --exit-when-idle` (its sup
 child and Chromium); a killed worker's leased pages go back to the queue after `SMA_LEASE_S`.
 
 Usage: .venv/bin/python bench/faults.py [--kills 20] [--seed 16] [--skins mastodon,x,facebook]
-       [--max-posts 4] [--mode run|worker] [--archive DIR]
+       [--max-posts 4] [--mode run|worker] [--piece-posts N] [--archive DIR]
 """
 
 from __future__ import annotations
@@ -156,9 +156,11 @@ def sma_run(registry: Path, archive: Path, max_posts: int, env: dict[str, str]) 
                             start_new_session=True)
 
 
-def sma_worker(redis_url: str, archive: Path, env: dict[str, str]) -> subprocess.Popen:
+def sma_worker(redis_url: str, archive: Path, env: dict[str, str], piece_posts: int | None = None) -> subprocess.Popen:
     command = [sys.executable, "-m", "sma.cli", "worker", "--redis", redis_url, "--archive", str(archive),
                "--name", "wF", "--exit-when-idle", "--poll", "0.3"]
+    if piece_posts is not None:  # a Scrapy setting, not an environment variable
+        command += ["-s", f"SMA_TIMELINE_PIECE_POSTS={piece_posts}"]
     return subprocess.Popen(command, cwd=ROOT, env={**env, "SMA_LEASE_S": "5"}, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
 
@@ -172,8 +174,13 @@ def main() -> int:
     parser.add_argument("--archive", type=Path, default=None)
     parser.add_argument("--mode", choices=("run", "worker"), default="run")
     parser.add_argument("--moments", default=",".join(MOMENTS), help="which of record,thread,access to draw from")
+    parser.add_argument("--piece-posts", type=int, default=None,
+                        help="--mode worker: SMA_TIMELINE_PIECE_POSTS for the workers (the demo accounts' 64 posts "
+                             "fit one piece at the default 100; `sma run` has no -s)")
     parser.add_argument("--run-timeout", type=float, default=900.0, help="seconds one `sma run` may take")
     args = parser.parse_args()
+    if args.piece_posts is not None and args.mode != "worker":
+        parser.error("--piece-posts needs --mode worker (`sma run` passes no Scrapy setting to its crawls)")
 
     rng = random.Random(args.seed)
     skins = args.skins.split(",")
@@ -198,7 +205,7 @@ def main() -> int:
 
     def start() -> subprocess.Popen:
         if redis is not None:
-            return sma_worker(redis.url, archive, env)
+            return sma_worker(redis.url, archive, env, args.piece_posts)
         return sma_run(work / "registry.yaml", archive, args.max_posts, env)
 
     print(f"{'#':>3} {'moment':<7} {'after (s)':>9} {'seen':<48} {'killed':>6} {'left .open':>10}")

@@ -45,6 +45,10 @@ def check(archive: Path, platform: Any, truth_paths: dict[str, str], max_posts: 
             texts.setdefault(r.uri[len("urn:text:"):], []).append(r.payload.decode("utf-8", "replace"))
     pages = [row for row in read_pages(archive) if row.get("kind") == "post"]
     captures = Counter(row["url"] for row in pages)
+    # Within one crawl a post page is visited once: a second row of the same crawl is a page captured
+    # twice (a kill after its commit, a lease given back), never a young post's recapture by design.
+    per_crawl = Counter((crawl_of(row), row["url"]) for row in pages)
+    twice = sorted(f"{url.rsplit('/', 1)[-1]} x{n} in {crawl}" for (crawl, url), n in per_crawl.items() if n > 1)
 
     posts_total = posts_once = docs_once = 0
     comments_total = comments_found = 0
@@ -76,6 +80,8 @@ def check(archive: Path, platform: Any, truth_paths: dict[str, str], max_posts: 
     young = f"; revisited by revisit_days (young): {', '.join(revisited)}" if revisited else ""
     rows.append(("every post captured (once, unless young)", posts_once + len(revisited) == posts_total,
                  f"{posts_once} once{young}"))
+    rows.append(("no page captured twice within one crawl", not twice,
+                 f"{len(per_crawl)} (crawl, post) captures" + (f"; {', '.join(twice[:3])}" if twice else "")))
     rows.append(("every truth comment in its post's capture", comments_found == comments_total,
                  f"{comments_found}/{comments_total}"))
 
@@ -84,7 +90,7 @@ def check(archive: Path, platform: Any, truth_paths: dict[str, str], max_posts: 
     from crawler.privacy.ledger import LEDGER_NAME, read_entries
 
     access_ids = {row.get("id") for row in read_pages(archive / "access")}
-    crawl_ids = sorted({str(row["id"]).rsplit("-", 1)[0] for row in read_pages(archive)})
+    crawl_ids = sorted({crawl_of(row) for row in read_pages(archive)})
     fernet = load_keys("ministerie-demo").fernet()
     missing_rows = [row["id"] for row in read_pages(archive) if row["id"] not in access_ids]
     no_summary, bad_ledger, entries = [], [], 0
@@ -102,6 +108,11 @@ def check(archive: Path, platform: Any, truth_paths: dict[str, str], max_posts: 
                  f"{len(crawl_ids) - len(bad_ledger)}/{len(crawl_ids)} crawls, {entries} entries"
                  + (f"; {bad_ledger[0]}" if bad_ledger else "")))
     return rows
+
+
+def crawl_of(row: dict) -> str:
+    """The crawl id of a pages.jsonl row: `<crawl>-<records>` or, by a worker, `<crawl>-<worker>.<records>`."""
+    return str(row["id"]).rsplit("-", 1)[0]
 
 
 def read_pages_list(archive: Path) -> list[dict]:
