@@ -87,40 +87,44 @@ class ThreadTally:
 
     def in_archive(self, warc_files: list[str | Path]) -> dict[str, int]:
         """Per post: the comments seen whose text is in a record of these WARC files."""
-        wanted = {text for t in self.threads.values() for text in t.comments().values()}
-        present = texts_in_warcs(warc_files, wanted)
-        return {url: sum(1 for text in t.comments().values() if text in present)
-                for url, t in self.threads.items()}
+        return self.counts(warc_files)[0]
 
     def in_snapshots(self, warc_files: list[str | Path]) -> dict[str, int]:
         """Per post: the comment-like boxes in the recorded DOM of its thread's pages (the latest
         snapshot of each), one per key over all pages. Not where the profile's comment selector
         knew the thread's comments: its precision stands."""
-        pages = {page for t in self.threads.values() for page in t.pages}
-        doms = snapshots(warc_files, pages)
-        counts: dict[str, int] = {}
-        for url, thread in self.threads.items():
-            if thread.precise and any(hint for _, hint in thread.entries.values()):
+        return self.counts(warc_files)[1]
+
+    def counts(self, warc_files: list[str | Path]) -> tuple[dict[str, int], dict[str, int]]:
+        """`in_archive` and `in_snapshots` from one read of the WARC files (each read decompresses
+        every record: two reads cost twice; the DOM only of threads whose boxes are counted)."""
+        comments = {url: t.comments() for url, t in self.threads.items()}
+        boxed = {url: t for url, t in self.threads.items()
+                 if not (t.precise and any(hint for _, hint in t.entries.values()))}
+        wanted = {text for texts in comments.values() for text in texts.values()}
+        present, doms = scan_warcs(warc_files, wanted, {page for t in boxed.values() for page in t.pages})
+        archived = {url: sum(1 for text in texts.values() if text in present) for url, texts in comments.items()}
+        return archived, {url: self._boxes(url, thread, doms) for url, thread in boxed.items()}
+
+    def _boxes(self, url: str, thread: Thread, doms: dict[str, str]) -> int:
+        post_text = thread.entries.get(thread.post_entry or "", ("", False))[0] or None
+        keys: set[str] = set()
+        pages_of_thread = list(dict.fromkeys(thread.pages))
+        # A comment's shape seen repeated on one page of the thread is a comment's shape on every
+        # page: the last page of a paged thread may hold a single top-level comment.
+        known: set[tuple[Any, ...]] = set()
+        for page in pages_of_thread if len(pages_of_thread) > 1 else []:
+            try:
+                dom_entries(doms.get(page, ""), page, url, self.words, post_text, shapes_out=known)
+            except RecursionError:
                 continue
-            post_text = thread.entries.get(thread.post_entry or "", ("", False))[0] or None
-            keys: set[str] = set()
-            pages_of_thread = list(dict.fromkeys(thread.pages))
-            # A comment's shape seen repeated on one page of the thread is a comment's shape on every
-            # page: the last page of a paged thread may hold a single top-level comment.
-            known: set[tuple[Any, ...]] = set()
-            for page in pages_of_thread if len(pages_of_thread) > 1 else []:
-                try:
-                    dom_entries(doms.get(page, ""), page, url, self.words, post_text, shapes_out=known)
-                except RecursionError:
-                    continue
-            for page in pages_of_thread:
-                try:
-                    keys.update(key for key, _ in dom_entries(doms.get(page, ""), page, url, self.words, post_text,
-                                                              known_shapes=known))
-                except RecursionError:  # a hostile page's nesting: that page's boxes are not counted
-                    continue
-            counts[url] = len(keys)
-        return counts
+        for page in pages_of_thread:
+            try:
+                keys.update(key for key, _ in dom_entries(doms.get(page, ""), page, url, self.words, post_text,
+                                                          known_shapes=known))
+            except RecursionError:  # a hostile page's nesting: that page's boxes are not counted
+                continue
+        return len(keys)
 
     def pages_of(self, post_url: str) -> list[str]:
         thread = self.threads.get(post_url)
@@ -138,24 +142,52 @@ def texts_in_warcs(warc_files: list[str | Path], texts: set[str]) -> set[str]:
 
     Whitespace is normalised the way the reader normalised it, so a text wrapped over lines in
     the HTML is still found."""
-    if not texts:
-        return set()
+    return scan_warcs(warc_files, texts, set())[0]
+
+
+_MEDIA_TYPES = ("image/", "video/", "audio/", "font/")
+
+
+def _media(record: Any) -> bool:
+    """A picture, video, sound or font body (a screenshot too): no comment's text is read from it."""
+    headers = record.http_headers if record.rec_type == "response" and record.http_headers else record.rec_headers
+    kind = (headers.get_header("Content-Type") or "").strip().lower()
+    return kind.startswith(_MEDIA_TYPES) and "svg" not in kind
+
+
+def scan_warcs(warc_files: list[str | Path], texts: set[str], pages: set[str]) -> tuple[set[str], dict[str, str]]:
+    """One read of the WARC files: which of `texts` a response or resource record holds
+    (`texts_in_warcs`), and the latest recorded DOM (`urn:dom:<page>`) of each of `pages`
+    (`snapshots`). It stops once every text is found and no DOM is asked for."""
     left = {t: spellings(t) for t in texts}
     found: set[str] = set()
+    latest: dict[str, tuple[str, str]] = {}
     for path in warc_files:
-        if not left or not Path(path).exists():
+        if not (left or pages) or not Path(path).exists():
             continue
         with open(path, "rb") as stream:
             for record in ArchiveIterator(stream):
                 if record.rec_type not in ("response", "resource"):
                     continue
-                body = " ".join(record.content_stream().read().decode("utf-8", "replace").split())
-                for text in [t for t, ways in left.items() if any(w in body for w in ways)]:
-                    found.add(text)
-                    del left[text]
-                if not left:
+                uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+                dom_of = uri[8:] if record.rec_type == "resource" and uri.startswith("urn:dom:") else None
+                if dom_of is not None and dom_of in pages:
+                    date = record.rec_headers.get_header("WARC-Date") or ""
+                    raw = record.content_stream().read().decode("utf-8", "replace")
+                    if dom_of not in latest or date >= latest[dom_of][0]:
+                        latest[dom_of] = (date, raw)
+                elif not left or _media(record):
+                    continue
+                else:
+                    raw = record.content_stream().read().decode("utf-8", "replace")
+                if left:
+                    body = " ".join(raw.split())
+                    for text in [t for t, ways in left.items() if any(w in body for w in ways)]:
+                        found.add(text)
+                        del left[text]
+                if not (left or pages):
                     break
-    return found
+    return found, {page: dom for page, (_, dom) in latest.items()}
 
 
 def apply_to_report(tally: ThreadTally, posts: list[dict[str, Any]], warc_files: list[str | Path]) -> None:
@@ -164,8 +196,7 @@ def apply_to_report(tally: ThreadTally, posts: list[dict[str, Any]], warc_files:
     comment-like boxes of the recorded DOM snapshots (`comments_in_snapshot`; plain <div>s the
     reader does not take for entries), whichever is more: each is a count of distinct comments
     the archive holds, neither is added to the other (no comment counted twice)."""
-    archived = tally.in_archive(warc_files)
-    boxed = tally.in_snapshots(warc_files)
+    archived, boxed = tally.counts(warc_files)
     for post in posts:
         url = post.get("url")
         if url not in archived:
@@ -315,16 +346,4 @@ def dom_entries(dom: str, page_url: str, post_url: str, words: dict[str, list[st
 
 def snapshots(warc_files: list[str | Path], pages: set[str]) -> dict[str, str]:
     """The latest recorded DOM (`urn:dom:<page>`) of each of these pages in these WARC files."""
-    latest: dict[str, tuple[str, str]] = {}
-    for path in warc_files:
-        if not Path(path).exists():
-            continue
-        with open(path, "rb") as stream:
-            for record in ArchiveIterator(stream):
-                uri = record.rec_headers.get_header("WARC-Target-URI") or ""
-                if record.rec_type != "resource" or not uri.startswith("urn:dom:") or uri[8:] not in pages:
-                    continue
-                date = record.rec_headers.get_header("WARC-Date") or ""
-                if uri[8:] not in latest or date >= latest[uri[8:]][0]:
-                    latest[uri[8:]] = (date, record.content_stream().read().decode("utf-8", "replace"))
-    return {page: dom for page, (_, dom) in latest.items()}
+    return scan_warcs(warc_files, set(), pages)[1]
