@@ -73,6 +73,7 @@ def test_the_common_word_list_is_loaded_and_holds_no_rare_name() -> None:
     ("ik heb Kwame Mensah gebeld", "Kwame Mensah"),
     ("de heer Wayan Sudarsana", "Wayan Sudarsana"),
     ("Zineb El Khattabi belde terug", "Zineb El Khattabi"),
+    ("Shurwin Maduro heeft het gedaan", "Shurwin Maduro"),
 ])
 def test_names_of_other_origins(text: str, name: str) -> None:
     assert name in of_type(text, "name")
@@ -81,6 +82,8 @@ def test_names_of_other_origins(text: str, name: str) -> None:
 @pytest.mark.parametrize("text", [
     "Een fles Wodka Smirnov gevonden in het park",
     "Hotel Romanov is gesloten",
+    "Gisteren Jansen gebeld, geen antwoord",
+    "Costa Rica is mooi",
     "Bij de Kerk Petrovic? nee, Bosnië",
 ])
 def test_surname_endings_alone_do_not_fire(text: str) -> None:

@@ -272,7 +272,7 @@ def _names(text: str) -> list[Match]:
             if full is not None and (first or (marker and t.capitalised(i)) or _lower_full_name(t, i, full)):
                 end, score = full, 0.85
             elif (full is not None and t.capitalised(i) and t.lower[full] in lexicon.surnames()
-                  and not t.sentence_start(i) and w not in lexicon.common_words()):
+                  and w not in lexicon.common_words() and (not t.sentence_start(i) or full == i + 1)):
                 end, score = full, 0.7  # an unknown first name before a common surname
             elif (origin := unknown_first_before_origin_surname(t, i)) is not None:
                 end, score = _double_surname_end(t, origin), 0.7  # 'Petar Ivanov', 'Oksana Kovalenko'
