@@ -67,10 +67,20 @@ def bsn_valid(value: str) -> bool:
     return total % 11 == 0 and total != 0
 
 
+# IBAN lengths (ISO 13616 registry) of the countries whose accounts Dutch residents most often hold: SEPA
+# and the countries of origin of larger communities. A known country's exact length and mod-97 together.
+IBAN_LENGTHS = {"NL": 18, "BE": 16, "DE": 22, "LU": 20, "FR": 27, "GB": 22, "IE": 22, "ES": 24, "PT": 25,
+                "IT": 27, "AT": 20, "CH": 21, "DK": 18, "SE": 24, "NO": 15, "FI": 18, "PL": 28, "CZ": 24,
+                "SK": 24, "HU": 28, "RO": 24, "BG": 22, "GR": 27, "HR": 21, "SI": 19, "LT": 20, "LV": 21,
+                "EE": 20, "MT": 31, "CY": 28, "TR": 26, "UA": 29, "MA": 28, "TN": 24, "DZ": 26}
+
+
 def iban_valid(value: str) -> bool:
-    """ISO 13616 mod-97, Dutch layout (NLkk BANK 10 digits)."""
+    """ISO 13616 mod-97 and the country's length (a Dutch NLkk BANK + 10 digits, a Belgian BEkk + 12 digits...)."""
     raw = re.sub(r"\s", "", value).upper()
-    if not re.fullmatch(r"NL\d{2}[A-Z]{4}\d{10}", raw):
+    if IBAN_LENGTHS.get(raw[:2]) != len(raw) or not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]+", raw):
+        return False
+    if raw.startswith("NL") and not re.fullmatch(r"NL\d{2}[A-Z]{4}\d{10}", raw):
         return False
     return int("".join(str(int(c, 36)) for c in raw[4:] + raw[:4])) % 97 == 1
 
@@ -93,8 +103,13 @@ def normalise_phone(value: str) -> str:
 
 # Country codes of the numbers Dutch citizens most often give besides their own: the neighbours, the UK,
 # Europe, Turkey, the Maghreb, Suriname, the Caribbean parts of the Kingdom, North America, Indonesia.
+# Also Eastern Europe, the Balkans, the Middle East, the Horn of Africa, West Africa and Asia (origin countries
+# of larger communities: Bulgaria, Ukraine, Romania, Syria, Eritrea, Nigeria, Ghana, China, India...).
 FOREIGN_CODES = ("1", "20", "27", "30", "32", "33", "34", "351", "352", "353", "36", "39", "40", "41", "43", "44",
-                 "45", "46", "47", "48", "49", "62", "90", "212", "213", "216", "297", "420", "597", "599")
+                 "45", "46", "47", "48", "49", "62", "90", "212", "213", "216", "297", "420", "597", "599",
+                 "7", "55", "57", "63", "66", "84", "86", "91", "92", "93", "98", "233", "234", "251", "252",
+                 "291", "355", "359", "370", "371", "372", "373", "375", "380", "381", "385", "386", "387", "421",
+                 "961", "962", "963", "964", "971", "880")
 _FOREIGN_CC = "|".join(sorted(FOREIGN_CODES, key=len, reverse=True))
 _FSEP = r"(?:[ \t\xa0]?[-./][ \t\xa0]?|[ \t\xa0])?"
 
@@ -201,7 +216,11 @@ SPECS: list[PatternSpec] = [
     ),
     PatternSpec(
         "iban",
-        [(r"(?<![\w])NL\d{2}\s?[A-Z]{4}\s?\d{4}\s?\d{4}\s?\d{2}(?!\d)", 0.6)],
+        [(r"(?<![\w])NL\d{2}\s?[A-Z]{4}\s?\d{4}\s?\d{4}\s?\d{2}(?!\d)", 0.6),
+         # other countries' accounts, in groups of four as printed or run together (length checked per country)
+         # (case-sensitive: a lower-case word after it, 'aub', is no group of the account number)
+         (r"(?-i:(?<![\w])(?!NL)[A-Z]{2}\d{2}(?:[ \t\xa0]?[A-Z0-9]{4}){2,6}(?:[ \t\xa0]?[A-Z0-9]{1,3})?(?![\w]))",
+          0.6)],
         validate=iban_valid,
         context=("iban", "rekening", "gestort", "overmaken", "storten", "rekeningnummer"),
         threshold=0.5,
@@ -215,7 +234,8 @@ SPECS: list[PatternSpec] = [
          (_NUM_L + r"\d{1,4}(?:[. ]\d{1,4}){2,4}" + _NUM_R, 0.3)],
         validate=bsn_valid,
         context=("bsn", "burgerservicenummer", "sofinummer", "sofi-nummer", "burgerservice"),
-        context_chars=40,
+        # 'het BSN van mijn vader want de medewerker vroeg erom: 9736.53.802': the word may be a clause away
+        context_chars=90,
         threshold=0.5,
         flags=re.IGNORECASE,
     ),
