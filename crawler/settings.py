@@ -76,6 +76,10 @@ SMA_ACTION_MAX_SECONDS = 600.0  # seconds one profile action (scroll, click_all)
 # A profile selector a page waited for in vain (`ready`, a `wait_for` action) is waited for in full once
 # per crawl; later pages only probe it this long (a redesign must not cost every page the full timeout).
 SMA_DRIFT_PROBE_MS = 1500  # milliseconds; a selector seen again is waited for in full again
+# A first wait for a profile selector also ends once the page settled without it: no request in flight
+# this long and no DOM change this long (a redesigned page that is done loading has nothing more to show).
+SMA_DRIFT_QUIET_MS = 2500
+SMA_DRIFT_STILL_MS = 1500
 SMA_NETWORK_IDLE_TIMEOUT = 10.0  # seconds any wait for a quiet network may take; then captured as it stands
 SMA_DOWNLOAD_MAXSIZE = 100 * 1024 * 1024  # bytes kept of one response; beyond: loading stopped, WARC-Truncated
 SMA_CLOSE_POPUPS = True  # windows a page opens are closed at once

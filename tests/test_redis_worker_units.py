@@ -84,3 +84,18 @@ def test_page_row_ids_are_unique_across_workers_and_old_rows_are_still_read(redi
     clear_partial_access(tmp_path, crawl_id)
     left = [json.loads(line).get("id") for line in (access / "pages.jsonl").read_text().splitlines()[1:]]
     assert left == ["20261201000000-fff000-wA.3"]
+
+
+def test_merged_posts_found_adds_up_a_timeline_read_in_pieces() -> None:
+    """The profile page's worker found 40 posts; two further pieces, read by other workers (one of them
+    twice after a lost lease), found 20 and 4: the crawl found 64, not the profile page's 40."""
+    from crawler.distributed.completion import merge
+
+    profile = {"posts_found": 40, "posts_visited": 2}
+    piece2 = {"url": "http://127.0.0.1/u/a?max_id=2", "posts_found": 20}
+    piece3 = {"url": "http://127.0.0.1/u/a?max_id=3", "posts_found": 4}
+    merged = merge([{"profile": profile, "posts": []}, {"timeline_pages": [piece2]},
+                    {"timeline_pages": [piece3]}, {"timeline_pages": [{**piece3, "actions": ["again"]}]}])
+    assert merged["profile"]["posts_found"] == 64
+    assert profile["posts_found"] == 40  # the worker's own observation is not changed
+    assert merge([{"profile": profile}])["profile"]["posts_found"] == 40

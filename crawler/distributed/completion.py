@@ -77,6 +77,15 @@ def merge(observations: list[dict[str, Any]]) -> dict[str, Any]:
             if obs.get(name) is not None:
                 merged[name] = merged.get(name) or obs[name]
     merged["posts"] = list(posts.values())
+    if merged["profile"] is not None:
+        # A timeline read in pieces: each further piece's worker counts the posts it found there (per
+        # page URL once, a page done twice by a lost lease counts once); the profile page counted its own.
+        pieces: dict[str, int] = {}
+        for entry in merged["timeline_pages"]:
+            url = entry.get("url", "")
+            pieces[url] = max(pieces.get(url, 0), int(entry.get("posts_found") or 0))
+        merged["profile"] = {**merged["profile"],
+                             "posts_found": int(merged["profile"].get("posts_found") or 0) + sum(pieces.values())}
     return merged
 
 

@@ -203,8 +203,7 @@ class TimelinePieces:
             for url in links[:budget]:
                 self._visits += 1
                 yield self._request(url, "parse_post")
-            if self.completeness.get("profile") is not None:
-                self.completeness["profile"]["posts_found"] += len(links)
+            # posts_found: the crawl's merge adds up the pieces' (crawler/distributed/completion.py)
             for url in follow:
                 yield self._request(url, "parse_timeline_page", priority=5)
             return
