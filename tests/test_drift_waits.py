@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from async_run import run_async
 from conftest import CHROMIUM, CHROMIUM_ARGS, Platform
 
 from crawler.capture.behaviours import PageDriver
@@ -91,7 +92,7 @@ def test_a_drifted_selector_is_probed_on_later_pages_and_waited_for_again_once_i
                 await browser.close()
         return out
 
-    out = asyncio.run(run())
+    out = run_async(run())
     # Page 1: the redesign has no such element; the full timeout is waited once and the miss recorded.
     missed, seconds = out["first"]
     assert missed is not None and "Timeout" in missed and seconds >= FULL_MS / 1000 * 0.95
@@ -147,7 +148,7 @@ def test_a_page_that_settled_without_the_selector_is_not_waited_for_until_the_ti
                 await browser.close()
         return out
 
-    (missed, seconds, record), (found, _, clean) = asyncio.run(run())
+    (missed, seconds, record), (found, _, clean) = run_async(run())
     assert missed is not None and "settled without it" in missed, missed
     assert seconds < READY_TIMEOUT_MS / 1000 * 0.8, seconds
     assert record["drifted"][spec.ready]["since"] == pages[0]
@@ -179,7 +180,7 @@ def test_pages_that_miss_a_selector_at_the_same_time_count_against_one_since(red
             finally:
                 await browser.close()
 
-    (first, first_s), (second, second_s) = asyncio.run(run())
+    (first, first_s), (second, second_s) = run_async(run())
     assert first is not None and "Timeout" in first and first_s >= FULL_MS / 1000 * 0.95
     assert second is not None and "meanwhile" in second and second_s < FULL_MS / 1000 * 0.9, (second, second_s)
     record = waits.record()["drifted"][spec.ready]
