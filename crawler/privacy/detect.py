@@ -112,6 +112,8 @@ class PiiDetector:
         self._staff_re = (re.compile("|".join(re.escape(s.strip()) for s in self.staff_signatures))
                           if self.staff_signatures else None)
         self.presidio = True  # False: the same recognisers without Presidio's engine (identical matches)
+        # Findings of long values (over find's own cache bound) by what was learned and the value: rewrite.py.
+        self.long_values: dict[tuple[int, str], list[Finding]] = {}
         self._people: list[ThirdParty] = []
         self._learned: dict[str, str] = {}  # normalised form -> finding type ("name", "handle")
         self._urls: dict[str, str] = {}  # url_key -> url

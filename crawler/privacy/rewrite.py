@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import weakref
 from pathlib import PurePosixPath
 from urllib.parse import quote, urlsplit
 
@@ -110,8 +109,6 @@ def _html_findings(text: str, detector: PiiDetector) -> list[Finding]:
     return sorted(found, key=lambda f: f.start)
 
 
-# Findings of values longer than the detector keeps (per detector, by what it has learned and the value).
-_LONG_VALUES: weakref.WeakKeyDictionary[PiiDetector, dict[tuple[int, str], list[Finding]]] = weakref.WeakKeyDictionary()
 _LONG_CHARS = 4_000_000  # at most this many characters of them per detector
 
 
@@ -120,7 +117,7 @@ def _value_findings(value: str, detector: PiiDetector) -> list[Finding]:
     every page): per detector and what it has learned, so a value is found again after learning."""
     if len(value) <= 1_000:
         return detector.find(value)
-    kept = _LONG_VALUES.setdefault(detector, {})
+    kept = detector.long_values
     key = (len(detector.people()) + len(detector.ids()), value)
     if key not in kept:
         if sum(len(k[1]) for k in kept) + len(value) > _LONG_CHARS:
