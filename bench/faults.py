@@ -109,7 +109,7 @@ def sizes(folder: Path) -> dict[Path, int]:
     return out
 
 
-def watch(proc: subprocess.Popen, moment: str, archive: Path, platform: Platform, rng: random.Random,
+def watch(proc: Logged, moment: str, archive: Path, platform: Platform, rng: random.Random,
           deadline: float) -> str | None:
     """Waits for `moment`; returns what was seen (the kill follows at once), or None if the run ended."""
     folder = archive / ("access/warcs" if moment == "access" else "warcs")
@@ -138,7 +138,7 @@ def watch(proc: subprocess.Popen, moment: str, archive: Path, platform: Platform
     return None
 
 
-def kill_group(proc: subprocess.Popen) -> int:
+def kill_group(proc: Logged) -> int:
     pids = group_pids(proc.pid)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -149,20 +149,42 @@ def kill_group(proc: subprocess.Popen) -> int:
     return len(pids)
 
 
-def sma_run(registry: Path, archive: Path, max_posts: int, env: dict[str, str]) -> subprocess.Popen:
+class Logged(subprocess.Popen):
+    """A started `sma run` or `sma worker` whose output goes to `<logs>/<n>.out|.err` (kept for reading
+    afterwards: a pipe nobody reads while the run goes on would also stall it once full)."""
+
+    out_path: Path
+    err_path: Path
+
+    def output(self) -> tuple[str, str]:
+        self.wait()
+        return (self.out_path.read_text(encoding="utf-8", errors="replace"),
+                self.err_path.read_text(encoding="utf-8", errors="replace"))
+
+
+def start_logged(command: list[str], env: dict[str, str], logs: Path) -> Logged:
+    logs.mkdir(parents=True, exist_ok=True)
+    n = len(list(logs.glob("*.out"))) + 1
+    out_path, err_path = logs / f"{n:02d}.out", logs / f"{n:02d}.err"
+    with out_path.open("w") as out, err_path.open("w") as err:
+        proc = Logged(command, cwd=ROOT, env=env, stdout=out, stderr=err, text=True, start_new_session=True)
+    proc.out_path, proc.err_path = out_path, err_path
+    return proc
+
+
+def sma_run(registry: Path, archive: Path, max_posts: int, env: dict[str, str], logs: Path) -> Logged:
     command = [sys.executable, "-m", "sma.cli", "run", "--registry", str(registry), "--archive", str(archive),
                "--max-posts", str(max_posts)]
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    return start_logged(command, env, logs)
 
 
-def sma_worker(redis_url: str, archive: Path, env: dict[str, str], piece_posts: int | None = None) -> subprocess.Popen:
+def sma_worker(redis_url: str, archive: Path, env: dict[str, str], logs: Path,
+               piece_posts: int | None = None) -> Logged:
     command = [sys.executable, "-m", "sma.cli", "worker", "--redis", redis_url, "--archive", str(archive),
                "--name", "wF", "--exit-when-idle", "--poll", "0.3"]
     if piece_posts is not None:  # a Scrapy setting, not an environment variable
         command += ["-s", f"SMA_TIMELINE_PIECE_POSTS={piece_posts}"]
-    return subprocess.Popen(command, cwd=ROOT, env={**env, "SMA_LEASE_S": "5"}, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    return start_logged(command, {**env, "SMA_LEASE_S": "5"}, logs)
 
 
 def main() -> int:
@@ -177,6 +199,8 @@ def main() -> int:
     parser.add_argument("--piece-posts", type=int, default=None,
                         help="--mode worker: SMA_TIMELINE_PIECE_POSTS for the workers (the demo accounts' 64 posts "
                              "fit one piece at the default 100; `sma run` has no -s)")
+    parser.add_argument("--log-level", default="INFO",
+                        help="SMA_LOG_LEVEL of the runs and workers; their output is kept in <work>/logs/")
     parser.add_argument("--run-timeout", type=float, default=900.0, help="seconds one `sma run` may take")
     args = parser.parse_args()
     if args.piece_posts is not None and args.mode != "worker":
@@ -186,7 +210,9 @@ def main() -> int:
     skins = args.skins.split(",")
     work = Path(tempfile.mkdtemp(prefix="sma-faults-"))
     archive = args.archive or work / "archive"
-    env = {**os.environ, "SMA_KEYS_DIR": str(work / "keys"), "SMA_SESSIONS_DIR": str(work / "sessions")}
+    env = {**os.environ, "SMA_KEYS_DIR": str(work / "keys"), "SMA_SESSIONS_DIR": str(work / "sessions"),
+           "SMA_LOG_LEVEL": args.log_level}
+    logs = work / "logs"
     os.environ.update({"SMA_KEYS_DIR": env["SMA_KEYS_DIR"]})
     platform = Platform()
     truth_paths = write_registry(work / "registry.yaml", platform, skins)
@@ -203,10 +229,10 @@ def main() -> int:
                                  "--redis", redis.url], cwd=ROOT, env=env, capture_output=True, text=True)
         print(queued.stdout.strip() or queued.stderr.strip()[-300:])
 
-    def start() -> subprocess.Popen:
+    def start() -> Logged:
         if redis is not None:
-            return sma_worker(redis.url, archive, env, args.piece_posts)
-        return sma_run(work / "registry.yaml", archive, args.max_posts, env)
+            return sma_worker(redis.url, archive, env, logs, args.piece_posts)
+        return sma_run(work / "registry.yaml", archive, args.max_posts, env, logs)
 
     print(f"{'#':>3} {'moment':<7} {'after (s)':>9} {'seen':<48} {'killed':>6} {'left .open':>10}")
     kills: list[dict] = []
@@ -219,7 +245,7 @@ def main() -> int:
         t0 = time.monotonic()
         seen = watch(proc, moment, archive, platform, rng, t0 + args.run_timeout)
         if seen is None:  # the run ended before the moment came: everything due is captured, stop killing
-            _, err = proc.communicate()
+            _, err = proc.output()
             print(f"{'-':>3} {moment:<7} {time.monotonic() - t0:9.1f} run ended first (exit {proc.returncode})")
             if proc.returncode not in (0, 3):
                 print(err.strip()[-400:])
@@ -232,7 +258,7 @@ def main() -> int:
     final_codes = []
     for _ in range(3):
         proc = start()
-        out, err = proc.communicate()
+        out, err = proc.output()
         runs += 1
         final_codes.append(proc.returncode)
         if "not due" in out and not re.search(r"(?m)^(capturing|crawl)", out):
@@ -257,7 +283,10 @@ def main() -> int:
     print("|---|---|---|")
     for name, ok, detail in result:
         print(f"| {name} | {'ok' if ok else 'FAILED'} | {detail} |")
-    print(f"\narchive kept at {archive}")
+    dropped = sum(len(re.findall(r"over --max-posts", p.read_text(errors="replace"))) for p in logs.glob("*.err"))
+    admitted = sum(len(re.findall(r"post budget: admitted", p.read_text(errors="replace"))) for p in logs.glob("*.err"))
+    print(f"\npost budget lines in the logs: {admitted} admitted, {dropped} over --max-posts (logs in {logs})")
+    print(f"archive kept at {archive}")
     return 0 if all(ok for _, ok, _ in result) else 1
 
 

@@ -48,9 +48,11 @@ def timeline_page(budget: SharedPostBudget, spider: Spider, page: int, posts: li
         yield Request(f"http://127.0.0.1:9/@a?page={page + 1}", callback=spider.parse_timeline_page)
         yield {"an": "item"}
 
+    budget.crawler.spider = spider  # Scrapy passes no spider argument (tests/test_redis_budget.py)
+
     async def through() -> list[str]:
         return [o.url if isinstance(o, Request) else "item"
-                async for o in budget.process_spider_output(response, output(), spider)]
+                async for o in budget.process_spider_output(response, output())]
 
     return run_async(through())
 
