@@ -187,6 +187,22 @@ def sma_worker(redis_url: str, archive: Path, env: dict[str, str], logs: Path,
     return start_logged(command, {**env, "SMA_LEASE_S": "5"}, logs)
 
 
+def posts_within_budget(archive: Path, max_posts: int) -> tuple[str, bool, str]:
+    """No crawl visited more post pages than `--max-posts` (the shared budget over every worker and
+    restart): distinct post URLs per crawl id (the first two parts of a pages.jsonl row id)."""
+    per_crawl: dict[str, set[str]] = {}
+    pages = archive / "pages.jsonl"
+    for line in (pages.read_text(encoding="utf-8").splitlines()[1:] if pages.exists() else []):
+        row = json.loads(line)
+        if row.get("kind") == "post":
+            per_crawl.setdefault("-".join(str(row.get("id", "")).split("-")[:2]), set()).add(row["url"])
+    over = {c: len(u) for c, u in per_crawl.items() if len(u) > max_posts}
+    most = max((len(u) for u in per_crawl.values()), default=0)
+    detail = (f"{len(per_crawl)} crawls, at most {most} post pages each (--max-posts {max_posts})" if not over
+              else "over: " + ", ".join(f"{c} {n}" for c, n in sorted(over.items())))
+    return (f"post pages per crawl within --max-posts {max_posts}", not over, detail)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kills", type=int, default=20)
@@ -269,6 +285,7 @@ def main() -> int:
     from faults_check import check  # bench/ is sys.path[0]
 
     result = check(archive, platform, truth_paths, args.max_posts)
+    result.append(posts_within_budget(archive, args.max_posts))
     platform.server.shutdown()
     if redis is not None:
         redis.stop()
