@@ -172,7 +172,9 @@ px pt em vh vw ms fr ch dp sp
 
 # Addresses of organisations' desks, and domains of public bodies: not a third party's address.
 _ORG_MAILBOX = re.compile(r"^(?:info|contact|vergunningen|klantenservice|servicedesk|helpdesk|noreply|no-reply|post|"
-                          r"secretariaat|gemeente|support|webcare|pers|communicatie|klachten|receptie)(?=@|%40|&#)|"
+                          r"secretariaat|gemeente|support|webcare|pers|communicatie|klachten|receptie|aanmelden|aanmelding|inschrijven|"
+                          r"inschrijving|vrijwilligers|administratie|ledenadministratie|redactie|bestuur|penningmeester|"
+                          r"facturen|afspraken|reserveringen|loket|balie|kantoor)(?=@|%40|&#)|"
                           r"(?:@|%40|&#64;)(?:[\w.-]*\.)?(?:gemeente[\w-]*|[\w-]*overheid|belastingdienst|politie|"
                           r"minvws|minbzk|uwv|svb|duo|rivm|rws)\.nl$", re.IGNORECASE)
 
@@ -222,6 +224,7 @@ SPECS: list[PatternSpec] = [
          (r"(?-i:(?<![\w])(?!NL)[A-Z]{2}\d{2}(?:[ \t\xa0]?[A-Z0-9]{4}){2,6}(?:[ \t\xa0]?[A-Z0-9]{1,3})?(?![\w]))",
           0.6)],
         validate=iban_valid,
+        exclude=lambda text, start: org_owned(text, start),
         context=("iban", "rekening", "gestort", "overmaken", "storten", "rekeningnummer"),
         threshold=0.5,
         flags=re.IGNORECASE,
@@ -270,7 +273,7 @@ SPECS: list[PatternSpec] = [
             (_NUM_L + r"0[1-9]\d{8}" + _NUM_R, 0.4),
         ],
         validate=phone_valid,
-        exclude=lambda text, start: _IBAN_BEFORE.search(text, max(0, start - 16), start) is not None,
+        exclude=lambda text, start: _phone_excluded(text, start),
         context=("bel", "bellen", "nummer", "telefoon", "telefoonnummer", "tel", "tel.", "bereikbaar", "mobiel",
                  "whatsapp", "whatsappen", "app", "appen", "terugbel", "terugbellen", "sms", "mob", "mij op"),
         negative=ORGANISATION_WORDS,
@@ -289,6 +292,48 @@ SPECS: list[PatternSpec] = [
         threshold=0.5,
     ),
 ]
+
+
+# The organisation's own account or number, as citizens quote it: 'jullie rekening NL86...', 'jullie nummer',
+# 'het nummer van de gemeente', 'het rekeningnummer van Stichting Buurtkracht Noord is NL13...'.
+_ORG_OWNED = re.compile(
+    r"(?:\bjullie\s+(?:eigen\s+)?(?:bank)?(?:iban|rekening\w*|(?:telefoon|tel\.?|whatsapp|service)?nummers?|"
+    r"tel\.?|telefoon|lijn|klantenservice)|"
+    r"\b(?:iban|rekening\w*|(?:telefoon|tel\.?|algemene?|centrale?)?nummers?)\s+(?:van|bij)\s+(?:de\s+|het\s+)?"
+    r"(?:gemeente|stichting|vereniging|voedselbank|kerk|parochie|club|school|bibliotheek|provincie|waterschap|"
+    r"ministerie|belastingdienst|politie|ggd|uwv|svb|duo|cjib|ind|rdw|cbr)\b[^.!?\n]{0,40}?)"
+    r"[\s:=]*(?:is|was|:)?[\s:]*(?:nl\s?)?$", re.IGNORECASE)
+
+
+def org_owned(text: str, start: int) -> bool:
+    """The value is named as the organisation's own ('jullie rekening', 'het nummer van de gemeente')."""
+    return _ORG_OWNED.search(text, max(0, start - 90), start) is not None
+
+
+def _switchboard(text: str, start: int) -> bool:
+    """A landline whose subscriber part ends in '000' ('076 529 4000', '071 516 5000'): an organisation's
+    switchboard; private lines are not handed out that round. Kept when the writer calls it theirs."""
+    m = re.match(r"[\d\s().+-]{9,20}", text[start:start + 22])
+    digits = normalise_phone(m.group(0).rstrip(" -.(")) if m else ""
+    return (len(digits) == 10 and not digits.startswith("06") and digits.endswith("000")
+            and not has_context(text, start, ("mijn", "mij", "me", "privé", "prive", "thuis", "zijn", "haar"), 30))
+
+
+def _phone_excluded(text: str, start: int) -> bool:
+    return (_IBAN_BEFORE.search(text, max(0, start - 16), start) is not None or org_owned(text, start)
+            or _switchboard(text, start) or _known_public_number(text, start))
+
+
+@functools.cache
+def _public_numbers() -> frozenset[str]:
+    from crawler.privacy import lexicon
+
+    return frozenset(normalise_phone(line) for line in lexicon.entries("public_numbers.txt"))
+
+
+def _known_public_number(text: str, start: int) -> bool:
+    m = re.match(r"[\d\s().+-]{9,20}", text[start:start + 22])
+    return m is not None and normalise_phone(m.group(0).rstrip(" -.(")) in _public_numbers()
 
 
 # An account number's start right before the digits: 'NL12BNGH 0285 123456' is (a mistyped) IBAN, no phone.

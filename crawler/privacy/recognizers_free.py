@@ -28,6 +28,18 @@ PLATE_CONTEXT = ("kenteken", "nummerbord", "auto", "kentekenplaat", "wagen", "bu
                  "geflitst", "boete", "parkeer", "parkeren", "geparkeerd", "bekeuring", "rdw", "apk", "gestolen",
                  "rijdt", "reed", "voertuig", "aanhanger", "caravan", "taxi", "bus", "bestelbus", "brommer", "plaat",
                  "kentekens", "flitser", "parkeerboete", "vergunning", "bumper")
+# Vehicles named by make, model or kind just before or after a lower-case plate ("zwarte BMW weer, kx409d",
+# "rode polo jrd93t rijdt"): a plate written without hyphens or capitals is kept only with such a word.
+VEHICLE_WORDS = ("bmw", "audi", "mercedes", "volkswagen", "vw", "polo", "golf", "opel", "corsa", "astra", "ford",
+                 "fiesta", "focus", "toyota", "yaris", "aygo", "peugeot", "renault", "clio", "citroen", "citroën",
+                 "fiat", "kia", "hyundai", "volvo", "skoda", "seat", "tesla", "mazda", "nissan", "suzuki", "honda",
+                 "mini", "porsche", "dacia", "jeep", "landrover", "suv", "bestelwagen", "vrachtwagen", "truck",
+                 "quad", "motorfiets", "pick-up", "pickup")
+# After the plate: the verb or the car ("jrd93t rijdt elke nacht", "kx409d met 100 door het dorp").
+_AFTER_PLATE = re.compile(r"\W{0,3}(?:\w+\s+){0,2}?(?:rijdt|reed|rijden|scheurt|scheurde|racet|"
+                          r"geparkeerd|parkeert|met \d{2,3}(?:\s?km(?:/u)?)?\s+(?:door|over|langs|op)\b|"
+                          r"met (?:hoge|grote) snelheid|door rood|km/u)",
+                          re.IGNORECASE)
 BIRTH_WORDS = (r"(?:geboren|geb\.?|geboortedatum|geboortedag|geb\.?\s?datum|gebdatum|verjaardag|jarig|d\.?o\.?b\.?|"
                r"geboorte|ik\s+ben\s+van|is\s+van|zijn\s+van|\*|°|born|date\s+of\s+birth|birth\s?date|birthday|"
                r"(?:vrouw|man|moeder|vader|zoon|dochter|partner|broer|zus)\s+(?:is\s+)?van)")
@@ -60,7 +72,11 @@ _TLD = r"(?:nl|com|net|org|eu|be|de|info|biz|io|me|uk|co\.uk|fr|live|online|emai
 _AT_FORM = (r"(?:\s?[\[\(\{<]\s?(?:at|a|apenstaartje|apestaartje|@)\s?[\]\)\}>]\s?|\s+(?:at|apenstaartje)\s+|\s@\s|"
             r"@\s|\s@)")
 _DOT_FORM = r"(?:\s\.\s?|\.|\s?[\[\(\{<]\s?(?:dot|punt|\.)\s?[\]\)\}>]\s?|\s+(?:dot|punt)\s+)"
-_OBFUSCATED_EMAIL = re.compile(r"(?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}" + _AT_FORM
+# A dot in the local part written out: 'jan punt de vries at ...', 'wendy [punt] kok (at) ...'; after the word,
+# only tussenvoegsels may stand before the next part (so no sentence is swallowed).
+_LOCAL_DOT = (r"(?:(?:\s?[\[\(\{<]\s?(?:dot|punt)\s?[\]\)\}>]\s?|\s+(?:dot|punt)\s+)"
+              r"(?:(?:de|van|der|den|te|ten|ter|het|la|le|el|al|op|in|'t)\s+){0,3}[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}){0,3}")
+_OBFUSCATED_EMAIL = re.compile(r"(?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}" + _LOCAL_DOT + _AT_FORM
                                + r"[A-Za-z0-9-]+(?:" + _DOT_FORM + r"[A-Za-z0-9-]+)*" + _DOT_FORM + _TLD + r"(?![\w-])",
                                re.IGNORECASE)
 def _plate_regex() -> re.Pattern[str]:
@@ -84,6 +100,9 @@ def plates(text: str) -> list[Match]:
             continue
         hyphens, spaces = value.count("-"), len(re.findall(r"\s", value))
         context = has_context(text, m.start(), PLATE_CONTEXT, 50)
+        if not context and not value.isupper():
+            context = (has_context(text, m.start(), VEHICLE_WORDS, 30)
+                       or _AFTER_PLATE.match(text, m.end(), m.end() + 40) is not None)
         if hyphens == 2:
             score = 0.6
         elif spaces or hyphens:
