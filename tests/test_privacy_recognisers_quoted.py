@@ -81,3 +81,32 @@ def test_the_organisations_own_account_and_numbers_stay(text: str, kind: str) ->
 ])
 def test_a_citizens_own_account_and_numbers_beside_them_are_found(text: str, kind: str, value: str) -> None:
     assert of_type(text, kind) == [value]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Gefeliciteerd Ratna en Ben Sutedja met 50 jaar getrouwd!", "Ben Sutedja"),
+    ("Ben Sutedja met 50 jaar", "Ben Sutedja"),
+    ("Onze gids Floor was geweldig!", "Floor"),
+    ("vooral mijn instructeur Ferry van Rijschool Succes!!", "Ferry"),
+    ("mijn oom jan-willem werkt daar al 30 jaar", "jan-willem"),
+    ("hij heet milan de graaf en is 3-3-2012 geboren", "milan de graaf"),
+    ("Meneer Oukili van het Sociaal Loket was heel geduldig", "Oukili"),
+    ("Meneer Van Leeuwen van de BelastingTelefoon was echt super.", "Van Leeuwen"),
+    ("Meneer Alkhatib van de Syrische winkel heeft", "Alkhatib"),
+    ("mevrouw Quarles van Ufford belde gisteren", "Quarles van Ufford"),
+])
+def test_names_with_strong_evidence_and_their_span(text: str, value: str) -> None:
+    assert value in of_type(text, "name")
+    assert all(len(v) <= len(value) or value in v for v in of_type(text, "name"))
+
+
+@pytest.mark.parametrize("text", [
+    "Ben je er morgen ook?",
+    "Ben Amsterdam ook gesloten?",
+    "dat is de graaf van Holland",
+    "Timmerbedrijf Hoekstra heeft onze schuur keurig gebouwd",
+    "Als directeur van Schoonmaakbedrijf Van Dijk merk ik dat",
+    "Rijschool Jansen belde over de les",
+])
+def test_no_name_from_verbs_titles_and_firms(text: str) -> None:
+    assert of_type(text, "name") == []

@@ -24,6 +24,7 @@ from crawler.privacy.recognizers_origins import (
     unlisted_marked,
     unlisted_surname_after,
 )
+from crawler.privacy.recognizers_origins import _FIRM_WORDS as FIRM_WORDS
 from crawler.privacy.recognizers_people import (
     _NOT_SECOND,
     _double_surname_end,
@@ -79,8 +80,9 @@ def _is_surname(t: _Text, i: int, after_particle: bool) -> bool:
         return (w in lexicon.places() and w not in COMMON and w not in MONTHS_DAYS and t.capitalised(i)
                 and (after_particle or _is_first(t, i - 1)))
     if t.capitalised(i):
-        return True
-    return w in lexicon.surnames() and not (after_particle and w in PROFESSIONS and t.lower[i - 1] == "de")
+        return w not in FIRM_WORDS  # 'instructeur Ferry van Rijschool Succes': a firm, no surname
+    return w in lexicon.surnames() and not (after_particle and w in PROFESSIONS and w not in _TITLE_SURNAMES
+                                            and t.lower[i - 1] == "de")
 
 
 def _surname_end(t: _Text, i: int) -> int | None:
@@ -101,7 +103,20 @@ def _lower_full_name(t: _Text, i: int, end: int | None) -> bool:
     """'jan de vries': an ambiguous first name in lower case, a particle and a listed surname."""
     return (end is not None and t.lower[i] in lexicon.first_names() and end > i + 1
             and t.lower[i + 1] in TUSSENVOEGSELS and t.lower[end] in lexicon.surnames()
-            and t.lower[end] not in PROFESSIONS)
+            and (t.lower[end] not in PROFESSIONS or t.lower[end] in _TITLE_SURNAMES))
+
+
+# Surnames in PROFESSIONS that are titles, no trade: 'milan de graaf' is a person, not a count.
+_TITLE_SURNAMES = frozenset(("graaf", "koning", "prins", "ridder", "haan"))
+
+
+def _first_before_unknown(t: _Text, i: int) -> bool:
+    """'Ben Sutedja', 'Ratna en Ben Sutedja': a capitalised listed first name that is also a particle ('ben', 'el',
+    'la'), right before a capitalised word that is no common word, place or body (a surname then, not 'ben Ali')."""
+    return (t.capitalised(i) and t.lower[i] in lexicon.first_names() and i + 1 < len(t.tokens) and t.joined(i + 1)
+            and t.capitalised(i + 1) and not t.tokens[i + 1][2].isupper()
+            and t.lower[i + 1] not in lexicon.common_words() and t.lower[i + 1] not in _not_names()
+            and t.lower[i + 1] not in TUSSENVOEGSELS)
 
 
 def _full_name_end(t: _Text, i: int) -> int | None:
@@ -231,7 +246,9 @@ def _names(text: str) -> list[Match]:
     while i < n:
         w = t.lower[i]
         if not t.capitalised(i) and w not in first_names and w not in TUSSENVOEGSELS and w not in surnames and not (
-                i > 0 and t.lower[i - 1] in _BEFORE_UNLISTED and unlisted_marked(t, i)):
+                i > 0 and t.lower[i - 1] in _BEFORE_UNLISTED and unlisted_marked(t, i)) and not (
+                "-" in w and i > 0 and t.lower[i - 1] in RELATIONS and _is_first(t, i)):  # 'mijn oom jan-willem'
+
             i += 1  # fast path: a lower-case word that no rule can start a name with
             continue
         marker = _marker(t, i)
@@ -266,7 +283,7 @@ def _names(text: str) -> list[Match]:
             score = 0.9
         elif marker == "address" and not (_is_first(t, i) or t.capitalised(i) and w in first_names):
             pass  # after 'omg', 'haha': only a listed first name ('omg wat een onzin' names nobody)
-        elif w not in TUSSENVOEGSELS:
+        elif w not in TUSSENVOEGSELS or _first_before_unknown(t, i):
             full = _full_name_end(t, i)
             first = _is_first(t, i)
             if full is not None and (first or (marker and t.capitalised(i)) or _lower_full_name(t, i, full)):

@@ -74,9 +74,11 @@ def _double_surname_end(t: _Text, end: int) -> int:
     k, n = end + 1, len(t.tokens)
     while k < n and k - end <= 3 and t.lower[k] in _SURNAME_PARTICLES and t.joined(k) and not t.capitalised(k):
         k += 1
-    if k >= n or not t.joined(k) or not t.capitalised(k):
-        return end
+    if k >= n or not t.joined(k) or not t.capitalised(k) or "het" in t.lower[end + 1:k]:
+        return end  # 'Meneer Oukili van het Sociaal Loket': 'van het' joins a name to a body, never two surnames
     w, raw = t.lower[k], t.tokens[k][2]
+    if any(c.isupper() for c in raw[1:]) or w.endswith(("ische", "ischen")):
+        return end  # 'Van Leeuwen van de BelastingTelefoon', 'Alkhatib van de Syrische winkel'
     if (len(w) < 3 or raw.isupper() or raw.endswith(".") or w in _not_names() or w in lexicon.first_names()
             or w in _NOT_SECOND or w in PROFESSIONS or w in TUSSENVOEGSELS or w.endswith(_NOT_SURNAME_ENDS)
             or lexicon.org_word_at_edge(w)):

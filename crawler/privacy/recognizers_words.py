@@ -20,7 +20,11 @@ HONORIFICS = frozenset(("meneer", "mevrouw", "mevr", "mw", "mvr", "dhr", "heer",
                         "docente", "leraar", "lerares", "meester", "mentor", "begeleider", "begeleidster",
                         "therapeut", "fysiotherapeut", "psycholoog", "advocaat", "notaris", "deurwaarder",
                         "ambtenaar", "inspecteur", "pastoor", "imam", "rabbijn", "pater", "doctor", "nurse",
-                        "officer", "teacher"))
+                        "officer", "teacher",
+                        # guides, instructors and coaches a citizen thanks: 'onze gids Floor', 'instructeur Ferry'
+                        "gids", "instructeur", "instructrice", "rij-instructeur", "rijinstructeur", "trainer",
+                        "trainster", "coach", "jeugdarts", "verloskundige", "kraamverzorgster", "wijkverpleegkundige",
+                        "buschauffeur", "conducteur", "stagebegeleider", "ouderenadviseur", "jongerenwerker"))
 RELATIONS = frozenset("""
 buurman buurvrouw buren buurjongen buurmeisje vader moeder pa ma papa mama zoon zoontje dochter dochtertje broer
 broertje zus zusje zuster partner man vrouw echtgenoot echtgenote vriend vriendje vriendin vriendinnetje collega
