@@ -49,6 +49,8 @@ class ReaderLimits:
     quiet_ms: int = 100
     settle_timeout_ms: int = 8_000
     clicks_per_round: int = 80
+    # Presses of one round tried back one at a time when they may have hidden text (the undo).
+    undo_per_round: int = 8
     # Before it stops, the reader waits as a person does for a page that is still coming in
     # (a script loaded late, a list that fills in after a pause): once, and again after growth.
     patience_ms: int = 2000
@@ -64,6 +66,7 @@ class ReaderResult:
     hinted_seen: int = 0
     complete: bool = True
     note: str = ""
+    undone: int = 0  # presses kept pressed back: their press hid text ("Toon minder")
     pressed: list[str] = field(default_factory=list)
     follow: list[str] = field(default_factory=list)
     deeper: list[str] = field(default_factory=list)
@@ -130,11 +133,10 @@ class Reader:
             result.clicks += step["pressed"]
             await self.settle()
             after = await self.page.evaluate("() => window.__smaReader.textLength()")
-            if step["pressed"] and not step.get("dismissed") and after < step["before"] - 20:
-                # A toggle that hid text ("Toon minder"): press it back, never again.
-                await self.page.evaluate("() => window.__smaReader.undo()")
-                await self.settle()
-                after = await self.page.evaluate("() => window.__smaReader.textLength()")
+            if step["pressed"]:
+                shrank = not step.get("dismissed") and after < step["before"] - 20
+                if await self.undo(shrank, result):
+                    after = await self.page.evaluate("() => window.__smaReader.textLength()")
             grew = after > longest
             longest = max(longest, after)
             if step["pressed"]:
@@ -178,6 +180,26 @@ class Reader:
         result.text_length = longest
         result.seconds = round(time.monotonic() - started, 2)
         return result
+
+    async def undo(self, shrank: bool, result: ReaderResult) -> int:
+        """Presses back, one at a time, the last round's presses that may have hidden text ("Toon
+        minder"): a press stays undone (and is never pressed again) only when the text grew back;
+        else it is pressed once more. `shrank`: the page's text got shorter in the round (also a
+        virtualised list hollowing items as it scrolls, so no press is undone for that alone).
+        Bounded by `undo_per_round` trials and the click budget. Returns the trials made."""
+        budget = min(self.limits.undo_per_round, (self.limits.max_clicks - result.clicks) // 2)
+        if budget <= 0:
+            return 0
+        count = await self.page.evaluate("([s, m]) => window.__smaReader.undoCandidates(s, m)", [shrank, budget])
+        for index in range(count):
+            await self.page.evaluate("(i) => window.__smaReader.undoOne(i)", index)
+            await self.settle()
+            kept = await self.page.evaluate("(i) => window.__smaReader.judgeUndo(i)", index)
+            result.clicks += 1 if kept else 2
+            result.undone += 1 if kept else 0
+            if not kept:
+                await self.settle()
+        return count
 
     async def displayed_comments(self) -> int | None:
         """The thread size the page states in text or aria-labels ("12 reacties"), or None."""

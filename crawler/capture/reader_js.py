@@ -17,6 +17,9 @@ INSTALL_JS = r"""(cfg) => {
   // text is in its WARC records, so that what is counted as captured is what the archive holds.
   const entries = new Map(); let firstEntry = null;
   let pressing = false, pressingWhy = '', lastPressed = [];
+  // Per press of the round (not dismissals): the element, why, the region it sits in and that
+  // region's text length just before the press; the undo judges each press by it (docs/reader.md).
+  let records = [], trials = [];
   // Presses that changed nothing (a script that was not there yet): pressed once more, later.
   let idlePresses = []; const retried = new WeakSet(); let dismissed = 0;
   // A link the reader pressed that would leave the page is queued instead (the spider follows it):
@@ -146,8 +149,21 @@ INSTALL_JS = r"""(cfg) => {
     });
     return bottom;
   };
+  // The region a press acts on: its entry (a comment, a post, a list item, a details), else the
+  // nearest ancestor with some text beyond the control's own name (at most six levels up).
+  const ENTRYISH = 'article, [role=article], [role=comment], [role=listitem], li, details, dialog, [role=dialog]';
+  const textOf = (el) => (el && el.isConnected ? (el.innerText || '').length : 0);
+  const regionOf = (el) => {
+    const entry = el.parentElement && el.parentElement.closest(ENTRYISH);
+    if (entry) return entry;
+    const own = textOf(el);
+    let r = el.parentElement || el;
+    for (let i = 0; i < 6 && r.parentElement && r.parentElement !== document.body && textOf(r) < own + 40; i++) r = r.parentElement;
+    return r;
+  };
   const press = (el, why) => {
     done.add(el); if (why === 'dismiss') dismissed++; else lastPressed.push(el);
+    if (why !== 'dismiss') { const region = regionOf(el); records.push({el, why, region, length: textOf(region)}); }
     if (names.length < 200) names.push(why + ': ' + name(el));
     pressing = true; pressingWhy = why;
     try { el.scrollIntoView({block: 'center'}); el.click(); } catch (e) {} finally { pressing = false; }
@@ -172,7 +188,7 @@ INSTALL_JS = r"""(cfg) => {
     return found;
   };
   const pressAll = (budget) => {
-    let n = 0; lastPressed = [];
+    let n = 0; lastPressed = []; records = []; trials = [];
     for (const el of [...document.querySelectorAll(CONTROLS), ...lookalikes()]) {
       if (n >= budget) break;
       if (done.has(el) || !visible(el)) continue;
@@ -223,9 +239,33 @@ INSTALL_JS = r"""(cfg) => {
     retry() { const again = idlePresses.filter(el => el.isConnected && el.getAttribute('aria-expanded') !== 'true'); idlePresses = [];
       again.forEach(el => { retried.add(el); done.delete(el); }); return again.length; },
     busy: () => !!document.querySelector('[aria-busy=true]'),
-    // Presses back the toggles of the last round (their press hid text: "Toon minder").
-    undo() { const back = lastPressed.filter(el => el.isConnected); lastPressed = [];
-      pressing = true; try { back.forEach(el => el.click()); } finally { pressing = false; } return back.length; },
+    // The undo, press by press (docs/reader.md). Which presses of the last round may have hidden
+    // text ("Toon minder"): those whose region got shorter; and, when the page's text got shorter
+    // (`shrank`), also those whose region did not grow. Never one whose region grew: the text it
+    // revealed is still there, and a virtualised list hollowing items elsewhere is no reason to
+    // press it back. A control no longer in the page (hollowed with its item) is left alone; so are
+    // paging and sorting, which replace content rather than hide it. At most `max`, shrunk first.
+    undoCandidates(shrank, max) {
+      const live = records.filter(r => r.el.isConnected && r.region.isConnected && r.why !== 'next' && r.why !== 'sort');
+      const now = live.map(r => [r, textOf(r.region)]);
+      const shrunk = now.filter(([r, len]) => len < r.length - 20).map(([r]) => r);
+      const flat = shrank ? now.filter(([r, len]) => len >= r.length - 20 && len <= r.length + 20).map(([r]) => r) : [];
+      trials = [...shrunk, ...flat].slice(0, max);
+      return trials.length;
+    },
+    // Presses trial i back, noting its region's and the page's text first.
+    undoOne(i) { const r = trials[i]; r.before = textOf(r.region); r.page = textLength();
+      pressing = true; pressingWhy = r.why; try { r.el.click(); } catch (e) {} finally { pressing = false; } },
+    // Kept back only when the text grew back: its region (or, where the region stayed as it was,
+    // the page: a toggle whose text lies outside its entry). Else it is pressed once more, to
+    // show again what it had revealed. Returns whether it was kept back.
+    judgeUndo(i) {
+      const r = trials[i], region = textOf(r.region), page = textLength();
+      const back = region > r.before + 20 || (Math.abs(region - r.before) <= 20 && page > r.page + 20);
+      if (back) { lastPressed = lastPressed.filter(el => el !== r.el); return true; }
+      pressing = true; pressingWhy = r.why; try { if (r.el.isConnected) r.el.click(); } catch (e) {} finally { pressing = false; }
+      return false;
+    },
     collect() { collect(); return {follow: [...follow], deeper: [...deeper], links: [...links], items: items.size,
                                    hinted: hinted.size, names: names.slice(), entries: [...entries], first: firstEntry}; },
     displayed(kind) {
