@@ -67,6 +67,10 @@ def test_no_email_from_sentences_with_punt(text: str) -> None:
     ("jullie nummer 020-5551234 werkt niet", "phone"),
     ("het nummer van de gemeente: 030 286 1234 is onbereikbaar", "phone"),
     ("bel DUO 050 599 7755 voor je studiefinanciering", "phone"),
+    ("Vragen? bel 026 359 9999.", "phone"),
+    ("naar NL86 INGB 0002 4455 88? Dat is het nummer van het CJIB toch?", "iban"),
+    ("postcode 8601 AA? Nee dat is het postadres van het gemeentehuis, niet van mij", "postcode"),
+    ("Aanmelden via events@vng.nl.", "email"),
 ])
 def test_the_organisations_own_account_and_numbers_stay(text: str, kind: str) -> None:
     assert of_type(text, kind) == []
@@ -78,6 +82,9 @@ def test_the_organisations_own_account_and_numbers_stay(text: str, kind: str) ->
     ("bel mij op 071 516 5000", "phone", "071 516 5000"),
     ("mijn nummer is 010 - 123 45 67", "phone", "010 - 123 45 67"),
     ("het nummer van mijn vader is 06-12345678", "phone", "06-12345678"),
+    ("bel mij op 026 359 9999", "phone", "026 359 9999"),
+    ("mijn rekening NL86 INGB 0002 4455 88, dat is het nummer van mijn vader", "iban", "NL86 INGB 0002 4455 88"),
+    ("wij wonen op 8601 AA, dat is het adres van mijn ouders", "postcode", "8601 AA"),
 ])
 def test_a_citizens_own_account_and_numbers_beside_them_are_found(text: str, kind: str, value: str) -> None:
     assert of_type(text, kind) == [value]

@@ -174,9 +174,9 @@ px pt em vh vw ms fr ch dp sp
 _ORG_MAILBOX = re.compile(r"^(?:info|contact|vergunningen|klantenservice|servicedesk|helpdesk|noreply|no-reply|post|"
                           r"secretariaat|gemeente|support|webcare|pers|communicatie|klachten|receptie|aanmelden|aanmelding|inschrijven|"
                           r"inschrijving|vrijwilligers|administratie|ledenadministratie|redactie|bestuur|penningmeester|"
-                          r"facturen|afspraken|reserveringen|loket|balie|kantoor)(?=@|%40|&#)|"
+                          r"facturen|afspraken|reserveringen|loket|balie|kantoor|events|evenementen|werkenbij|vacatures)(?=@|%40|&#)|"
                           r"(?:@|%40|&#64;)(?:[\w.-]*\.)?(?:gemeente[\w-]*|[\w-]*overheid|belastingdienst|politie|"
-                          r"minvws|minbzk|uwv|svb|duo|rivm|rws)\.nl$", re.IGNORECASE)
+                          r"minvws|minbzk|uwv|svb|duo|rivm|rws|vng|ipo|uvw|cjib|ind|rdw|cbr)\.nl$", re.IGNORECASE)
 
 
 _DOMAIN = re.compile(r"(?:@|%40|&#64;)(?:[\w-]+\.)*?([\w-]+)\.nl$", re.IGNORECASE)
@@ -287,7 +287,8 @@ SPECS: list[PatternSpec] = [
         validate=postcode_valid,
         context=("postcode", "adres", "wonen", "woon", "woont", "wijk", "straat", "verhuisd", "huisnummer"),
         negative=("postbus", "antwoordnummer"),  # PO boxes are organisations' addresses
-        exclude=lambda text, start: _venue(text, start),  # the town hall's postcode, nobody's home
+        # the town hall's postcode, nobody's home; 'dat is het postadres van het gemeentehuis'
+        exclude=lambda text, start: _venue(text, start) or org_owned(text, start),
         context_chars=20,
         threshold=0.5,
     ),
@@ -305,9 +306,23 @@ _ORG_OWNED = re.compile(
     r"[\s:=]*(?:is|was|:)?[\s:]*(?:nl\s?)?$", re.IGNORECASE)
 
 
-def org_owned(text: str, start: int) -> bool:
-    """The value is named as the organisation's own ('jullie rekening', 'het nummer van de gemeente')."""
-    return _ORG_OWNED.search(text, max(0, start - 90), start) is not None
+# ... or right after it: 'NL86 INGB 0002 4455 88? Dat is het nummer van het CJIB toch?'
+_ORG_OWNED_AFTER = re.compile(
+    r"[^\w\n]{0,4}(?:\w+[^\w\n]{1,3}){0,2}?(?:dat|dit|that)\s+is\s+(?:toch\s+)?(?:het|de|the)\s+"
+    r"(?:iban|rekening\w*|nummer|number|(?:post)?adres|postcode)\s+(?:van|of)\s+(?:de\s+|het\s+|the\s+)?"
+    r"(?:gemeente\w*|stadhuis|provincie|waterschap|ministerie|belastingdienst|politie|ggd|uwv|svb|duo|cjib|ind|"
+    r"rdw|cbr|stichting|vereniging|voedselbank|municipality|council)\b", re.IGNORECASE)
+
+
+def org_owned(text: str, start: int, end: int | None = None) -> bool:
+    """The value is named as the organisation's own ('jullie rekening', 'het nummer van de gemeente'), before it
+    or (with `end`) in the clause right after it."""
+    if _ORG_OWNED.search(text, max(0, start - 90), start) is not None:
+        return True
+    if end is None:
+        m = re.match(r"[\w \t\xa0.-]{6,34}", text[start:start + 34])
+        end = start + len(m.group(0).rstrip(" .-")) if m else start
+    return _ORG_OWNED_AFTER.match(text, end, end + 80) is not None
 
 
 def _switchboard(text: str, start: int) -> bool:
@@ -315,7 +330,8 @@ def _switchboard(text: str, start: int) -> bool:
     switchboard; private lines are not handed out that round. Kept when the writer calls it theirs."""
     m = re.match(r"[\d\s().+-]{9,20}", text[start:start + 22])
     digits = normalise_phone(m.group(0).rstrip(" -.(")) if m else ""
-    return (len(digits) == 10 and not digits.startswith("06") and digits.endswith("000")
+    return (len(digits) == 10 and not digits.startswith("06") and (
+                digits.endswith("000") or len(set(digits[-4:])) == 1)
             and not has_context(text, start, ("mijn", "mij", "me", "privé", "prive", "thuis", "zijn", "haar"), 30))
 
 
