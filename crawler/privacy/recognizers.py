@@ -317,8 +317,13 @@ _ORG_OWNED_AFTER = re.compile(
 def org_owned(text: str, start: int, end: int | None = None) -> bool:
     """The value is named as the organisation's own ('jullie rekening', 'het nummer van de gemeente'), before it
     or (with `end`) in the clause right after it."""
-    if _ORG_OWNED.search(text, max(0, start - 90), start) is not None:
-        return True
+    before = text[max(0, start - 90):start].lower()
+    if ("jullie" in before or "van" in before or "bij" in before) and (
+            _ORG_OWNED.search(text, max(0, start - 90), start) is not None):
+        return True  # (the substring checks first: the pattern is tried only where one of its words stands)
+    after = text[start:start + 120].lower()
+    if " is " not in after:
+        return False
     if end is None:
         m = re.match(r"[\w \t\xa0.-]{6,34}", text[start:start + 34])
         end = start + len(m.group(0).rstrip(" .-")) if m else start

@@ -175,7 +175,6 @@ bakkerij slagerij kapsalon rijschool garage grondverzet loonbedrijf hoveniers sl
 """.split())
 _FIRM_AFTER = re.compile(r"[ \t\xa0]*(?:&|en)[ \t\xa0]*(?:zn|zonen|co|partners|dochters)\b\.?|[ \t\xa0]+b\.?v\.?(?!\w)",
                          re.IGNORECASE)
-_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’-]*)[ \t\xa0]+$")
 _NEXT_WORD = re.compile(r"[ \t\xa0]+([^\W\d_][\w.'’-]*)")
 
 
@@ -184,12 +183,13 @@ def firm_named(text: str, start: int, end: int) -> bool:
     'Jansen & Zn', 'De Vries B.V.')."""
     if _FIRM_AFTER.match(text, end):
         return True
-    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
     first = text[start:end].split(None, 1)[0].lower() if " " in text[start:end] else ""
     if first in _FIRM_WORDS or first.endswith(("bedrijf", "bedrijven")):
         return True  # the name's first word is the firm's kind: 'Timmerbedrijf Hoekstra'
-    if before is not None and before.group(1)[:1].isupper() and (
-            before.group(1).lower() in _FIRM_WORDS or before.group(1).lower().endswith(("bedrijf", "bedrijven"))):
+    head = text[max(0, start - 40):start]
+    before = head.split()[-1] if head[-1:] in " \t\xa0" and head.strip() else ""
+    if before[:1].isupper() and before.isalpha() and (
+            before.lower() in _FIRM_WORDS or before.lower().endswith(("bedrijf", "bedrijven"))):
         return True  # 'Schoonmaakbedrijf Van Dijk'
     m = _NEXT_WORD.match(text, end)
     if m is None:
